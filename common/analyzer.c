@@ -1,0 +1,184 @@
+/* analyzer.c - see analyzer.h for the token stream it produces. */
+#include "analyzer.h"
+#include "normalize.h"
+#include "zbuf.h"
+
+#include <stdio.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf16.h>
+
+struct za_analyzer {
+    zn_normalizer *norm;
+    UBreakIterator *brk;
+    zbuf tok; /* UTF-8 of the current token */
+};
+
+za_analyzer *za_new(char *err, size_t errsize)
+{
+    za_analyzer *a = calloc(1, sizeof *a);
+    if (!a) {
+        snprintf(err, errsize, "out of memory");
+        return NULL;
+    }
+    a->norm = zn_new(err, errsize);
+    if (!a->norm)
+        goto fail;
+    UErrorCode st = U_ZERO_ERROR;
+    a->brk = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
+    if (U_FAILURE(st)) {
+        snprintf(err, errsize, "ICU word break iterator: %s", u_errorName(st));
+        goto fail;
+    }
+    return a;
+fail:
+    za_free(a);
+    return NULL;
+}
+
+void za_free(za_analyzer *a)
+{
+    if (!a)
+        return;
+    zn_free(a->norm);
+    if (a->brk)
+        ubrk_close(a->brk);
+    zbuf_free(&a->tok);
+    free(a);
+}
+
+struct zn_normalizer *za_normalizer(za_analyzer *a)
+{
+    return a->norm;
+}
+
+const char *za_settings_id(void)
+{
+    /* Change when anything that decides which terms a text yields changes. */
+    return "nfkc_cf+t2s-bmp;icu-word-zh;char-layer-v1;gap-punct;max120";
+}
+
+int za_is_cjk(uint32_t cp)
+{
+    if (cp < 0x2E80)
+        return 0;
+    if (u_hasBinaryProperty((UChar32)cp, UCHAR_IDEOGRAPHIC))
+        return 1;
+    UErrorCode st = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript((UChar32)cp, &st);
+    return sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA ||
+           sc == USCRIPT_HANGUL || sc == USCRIPT_BOPOMOFO;
+}
+
+/* State carried across tokens of one analysis. */
+typedef struct run {
+    za_analyzer *a;
+    const zn_text *t;
+    za_token_cb cb;
+    void *ctx;
+    uint32_t pos;   /* last character-layer position handed out */
+    int gap;        /* punctuation seen since the last token */
+    uint32_t words; /* word counter */
+} run;
+
+/* UTF-8 of normalized units [s, e), capped; sets tok fields. */
+static int make_token(run *r, za_kind kind, int32_t s, int32_t e, za_token *tok)
+{
+    zbuf *b = &r->a->tok;
+    zbuf_clear(b);
+    int32_t i = s;
+    while (i < e) {
+        UChar32 c;
+        U16_NEXT(r->t->text, i, e, c);
+        if (zbuf_add_cp(b, (uint32_t)c))
+            return -1;
+    }
+    tok->kind = kind;
+    tok->text = b->data;
+    tok->len = utf8_clip(b->data, b->len, ZA_MAX_TOKEN);
+    tok->src_start = r->t->src_start[s];
+    tok->src_end = r->t->src_end[e - 1];
+    tok->cjk = 0;
+    return 0;
+}
+
+static int emit_char(run *r, int32_t s, int32_t e, int cjk)
+{
+    za_token tok;
+    if (make_token(r, ZA_CHAR, s, e, &tok))
+        return -1;
+    r->pos += r->gap && r->pos ? 2 : 1;
+    r->gap = 0;
+    tok.pos = r->pos;
+    tok.cjk = cjk;
+    return r->cb(r->ctx, &tok) ? 1 : 0;
+}
+
+/* One ICU word [s, e): the word itself, then its character layer. */
+static int emit_word(run *r, int32_t s, int32_t e)
+{
+    za_token tok;
+    if (make_token(r, ZA_WORD, s, e, &tok))
+        return -1;
+    tok.pos = ++r->words;
+    if (r->cb(r->ctx, &tok))
+        return 1;
+    int32_t other = -1; /* start of a pending non-CJK run */
+    int32_t i = s;
+    while (i < e) {
+        int32_t at = i;
+        UChar32 c;
+        U16_NEXT(r->t->text, i, e, c);
+        if (!za_is_cjk((uint32_t)c)) {
+            if (other < 0)
+                other = at;
+            continue;
+        }
+        int rc;
+        if (other >= 0 && (rc = emit_char(r, other, at, 0)))
+            return rc;
+        other = -1;
+        if ((rc = emit_char(r, at, i, 1)))
+            return rc;
+    }
+    return other >= 0 ? emit_char(r, other, e, 0) : 0;
+}
+
+/* True when units [s, e) hold anything but whitespace. */
+static int has_non_space(const zn_text *t, int32_t s, int32_t e)
+{
+    int32_t i = s;
+    while (i < e) {
+        UChar32 c;
+        U16_NEXT(t->text, i, e, c);
+        if (!u_isUWhiteSpace(c))
+            return 1;
+    }
+    return 0;
+}
+
+int za_analyze(za_analyzer *a, const char *utf8, size_t len, za_token_cb cb, void *ctx)
+{
+    zn_text t;
+    if (zn_normalize(a->norm, utf8, len, &t))
+        return -1;
+    if (t.len == 0)
+        return 0;
+    UErrorCode st = U_ZERO_ERROR;
+    ubrk_setText(a->brk, t.text, t.len, &st);
+    if (U_FAILURE(st))
+        return -1;
+    run r = {a, &t, cb, ctx, 0, 0, 0};
+    int32_t s = ubrk_first(a->brk);
+    int rc = 0;
+    for (int32_t e = ubrk_next(a->brk); e != UBRK_DONE; s = e, e = ubrk_next(a->brk)) {
+        if (ubrk_getRuleStatus(a->brk) >= UBRK_WORD_NONE_LIMIT) {
+            if ((rc = emit_word(&r, s, e)))
+                break;
+        } else if (has_non_space(&t, s, e)) {
+            r.gap = 1;
+        }
+    }
+    return rc;
+}

@@ -1,0 +1,215 @@
+/* docstore.c - see docstore.h for the record format. */
+#define ZDICT_STATIC_LINKING_ONLY
+#include "docstore.h"
+
+#include <stdio.h>
+#include <zdict.h>
+#include <zstd.h>
+
+typedef struct dict {
+    uint32_t id;
+    ZSTD_CDict *cd;
+    ZSTD_DDict *dd;
+} dict;
+
+struct zd_codec {
+    ZSTD_CCtx *cctx;
+    ZSTD_DCtx *dctx;
+    int level;
+    uint32_t current;
+    dict dicts[ZD_MAX_DICTS];
+    unsigned ndicts;
+};
+
+zd_codec *zd_new(int level)
+{
+    zd_codec *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->cctx = ZSTD_createCCtx();
+    c->dctx = ZSTD_createDCtx();
+    c->level = level;
+    if (!c->cctx || !c->dctx) {
+        zd_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void zd_free(zd_codec *c)
+{
+    if (!c)
+        return;
+    ZSTD_freeCCtx(c->cctx);
+    ZSTD_freeDCtx(c->dctx);
+    for (unsigned i = 0; i < c->ndicts; i++) {
+        ZSTD_freeCDict(c->dicts[i].cd);
+        ZSTD_freeDDict(c->dicts[i].dd);
+    }
+    free(c);
+}
+
+/* FNV-1a, never 0 (0 means "no dictionary"). */
+static uint32_t dict_hash(const unsigned char *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h ? h : 1;
+}
+
+static dict *find(const zd_codec *c, uint32_t id)
+{
+    for (unsigned i = 0; i < c->ndicts; i++)
+        if (c->dicts[i].id == id)
+            return (dict *)&c->dicts[i];
+    return NULL;
+}
+
+uint32_t zd_add_dict(zd_codec *c, const void *d, size_t len)
+{
+    uint32_t id = dict_hash(d, len);
+    if (find(c, id))
+        return id;
+    if (c->ndicts == ZD_MAX_DICTS)
+        return 0;
+    dict *x = &c->dicts[c->ndicts];
+    x->cd = ZSTD_createCDict(d, len, c->level);
+    x->dd = ZSTD_createDDict(d, len);
+    if (!x->cd || !x->dd) {
+        ZSTD_freeCDict(x->cd);
+        ZSTD_freeDDict(x->dd);
+        return 0;
+    }
+    x->id = id;
+    c->ndicts++;
+    return id;
+}
+
+int zd_has_dict(const zd_codec *c, uint32_t id)
+{
+    return id == 0 || find(c, id) != NULL;
+}
+
+void zd_use_dict(zd_codec *c, uint32_t id)
+{
+    c->current = find(c, id) ? id : 0;
+}
+
+uint32_t zd_current_dict(const zd_codec *c)
+{
+    return c->current;
+}
+
+static void put_varint(zbuf *b, uint64_t v)
+{
+    while (v >= 0x80) {
+        zbuf_addc(b, (char)(0x80 | (v & 0x7F)));
+        v >>= 7;
+    }
+    zbuf_addc(b, (char)v);
+}
+
+static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (int shift = 0; shift < 64 && *p < end; shift += 7) {
+        unsigned char c = *(*p)++;
+        r |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *v = r;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int zd_encode(zd_codec *c, const char *text, size_t len, zbuf *out)
+{
+    zbuf_clear(out);
+    zbuf_addc(out, ZD_FORMAT);
+    put_varint(out, c->current);
+    put_varint(out, len);
+    size_t bound = ZSTD_compressBound(len);
+    if (zbuf_reserve(out, bound))
+        return -1;
+    size_t r;
+    dict *d = find(c, c->current);
+    if (d)
+        r = ZSTD_compress_usingCDict(c->cctx, out->data + out->len, bound, text, len, d->cd);
+    else
+        r = ZSTD_compressCCtx(c->cctx, out->data + out->len, bound, text, len, c->level);
+    if (ZSTD_isError(r))
+        return -1;
+    out->len += r;
+    return 0;
+}
+
+int64_t zd_record_dict(const char *rec, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)rec, *end = p + len;
+    uint64_t id;
+    if (len < 1 || *p++ != ZD_FORMAT || get_varint(&p, end, &id) || id > UINT32_MAX)
+        return -1;
+    return (int64_t)id;
+}
+
+int64_t zd_record_raw_len(const char *rec, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)rec, *end = p + len;
+    uint64_t id, raw;
+    if (len < 1 || *p++ != ZD_FORMAT || get_varint(&p, end, &id) || get_varint(&p, end, &raw) ||
+        raw > INT64_MAX)
+        return -1;
+    return (int64_t)raw;
+}
+
+int zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, char *err, size_t errsize)
+{
+    const unsigned char *p = (const unsigned char *)rec, *end = p + len;
+    uint64_t id, raw;
+    zbuf_clear(out);
+    if (len < 1 || *p++ != ZD_FORMAT || get_varint(&p, end, &id) || get_varint(&p, end, &raw) ||
+        raw > (1u << 31)) {
+        snprintf(err, errsize, "damaged stored-text record");
+        return -1;
+    }
+    dict *d = NULL;
+    if (id && !(d = find(c, (uint32_t)id))) {
+        snprintf(err, errsize, "stored text needs dictionary %08x, which the index lacks",
+                 (unsigned)id);
+        return -1;
+    }
+    if (zbuf_reserve(out, raw)) {
+        snprintf(err, errsize, "out of memory");
+        return -1;
+    }
+    size_t r = d ? ZSTD_decompress_usingDDict(c->dctx, out->data, raw, p, (size_t)(end - p), d->dd)
+                 : ZSTD_decompressDCtx(c->dctx, out->data, raw, p, (size_t)(end - p));
+    if (ZSTD_isError(r) || r != raw) {
+        snprintf(err, errsize, "damaged stored text: %s",
+                 ZSTD_isError(r) ? ZSTD_getErrorName(r) : "length mismatch");
+        zbuf_clear(out);
+        return -1;
+    }
+    out->len = r;
+    out->data[r] = 0;
+    return 0;
+}
+
+int zd_train(const char *samples, const size_t *sizes, unsigned n, size_t cap, zbuf *out)
+{
+    zbuf_clear(out);
+    if (n < 8 || zbuf_reserve(out, cap))
+        return -1;
+    size_t r = ZDICT_trainFromBuffer(out->data, cap, samples, sizes, n);
+    if (ZDICT_isError(r))
+        return -1;
+    out->len = r;
+    return 0;
+}
+
+void zd_dict_key(uint32_t id, char key[24])
+{
+    snprintf(key, 24, "zhs:dict:%08x", (unsigned)id);
+}

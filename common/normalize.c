@@ -1,0 +1,288 @@
+/* normalize.c - see normalize.h for what this does and its invariants.
+ *
+ * Offsets survive NFKC because ICU can tell where normalization
+ * boundaries are: text that already passes the quick check is copied one
+ * unit to one unit, and each stretch between two boundaries that needs work
+ * is normalized on its own, all of its output units mapping to the whole
+ * original stretch.
+ */
+#include "normalize.h"
+#include "zbuf.h"
+
+#include <stdio.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uscript.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+#include <unicode/utf16.h>
+
+/* A growable UTF-16 string with its offset map. */
+typedef struct mapped16 {
+    UChar *u;
+    uint32_t *start, *end;
+    int32_t len, cap;
+} mapped16;
+
+struct zn_normalizer {
+    const UNormalizer2 *nfkc_cf;
+    UTransliterator *t2s;
+    uint32_t *simp; /* BMP cache: 0 unknown, else the mapped code point */
+    mapped16 src;   /* decoded input */
+    mapped16 nfk;   /* after NFKC_Casefold */
+    mapped16 out;   /* after Traditional → Simplified */
+    UChar *tmp;
+    int32_t tmpcap;
+};
+
+static int m16_reserve(mapped16 *m, int32_t extra)
+{
+    if (m->len + extra <= m->cap)
+        return 0;
+    int32_t cap = m->cap ? m->cap : 256;
+    while (cap < m->len + extra)
+        cap *= 2;
+    UChar *u = realloc(m->u, (size_t)cap * sizeof *u);
+    if (!u)
+        return -1;
+    m->u = u;
+    uint32_t *s = realloc(m->start, (size_t)cap * sizeof *s);
+    if (!s)
+        return -1;
+    m->start = s;
+    uint32_t *e = realloc(m->end, (size_t)cap * sizeof *e);
+    if (!e)
+        return -1;
+    m->end = e;
+    m->cap = cap;
+    return 0;
+}
+
+/* Append code point c mapped to original bytes [s, e). */
+static int m16_put(mapped16 *m, uint32_t c, uint32_t s, uint32_t e)
+{
+    if (m16_reserve(m, 2))
+        return -1;
+    if (c <= 0xFFFF) {
+        m->u[m->len] = (UChar)c;
+        m->start[m->len] = s;
+        m->end[m->len++] = e;
+    } else {
+        m->u[m->len] = U16_LEAD(c);
+        m->u[m->len + 1] = U16_TRAIL(c);
+        m->start[m->len] = m->start[m->len + 1] = s;
+        m->end[m->len] = m->end[m->len + 1] = e;
+        m->len += 2;
+    }
+    return 0;
+}
+
+static void m16_free(mapped16 *m)
+{
+    free(m->u);
+    free(m->start);
+    free(m->end);
+}
+
+zn_normalizer *zn_new(char *err, size_t errsize)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    zn_normalizer *n = calloc(1, sizeof *n);
+    if (!n) {
+        snprintf(err, errsize, "out of memory");
+        return NULL;
+    }
+    n->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+    if (U_FAILURE(st)) {
+        snprintf(err, errsize, "ICU NFKC_Casefold: %s", u_errorName(st));
+        goto fail;
+    }
+    static const UChar id[] = u"Traditional-Simplified";
+    n->t2s = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+    if (U_FAILURE(st)) {
+        snprintf(err, errsize, "ICU Traditional-Simplified transliterator: %s", u_errorName(st));
+        goto fail;
+    }
+    n->simp = calloc(0x10000, sizeof *n->simp);
+    if (!n->simp) {
+        snprintf(err, errsize, "out of memory");
+        goto fail;
+    }
+    return n;
+fail:
+    zn_free(n);
+    return NULL;
+}
+
+void zn_free(zn_normalizer *n)
+{
+    if (!n)
+        return;
+    if (n->t2s)
+        utrans_close(n->t2s);
+    free(n->simp);
+    m16_free(&n->src);
+    m16_free(&n->nfk);
+    m16_free(&n->out);
+    free(n->tmp);
+    free(n);
+}
+
+uint32_t zn_simplify(zn_normalizer *n, uint32_t cp)
+{
+    /* Only Han characters in the BMP change; everything else maps to
+     * itself without asking the transliterator. */
+    if (cp < 0x2E80 || cp > 0xFFFF)
+        return cp;
+    if (n->simp[cp])
+        return n->simp[cp];
+    UErrorCode st = U_ZERO_ERROR;
+    uint32_t r = cp;
+    if (uscript_getScript((UChar32)cp, &st) == USCRIPT_HAN && U_SUCCESS(st)) {
+        UChar buf[8] = {(UChar)cp};
+        int32_t len = 1, limit = 1;
+        utrans_transUChars(n->t2s, buf, &len, 8, 0, &limit, &st);
+        UChar32 c;
+        int32_t i = 0;
+        if (U_SUCCESS(st) && len > 0) {
+            U16_NEXT(buf, i, len, c);
+            if (i == len) /* exactly one code point: keep the mapping */
+                r = (uint32_t)c;
+        }
+    }
+    n->simp[cp] = r;
+    return r;
+}
+
+/* UTF-8 → UTF-16 with byte offsets. */
+static int decode_input(zn_normalizer *n, const char *utf8, size_t len)
+{
+    mapped16 *m = &n->src;
+    m->len = 0;
+    const unsigned char *s = (const unsigned char *)utf8;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t c;
+        size_t k = utf8_decode(s + i, len - i, &c);
+        if (m16_put(m, c, (uint32_t)i, (uint32_t)(i + k)))
+            return -1;
+        i += k;
+    }
+    return 0;
+}
+
+/* Normalize one stretch src[a, b) as a unit. */
+static int nfkc_stretch(zn_normalizer *n, int32_t a, int32_t b)
+{
+    mapped16 *src = &n->src, *dst = &n->nfk;
+    uint32_t s = src->start[a], e = src->end[b - 1];
+    for (;;) {
+        UErrorCode st = U_ZERO_ERROR;
+        int32_t got = unorm2_normalize(n->nfkc_cf, src->u + a, b - a, n->tmp, n->tmpcap, &st);
+        if (st == U_BUFFER_OVERFLOW_ERROR) {
+            UChar *t = realloc(n->tmp, (size_t)(got + 16) * sizeof *t);
+            if (!t)
+                return -1;
+            n->tmp = t;
+            n->tmpcap = got + 16;
+            continue;
+        }
+        if (U_FAILURE(st))
+            return -1;
+        if (m16_reserve(dst, got))
+            return -1;
+        for (int32_t i = 0; i < got; i++) {
+            dst->u[dst->len] = n->tmp[i];
+            dst->start[dst->len] = s;
+            dst->end[dst->len++] = e;
+        }
+        return 0;
+    }
+}
+
+static int nfkc(zn_normalizer *n)
+{
+    mapped16 *src = &n->src, *dst = &n->nfk;
+    dst->len = 0;
+    int32_t p = 0;
+    while (p < src->len) {
+        UErrorCode st = U_ZERO_ERROR;
+        int32_t yes = unorm2_spanQuickCheckYes(n->nfkc_cf, src->u + p, src->len - p, &st);
+        if (U_FAILURE(st))
+            return -1;
+        if (m16_reserve(dst, yes))
+            return -1;
+        memcpy(dst->u + dst->len, src->u + p, (size_t)yes * sizeof(UChar));
+        memcpy(dst->start + dst->len, src->start + p, (size_t)yes * sizeof(uint32_t));
+        memcpy(dst->end + dst->len, src->end + p, (size_t)yes * sizeof(uint32_t));
+        dst->len += yes;
+        p += yes;
+        if (p >= src->len)
+            break;
+        /* The stretch runs from p to the next normalization boundary. */
+        int32_t q = p;
+        UChar32 c;
+        U16_NEXT(src->u, q, src->len, c);
+        while (q < src->len) {
+            int32_t r = q;
+            U16_NEXT(src->u, r, src->len, c);
+            if (unorm2_hasBoundaryBefore(n->nfkc_cf, c))
+                break;
+            q = r;
+        }
+        if (nfkc_stretch(n, p, q))
+            return -1;
+        p = q;
+    }
+    return 0;
+}
+
+static int simplify_all(zn_normalizer *n)
+{
+    mapped16 *src = &n->nfk, *dst = &n->out;
+    dst->len = 0;
+    int32_t i = 0;
+    while (i < src->len) {
+        int32_t at = i;
+        UChar32 c;
+        U16_NEXT(src->u, i, src->len, c);
+        if (m16_put(dst, zn_simplify(n, (uint32_t)c), src->start[at], src->end[at]))
+            return -1;
+    }
+    return 0;
+}
+
+int zn_normalize(zn_normalizer *n, const char *utf8, size_t len, zn_text *out)
+{
+    if (len > 0x7FFFFFF0u / 2)
+        return -1; /* offsets are 32-bit; the indexer caps file sizes far below */
+    if (decode_input(n, utf8, len) || nfkc(n) || simplify_all(n))
+        return -1;
+    out->text = n->out.u;
+    out->len = n->out.len;
+    out->src_start = n->out.start;
+    out->src_end = n->out.end;
+    return 0;
+}
+
+char *zn_normalize_utf8(zn_normalizer *n, const char *utf8, size_t len, size_t *outlen)
+{
+    zn_text t;
+    if (zn_normalize(n, utf8, len, &t))
+        return NULL;
+    zbuf b = {0};
+    int32_t i = 0;
+    while (i < t.len) {
+        UChar32 c;
+        U16_NEXT(t.text, i, t.len, c);
+        if (zbuf_add_cp(&b, (uint32_t)c)) {
+            zbuf_free(&b);
+            return NULL;
+        }
+    }
+    if (!b.data && zbuf_reserve(&b, 0))
+        return NULL;
+    if (outlen)
+        *outlen = b.len;
+    return b.data;
+}

@@ -1,0 +1,285 @@
+/* terms.c - the term scheme; documented in terms.h. */
+#include "terms.h"
+#include "zbuf.h"
+
+#include <stdio.h>
+#include <unicode/uversion.h>
+
+/* ---- indexing ---- */
+
+typedef struct index_ctx {
+    zx_doc *doc;
+    const char *field;
+    unsigned word_wdf;
+    int chars;
+    zbuf term;
+    /* previous character token, for bigrams */
+    char prev[8];
+    size_t prevlen;
+    uint32_t prevpos;
+    int prevcjk;
+    int failed;
+} index_ctx;
+
+static const char *make_term(zbuf *b, const char *field, char layer, const char *t, size_t n)
+{
+    zbuf_clear(b);
+    zbuf_adds(b, field);
+    zbuf_addc(b, layer);
+    zbuf_add(b, t, n);
+    return b->data;
+}
+
+static int index_token(void *vctx, const za_token *tok)
+{
+    index_ctx *c = vctx;
+    zbuf *b = &c->term;
+    if (tok->kind == ZA_WORD) {
+        if (c->word_wdf) {
+            make_term(b, c->field, 'W', tok->text, tok->len);
+            if (zx_doc_add_term(c->doc, b->data, b->len, c->word_wdf))
+                c->failed = 1;
+        }
+        return c->failed;
+    }
+    if (!c->chars)
+        return 0;
+    make_term(b, c->field, 'C', tok->text, tok->len);
+    if (zx_doc_add_posting(c->doc, b->data, b->len, tok->pos))
+        c->failed = 1;
+    if (tok->cjk && c->prevcjk && c->prevpos + 1 == tok->pos) {
+        make_term(b, c->field, 'B', c->prev, c->prevlen);
+        zbuf_add(b, tok->text, tok->len);
+        if (zx_doc_add_term(c->doc, b->data, b->len, 1))
+            c->failed = 1;
+    }
+    c->prevcjk = tok->cjk && tok->len <= sizeof c->prev;
+    if (c->prevcjk) {
+        memcpy(c->prev, tok->text, tok->len);
+        c->prevlen = tok->len;
+    }
+    c->prevpos = tok->pos;
+    return c->failed;
+}
+
+int zt_index_text(za_analyzer *a, zx_doc *doc, const char *field, const char *text, size_t len,
+                  unsigned word_wdf, int chars)
+{
+    index_ctx c = {.doc = doc, .field = field, .word_wdf = word_wdf, .chars = chars};
+    int rc = za_analyze(a, text, len, index_token, &c);
+    zbuf_free(&c.term);
+    return rc || c.failed ? -1 : 0;
+}
+
+/* ---- queries ---- */
+
+typedef struct qtok {
+    char text[ZA_MAX_TOKEN];
+    size_t len;
+    uint32_t pos;
+    int cjk;
+} qtok;
+
+typedef struct query_ctx {
+    const char *field;
+    qtok *chars;
+    size_t nchars, capchars;
+    zx_query **words;
+    size_t nwords, capwords;
+    zbuf term;
+    int failed;
+} query_ctx;
+
+static int push_query(zx_query ***v, size_t *n, size_t *cap, zx_query *q)
+{
+    if (!q)
+        return -1;
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        zx_query **p = realloc(*v, nc * sizeof *p);
+        if (!p) {
+            zx_q_free(q);
+            return -1;
+        }
+        *v = p;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = q;
+    return 0;
+}
+
+static int query_token(void *vctx, const za_token *tok)
+{
+    query_ctx *c = vctx;
+    if (tok->kind == ZA_WORD) {
+        make_term(&c->term, c->field, 'W', tok->text, tok->len);
+        if (push_query(&c->words, &c->nwords, &c->capwords,
+                       zx_q_term(c->term.data, c->term.len, 1, 0)))
+            c->failed = 1;
+        return c->failed;
+    }
+    if (c->nchars == c->capchars) {
+        size_t nc = c->capchars ? c->capchars * 2 : 16;
+        qtok *p = realloc(c->chars, nc * sizeof *p);
+        if (!p)
+            return c->failed = 1;
+        c->chars = p;
+        c->capchars = nc;
+    }
+    qtok *q = &c->chars[c->nchars++];
+    memcpy(q->text, tok->text, tok->len);
+    q->len = tok->len;
+    q->pos = tok->pos;
+    q->cjk = tok->cjk;
+    return 0;
+}
+
+static void free_queries(zx_query **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        zx_q_free(v[i]);
+    free(v);
+}
+
+/* Exact query for chars[s, e), a run of consecutive positions. */
+static zx_query *run_query(query_ctx *c, size_t s, size_t e)
+{
+    zbuf *b = &c->term;
+    qtok *t = c->chars;
+    if (e - s == 1) {
+        make_term(b, c->field, 'C', t[s].text, t[s].len);
+        return zx_q_term(b->data, b->len, 1, 0);
+    }
+    zx_query **grams = NULL, **units = NULL;
+    size_t ng = 0, capg = 0, nu = 0, capu = 0;
+    zx_query *r = NULL;
+    for (size_t i = s; i + 1 < e; i++) {
+        if (!t[i].cjk || !t[i + 1].cjk)
+            continue;
+        make_term(b, c->field, 'B', t[i].text, t[i].len);
+        zbuf_add(b, t[i + 1].text, t[i + 1].len);
+        if (push_query(&grams, &ng, &capg, zx_q_term(b->data, b->len, 1, 0)))
+            goto done;
+    }
+    if (e - s == 2 && ng == 1) { /* two CJK characters: the bigram is exact */
+        r = zx_q_copy(grams[0]);
+        goto done;
+    }
+    for (size_t i = s; i < e; i++) {
+        make_term(b, c->field, 'C', t[i].text, t[i].len);
+        if (push_query(&units, &nu, &capu, zx_q_term(b->data, b->len, 1, (unsigned)(i - s + 1))))
+            goto done;
+    }
+    zx_query *phrase = zx_q_combine(ZX_OP_PHRASE, units, nu, (unsigned)nu);
+    if (phrase && ng) {
+        /* Bigrams are rarer than characters: let them narrow the candidates
+         * before positions are read. */
+        zx_query *filter = zx_q_combine(ZX_OP_AND, grams, ng, 0);
+        zx_query *pair[2] = {phrase, filter};
+        r = filter ? zx_q_combine(ZX_OP_FILTER, pair, 2, 0) : NULL;
+        zx_q_free(filter);
+        zx_q_free(phrase);
+    } else {
+        r = phrase;
+    }
+done:
+    free_queries(grams, ng);
+    free_queries(units, nu);
+    return r;
+}
+
+int zt_build_query(za_analyzer *a, const char *field, const char *text, size_t len, zt_query *q)
+{
+    memset(q, 0, sizeof *q);
+    query_ctx c = {.field = field};
+    zx_query **runs = NULL;
+    size_t nr = 0, capr = 0;
+    int rc = -1;
+    if (za_analyze(a, text, len, query_token, &c) || c.failed)
+        goto done;
+    for (size_t s = 0; s < c.nchars;) {
+        size_t e = s + 1;
+        while (e < c.nchars && c.chars[e].pos == c.chars[e - 1].pos + 1)
+            e++;
+        if (push_query(&runs, &nr, &capr, run_query(&c, s, e)))
+            goto done;
+        s = e;
+    }
+    rc = 0;
+    if (nr == 0)
+        goto done;
+    q->match = nr == 1 ? zx_q_copy(runs[0]) : zx_q_combine(ZX_OP_AND, runs, nr, 0);
+    if (c.nwords)
+        q->rank = zx_q_combine(ZX_OP_OR, c.words, c.nwords, 0);
+    zx_query *scaled = zx_q_scale(q->match, ZT_EXACT_SCALE);
+    if (q->rank) {
+        zx_query *pair[2] = {scaled, q->rank};
+        q->both = zx_q_combine(ZX_OP_AND_MAYBE, pair, 2, 0);
+        zx_q_free(scaled);
+    } else {
+        q->both = scaled;
+    }
+    if (!q->match || !q->both || (c.nwords && !q->rank)) {
+        zt_query_clear(q);
+        rc = -1;
+    }
+done:
+    free_queries(runs, nr);
+    free_queries(c.words, c.nwords);
+    free(c.chars);
+    zbuf_free(&c.term);
+    return rc;
+}
+
+void zt_query_clear(zt_query *q)
+{
+    zx_q_free(q->match);
+    zx_q_free(q->rank);
+    zx_q_free(q->both);
+    memset(q, 0, sizeof *q);
+}
+
+/* ---- index stamp ---- */
+
+const char *zt_settings(void)
+{
+    static char s[160];
+    if (!s[0])
+        snprintf(s, sizeof s, "%s;icu=%s", za_settings_id(), U_ICU_VERSION);
+    return s;
+}
+
+int zt_stamp_index(zx_db *db, zx_err *err)
+{
+    const char *set = zt_settings();
+    if (zx_db_set_metadata(db, "zhs:scheme", ZT_SCHEME_VERSION, strlen(ZT_SCHEME_VERSION), err) ||
+        zx_db_set_metadata(db, "zhs:settings", set, strlen(set), err))
+        return -1;
+    return 0;
+}
+
+int zt_check_index(zx_db *db, char *msg, size_t msgsize)
+{
+    zx_err err;
+    char *scheme = NULL, *set = NULL;
+    size_t n;
+    int rc = -1;
+    if (zx_db_get_metadata(db, "zhs:scheme", &scheme, &n, &err) ||
+        zx_db_get_metadata(db, "zhs:settings", &set, &n, &err)) {
+        snprintf(msg, msgsize, "%s", err.msg);
+    } else if (!scheme[0]) {
+        snprintf(msg, msgsize, "not a zhsearch index (no scheme stamp)");
+    } else if (strcmp(scheme, ZT_SCHEME_VERSION) != 0) {
+        snprintf(msg, msgsize, "index uses term scheme %s, this program reads scheme %s; rebuild the index",
+                 scheme, ZT_SCHEME_VERSION);
+    } else if (strcmp(set, zt_settings()) != 0) {
+        snprintf(msg, msgsize,
+                 "index was written with analyzer settings '%s', this program uses '%s'; rebuild the index",
+                 set, zt_settings());
+    } else {
+        rc = 0;
+    }
+    free(scheme);
+    free(set);
+    return rc;
+}

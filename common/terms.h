@@ -1,0 +1,87 @@
+/* terms.h - the term scheme: which Xapian terms, values and metadata a
+ * document becomes, and how query text becomes Xapian queries over them.
+ * The indexer and the searcher both go through this file only.
+ *
+ * Scheme version 1.  Terms (prefix + normalized token, see analyzer.h):
+ *
+ *   Q<path>           unique id: the document's path as given to zhindex
+ *   W<word>           word layer: ICU word, wdf = occurrences (title words
+ *                     count ZT_TITLE_WDF extra); no positions.  Ranking.
+ *   C<char>           character layer: a CJK character or a whole non-CJK
+ *                     token, with positions (consecutive characters have
+ *                     consecutive positions, punctuation leaves a gap).
+ *   B<char><char>     two CJK characters at consecutive positions; no
+ *                     positions.  Exact for 2-character strings and a fast
+ *                     filter before the positional check of longer ones.
+ *   T + W/C/B         the same three layers for the title alone (title:).
+ *   I + W/C/B         the same for issuer and region (issuer:).
+ *   Y<yyyy>           boolean: the year the report covers.
+ *
+ * Values: ZT_SLOT_* below (strings; year "2021" and date "2022-02-25" sort
+ * as text).  Data: the stored text record (docstore.h).
+ *
+ * Matching: a query string matches where its character layer occurs as a
+ * contiguous run of positions (what grep finds in the normalized text,
+ * whitespace ignored between tokens, numbers and Latin words whole).
+ * A string containing punctuation matches where each punctuation-free part
+ * occurs.  Ranking: BM25 over the W terms of the query's own segmentation,
+ * the exact layers adding a small share.
+ *
+ * Metadata: "zhs:scheme" = ZT_SCHEME_VERSION, "zhs:settings" = analyzer
+ * settings id + ICU version (an index written otherwise is refused),
+ * "zhs:dict" = current stored-text dictionary id, "zhs:dict:<id>" = its bytes.
+ */
+#ifndef ZHS_TERMS_H
+#define ZHS_TERMS_H
+
+#include "analyzer.h"
+#include "zx.h"
+
+#define ZT_SCHEME_VERSION "1"
+#define ZT_TITLE_WDF 4
+#define ZT_EXACT_SCALE 0.25
+
+enum {
+    ZT_SLOT_PATH = 0,
+    ZT_SLOT_TITLE = 1,
+    ZT_SLOT_ISSUER = 2,
+    ZT_SLOT_REGION = 3,
+    ZT_SLOT_YEAR = 4,
+    ZT_SLOT_DATE = 5,
+    ZT_SLOT_DOCNO = 6,
+    ZT_SLOT_HASH = 7, /* content hash of the file's bytes, hex */
+    ZT_SLOT_SIZE = 8, /* original file size in bytes, decimal */
+    ZT_SLOT_ENCODING = 9
+};
+
+/* Field prefixes put before the layer letter. */
+#define ZT_FIELD_BODY ""
+#define ZT_FIELD_TITLE "T"
+#define ZT_FIELD_ISSUER "I"
+
+/* Add the terms of text to doc under field prefix `field`: W terms with
+ * word_wdf per occurrence (0: none) and, when `chars` is set, the C and B
+ * layers.  Returns 0 or -1. */
+int zt_index_text(za_analyzer *a, zx_doc *doc, const char *field, const char *text, size_t len,
+                  unsigned word_wdf, int chars);
+
+/* One query string, analyzed. */
+typedef struct zt_query {
+    zx_query *match; /* exact character-layer query; NULL when text has no token */
+    zx_query *rank;  /* OR of the words (NULL when none) */
+    zx_query *both;  /* AND_MAYBE(scaled match, rank): what to search */
+} zt_query;
+
+/* Build the queries for `text` in field `field`.  Returns 0 (check
+ * q->match for NULL: nothing searchable), -1 on failure. */
+int zt_build_query(za_analyzer *a, const char *field, const char *text, size_t len, zt_query *q);
+void zt_query_clear(zt_query *q);
+
+/* Stamp a new index / check an existing one.  zt_check_index returns 0 or
+ * -1 with a message naming what differs. */
+int zt_stamp_index(zx_db *db, zx_err *err);
+int zt_check_index(zx_db *db, char *msg, size_t msgsize);
+/* The settings string stored in "zhs:settings". */
+const char *zt_settings(void);
+
+#endif

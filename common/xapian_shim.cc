@@ -1,0 +1,764 @@
+// xapian_shim.cc - the C API of zx.h over libxapian.  The only C++ file.
+//
+// Every extern "C" function catches every exception (Xapian::Error,
+// std::bad_alloc, anything else) and reports it as a zx_status with a
+// message, so no exception ever crosses into C code.
+#include "zx.h"
+
+#include <xapian.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+struct zx_db {
+    Xapian::Database rdb;
+    Xapian::WritableDatabase wdb;
+    bool writable = false;
+    Xapian::Database &db() { return writable ? wdb : rdb; }
+};
+struct zx_doc {
+    Xapian::Document doc;
+};
+struct zx_query {
+    Xapian::Query q;
+};
+struct zx_enquire {
+    zx_db *db;
+    Xapian::Enquire enq;
+    std::vector<Xapian::ValueCountMatchSpy *> spies;
+    explicit zx_enquire(zx_db *d) : db(d), enq(d->db()) {}
+    ~zx_enquire()
+    {
+        enq.clear_matchspies();
+        for (auto *s : spies)
+            delete s;
+    }
+};
+struct zx_mset {
+    Xapian::MSet mset;
+};
+
+namespace {
+
+void set_err(zx_err *err, zx_status code, const std::string &msg)
+{
+    if (!err)
+        return;
+    err->code = code;
+    size_t n = msg.size() < sizeof err->msg - 1 ? msg.size() : sizeof err->msg - 1;
+    memcpy(err->msg, msg.data(), n);
+    err->msg[n] = 0;
+}
+
+void ok(zx_err *err)
+{
+    if (err) {
+        err->code = ZX_OK;
+        err->msg[0] = 0;
+    }
+}
+
+// Translate the exception being handled into a status.  Called only from
+// within a catch block.
+zx_status translate(zx_err *err)
+{
+    zx_status st;
+    std::string msg;
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError &e) {
+        st = ZX_ERR_LOCK;
+        msg = e.get_description();
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        st = ZX_ERR_CORRUPT;
+        msg = e.get_description();
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        st = ZX_ERR_MODIFIED;
+        msg = e.get_description();
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        st = ZX_ERR_OPEN;
+        msg = e.get_description();
+    } catch (const Xapian::DocNotFoundError &e) {
+        st = ZX_ERR_NOT_FOUND;
+        msg = e.get_description();
+    } catch (const Xapian::NetworkError &e) {
+        st = ZX_ERR_NETWORK;
+        msg = e.get_description();
+    } catch (const Xapian::DatabaseError &e) {
+        st = ZX_ERR_IO;
+        msg = e.get_description();
+    } catch (const Xapian::InvalidArgumentError &e) {
+        st = ZX_ERR_INVALID;
+        msg = e.get_description();
+    } catch (const Xapian::InvalidOperationError &e) {
+        st = ZX_ERR_INVALID;
+        msg = e.get_description();
+    } catch (const Xapian::Error &e) {
+        st = ZX_ERR_OTHER;
+        msg = e.get_description();
+    } catch (const std::bad_alloc &) {
+        st = ZX_ERR_NOMEM;
+        msg = "out of memory";
+    } catch (const std::exception &e) {
+        st = ZX_ERR_OTHER;
+        msg = e.what();
+    } catch (...) {
+        st = ZX_ERR_OTHER;
+        msg = "unknown error";
+    }
+    set_err(err, st, msg);
+    return st;
+}
+
+char *dup_string(const std::string &s, size_t *len)
+{
+    char *p = static_cast<char *>(malloc(s.size() + 1));
+    if (!p)
+        return nullptr;
+    memcpy(p, s.data(), s.size());
+    p[s.size()] = 0;
+    if (len)
+        *len = s.size();
+    return p;
+}
+
+zx_query *wrap(const Xapian::Query &q)
+{
+    return new zx_query{q};
+}
+
+} // namespace
+
+#define GUARD_BEGIN try {
+#define GUARD_END(fail)                                                                            \
+    }                                                                                              \
+    catch (...)                                                                                    \
+    {                                                                                              \
+        translate(err);                                                                            \
+        return fail;                                                                               \
+    }
+#define GUARD_END_ST                                                                               \
+    }                                                                                              \
+    catch (...)                                                                                    \
+    {                                                                                              \
+        return translate(err);                                                                     \
+    }
+
+extern "C" {
+
+const char *zx_version_string(void)
+{
+    return Xapian::version_string();
+}
+
+zx_db *zx_db_open(const char *path, zx_err *err)
+{
+    GUARD_BEGIN
+    zx_db *d = new zx_db;
+    try {
+        d->rdb = Xapian::Database(path);
+    } catch (...) {
+        delete d;
+        throw;
+    }
+    ok(err);
+    return d;
+    GUARD_END(nullptr)
+}
+
+zx_db *zx_db_open_writable(const char *path, int create, zx_err *err)
+{
+    GUARD_BEGIN
+    zx_db *d = new zx_db;
+    try {
+        d->wdb = Xapian::WritableDatabase(path, create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN);
+        d->writable = true;
+    } catch (...) {
+        delete d;
+        throw;
+    }
+    ok(err);
+    return d;
+    GUARD_END(nullptr)
+}
+
+zx_status zx_db_add_shard(zx_db *db, const char *spec, unsigned timeout_ms, zx_err *err)
+{
+    GUARD_BEGIN
+    if (db->writable) {
+        set_err(err, ZX_ERR_INVALID, "cannot add shards to a writable database");
+        return ZX_ERR_INVALID;
+    }
+    std::string s(spec);
+    size_t colon = s.rfind(':');
+    bool remote = colon != std::string::npos && colon + 1 < s.size() &&
+                  s.find_first_not_of("0123456789", colon + 1) == std::string::npos &&
+                  s.find('/') == std::string::npos;
+    if (remote) {
+        unsigned port = static_cast<unsigned>(atoi(s.c_str() + colon + 1));
+        db->rdb.add_database(Xapian::Remote::open(s.substr(0, colon), port, timeout_ms, timeout_ms));
+    } else {
+        db->rdb.add_database(Xapian::Database(s));
+    }
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+void zx_db_close(zx_db *db)
+{
+    if (!db)
+        return;
+    try {
+        db->db().close();
+    } catch (...) {
+    }
+    delete db;
+}
+
+int zx_db_reopen(zx_db *db, zx_err *err)
+{
+    GUARD_BEGIN
+    bool changed = db->db().reopen();
+    ok(err);
+    return changed ? 1 : 0;
+    GUARD_END(-1)
+}
+
+unsigned zx_db_doccount(zx_db *db)
+{
+    try {
+        return db->db().get_doccount();
+    } catch (...) {
+        return 0;
+    }
+}
+
+unsigned zx_db_termfreq(zx_db *db, const char *term, size_t len)
+{
+    try {
+        return db->db().get_termfreq(std::string(term, len));
+    } catch (...) {
+        return 0;
+    }
+}
+
+uint64_t zx_db_total_length(zx_db *db)
+{
+    try {
+        return db->db().get_total_length();
+    } catch (...) {
+        return 0;
+    }
+}
+
+zx_status zx_db_get_metadata(zx_db *db, const char *key, char **val, size_t *len, zx_err *err)
+{
+    GUARD_BEGIN
+    std::string v = db->db().get_metadata(key);
+    *val = dup_string(v, len);
+    if (!*val)
+        throw std::bad_alloc();
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+zx_status zx_db_set_metadata(zx_db *db, const char *key, const char *val, size_t len, zx_err *err)
+{
+    GUARD_BEGIN
+    if (!db->writable) {
+        set_err(err, ZX_ERR_INVALID, "database is read-only");
+        return ZX_ERR_INVALID;
+    }
+    db->wdb.set_metadata(key, std::string(val, len));
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+unsigned zx_db_find_doc(zx_db *db, const char *term, size_t len, zx_err *err)
+{
+    GUARD_BEGIN
+    Xapian::Database &d = db->db();
+    std::string t(term, len);
+    Xapian::PostingIterator p = d.postlist_begin(t);
+    ok(err);
+    return p == d.postlist_end(t) ? 0 : *p;
+    GUARD_END(0)
+}
+
+zx_doc *zx_db_get_doc(zx_db *db, unsigned docid, zx_err *err)
+{
+    GUARD_BEGIN
+    zx_doc *doc = new zx_doc{db->db().get_document(docid)};
+    ok(err);
+    return doc;
+    GUARD_END(nullptr)
+}
+
+zx_status zx_db_each_term(zx_db *db, const char *prefix,
+                          int (*cb)(void *, const char *, size_t, unsigned), void *ctx, zx_err *err)
+{
+    GUARD_BEGIN
+    Xapian::Database &d = db->db();
+    for (Xapian::TermIterator t = d.allterms_begin(prefix); t != d.allterms_end(prefix); ++t) {
+        std::string s = *t;
+        if (cb(ctx, s.data(), s.size(), t.get_termfreq()))
+            break;
+    }
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+zx_status zx_db_each_position(zx_db *db, unsigned docid, const char *term, size_t len,
+                              int (*cb)(void *, unsigned), void *ctx, zx_err *err)
+{
+    GUARD_BEGIN
+    Xapian::Database &d = db->db();
+    std::string t(term, len);
+    for (Xapian::PositionIterator p = d.positionlist_begin(docid, t);
+         p != d.positionlist_end(docid, t); ++p)
+        if (cb(ctx, *p))
+            break;
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+#define WRITABLE_OR_FAIL(db)                                                                       \
+    if (!(db)->writable) {                                                                         \
+        set_err(err, ZX_ERR_INVALID, "database is read-only");                                     \
+        return ZX_ERR_INVALID;                                                                     \
+    }
+
+zx_status zx_db_begin(zx_db *db, zx_err *err)
+{
+    GUARD_BEGIN
+    WRITABLE_OR_FAIL(db)
+    db->wdb.begin_transaction(true);
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+zx_status zx_db_commit_transaction(zx_db *db, zx_err *err)
+{
+    GUARD_BEGIN
+    WRITABLE_OR_FAIL(db)
+    db->wdb.commit_transaction();
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+zx_status zx_db_cancel(zx_db *db, zx_err *err)
+{
+    GUARD_BEGIN
+    WRITABLE_OR_FAIL(db)
+    db->wdb.cancel_transaction();
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+zx_status zx_db_commit(zx_db *db, zx_err *err)
+{
+    GUARD_BEGIN
+    WRITABLE_OR_FAIL(db)
+    db->wdb.commit();
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+unsigned zx_db_replace(zx_db *db, const char *term, size_t len, zx_doc *doc, zx_err *err)
+{
+    GUARD_BEGIN
+    if (!db->writable) {
+        set_err(err, ZX_ERR_INVALID, "database is read-only");
+        return 0;
+    }
+    unsigned id = db->wdb.replace_document(std::string(term, len), doc->doc);
+    ok(err);
+    return id;
+    GUARD_END(0)
+}
+
+zx_status zx_db_delete(zx_db *db, const char *term, size_t len, zx_err *err)
+{
+    GUARD_BEGIN
+    WRITABLE_OR_FAIL(db)
+    db->wdb.delete_document(std::string(term, len));
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+zx_status zx_db_compact(const char *src, const char *dst, zx_err *err)
+{
+    GUARD_BEGIN
+    Xapian::Database d(src);
+    d.compact(dst, Xapian::DBCOMPACT_NO_RENUMBER);
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+/* ---- documents ---- */
+
+zx_doc *zx_doc_new(void)
+{
+    try {
+        return new zx_doc;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+void zx_doc_free(zx_doc *doc)
+{
+    delete doc;
+}
+
+zx_status zx_doc_add_term(zx_doc *doc, const char *t, size_t len, unsigned wdf)
+{
+    try {
+        doc->doc.add_term(std::string(t, len), wdf);
+        return ZX_OK;
+    } catch (...) {
+        return translate(nullptr);
+    }
+}
+
+zx_status zx_doc_add_posting(zx_doc *doc, const char *t, size_t len, unsigned pos)
+{
+    try {
+        doc->doc.add_posting(std::string(t, len), pos);
+        return ZX_OK;
+    } catch (...) {
+        return translate(nullptr);
+    }
+}
+
+zx_status zx_doc_add_boolean(zx_doc *doc, const char *t, size_t len)
+{
+    try {
+        doc->doc.add_boolean_term(std::string(t, len));
+        return ZX_OK;
+    } catch (...) {
+        return translate(nullptr);
+    }
+}
+
+zx_status zx_doc_set_value(zx_doc *doc, unsigned slot, const char *v, size_t len)
+{
+    try {
+        doc->doc.add_value(slot, std::string(v, len));
+        return ZX_OK;
+    } catch (...) {
+        return translate(nullptr);
+    }
+}
+
+zx_status zx_doc_set_data(zx_doc *doc, const char *d, size_t len)
+{
+    try {
+        doc->doc.set_data(std::string(d, len));
+        return ZX_OK;
+    } catch (...) {
+        return translate(nullptr);
+    }
+}
+
+char *zx_doc_value(zx_doc *doc, unsigned slot, size_t *len)
+{
+    try {
+        return dup_string(doc->doc.get_value(slot), len);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+char *zx_doc_data(zx_doc *doc, size_t *len)
+{
+    try {
+        return dup_string(doc->doc.get_data(), len);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+unsigned zx_doc_termcount(zx_doc *doc)
+{
+    try {
+        return doc->doc.termlist_count();
+    } catch (...) {
+        return 0;
+    }
+}
+
+/* ---- queries ---- */
+
+zx_query *zx_q_term(const char *t, size_t len, unsigned wqf, unsigned pos)
+{
+    try {
+        return wrap(Xapian::Query(std::string(t, len), wqf, pos));
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+zx_query *zx_q_match_all(void)
+{
+    try {
+        return wrap(Xapian::Query::MatchAll);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+zx_query *zx_q_match_nothing(void)
+{
+    try {
+        return wrap(Xapian::Query::MatchNothing);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+zx_query *zx_q_combine(zx_op op, zx_query *const *subs, size_t n, unsigned window)
+{
+    try {
+        std::vector<Xapian::Query> v;
+        v.reserve(n);
+        for (size_t i = 0; i < n; i++) {
+            if (!subs[i])
+                return nullptr;
+            v.push_back(subs[i]->q);
+        }
+        if (op == ZX_OP_AND_NOT || op == ZX_OP_AND_MAYBE || op == ZX_OP_FILTER) {
+            // Left-associative binary operators over the list.
+            if (v.empty())
+                return nullptr;
+            Xapian::Query q = v[0];
+            for (size_t i = 1; i < v.size(); i++)
+                q = Xapian::Query(static_cast<Xapian::Query::op>(op), q, v[i]);
+            return wrap(q);
+        }
+        // Only the positional operators take a window; others must get 0.
+        Xapian::termcount param = 0;
+        if (op == ZX_OP_PHRASE || op == ZX_OP_NEAR)
+            param = window ? window : static_cast<Xapian::termcount>(n);
+        return wrap(Xapian::Query(static_cast<Xapian::Query::op>(op), v.begin(), v.end(), param));
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+zx_query *zx_q_scale(const zx_query *q, double factor)
+{
+    try {
+        if (!q)
+            return nullptr;
+        return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor));
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+zx_query *zx_q_value_range(unsigned slot, const char *lo, const char *hi)
+{
+    try {
+        if (lo && hi)
+            return wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi));
+        if (lo)
+            return wrap(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo));
+        if (hi)
+            return wrap(Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi));
+        return wrap(Xapian::Query::MatchAll);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+zx_query *zx_q_copy(const zx_query *q)
+{
+    try {
+        return q ? wrap(q->q) : nullptr;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+int zx_q_empty(const zx_query *q)
+{
+    return !q || q->q.empty();
+}
+
+char *zx_q_describe(const zx_query *q)
+{
+    try {
+        return q ? dup_string(q->q.get_description(), nullptr) : nullptr;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+void zx_q_free(zx_query *q)
+{
+    delete q;
+}
+
+/* ---- searching ---- */
+
+zx_enquire *zx_enquire_new(zx_db *db, zx_err *err)
+{
+    GUARD_BEGIN
+    zx_enquire *e = new zx_enquire(db);
+    ok(err);
+    return e;
+    GUARD_END(nullptr)
+}
+
+void zx_enquire_free(zx_enquire *e)
+{
+    try {
+        delete e;
+    } catch (...) {
+    }
+}
+
+void zx_enquire_set_query(zx_enquire *e, const zx_query *q)
+{
+    try {
+        e->enq.set_query(q->q);
+    } catch (...) {
+    }
+}
+
+void zx_enquire_set_bm25(zx_enquire *e, double k1, double k2, double k3, double b, double min_normlen)
+{
+    try {
+        e->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
+    } catch (...) {
+    }
+}
+
+void zx_enquire_set_sort(zx_enquire *e, int slot, int reverse)
+{
+    try {
+        if (slot < 0)
+            e->enq.set_sort_by_relevance();
+        else
+            e->enq.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(slot), reverse != 0);
+    } catch (...) {
+    }
+}
+
+int zx_enquire_add_facet(zx_enquire *e, unsigned slot)
+{
+    try {
+        auto *spy = new Xapian::ValueCountMatchSpy(slot);
+        e->spies.push_back(spy);
+        e->enq.add_matchspy(spy);
+        return static_cast<int>(e->spies.size()) - 1;
+    } catch (...) {
+        return -1;
+    }
+}
+
+zx_mset *zx_enquire_mset(zx_enquire *e, unsigned first, unsigned max, unsigned check_at_least,
+                         zx_err *err)
+{
+    GUARD_BEGIN
+    zx_mset *m = new zx_mset{e->enq.get_mset(first, max, check_at_least)};
+    ok(err);
+    return m;
+    GUARD_END(nullptr)
+}
+
+zx_status zx_enquire_each_facet(zx_enquire *e, int spy,
+                                int (*cb)(void *, const char *, size_t, unsigned), void *ctx,
+                                zx_err *err)
+{
+    GUARD_BEGIN
+    if (spy < 0 || static_cast<size_t>(spy) >= e->spies.size()) {
+        set_err(err, ZX_ERR_INVALID, "no such facet");
+        return ZX_ERR_INVALID;
+    }
+    Xapian::ValueCountMatchSpy *s = e->spies[static_cast<size_t>(spy)];
+    for (Xapian::TermIterator t = s->top_values_begin(1000000); t != s->top_values_end(1000000); ++t) {
+        std::string v = *t;
+        if (cb(ctx, v.data(), v.size(), t.get_termfreq()))
+            break;
+    }
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+zx_status zx_enquire_matching_terms(zx_enquire *e, unsigned docid,
+                                    int (*cb)(void *, const char *, size_t), void *ctx, zx_err *err)
+{
+    GUARD_BEGIN
+    for (Xapian::TermIterator t = e->enq.get_matching_terms_begin(docid);
+         t != e->enq.get_matching_terms_end(docid); ++t) {
+        std::string s = *t;
+        if (cb(ctx, s.data(), s.size()))
+            break;
+    }
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+void zx_mset_free(zx_mset *m)
+{
+    delete m;
+}
+
+unsigned zx_mset_size(const zx_mset *m)
+{
+    return m ? m->mset.size() : 0;
+}
+
+unsigned zx_mset_total(const zx_mset *m, int *exact)
+{
+    if (exact)
+        *exact = m->mset.get_matches_lower_bound() == m->mset.get_matches_upper_bound();
+    return m->mset.get_matches_estimated();
+}
+
+unsigned zx_mset_docid(const zx_mset *m, unsigned i)
+{
+    try {
+        return *m->mset[i];
+    } catch (...) {
+        return 0;
+    }
+}
+
+double zx_mset_weight(const zx_mset *m, unsigned i)
+{
+    try {
+        return m->mset[i].get_weight();
+    } catch (...) {
+        return 0;
+    }
+}
+
+zx_doc *zx_mset_doc(zx_mset *m, unsigned i, zx_err *err)
+{
+    GUARD_BEGIN
+    zx_doc *d = new zx_doc{m->mset[i].get_document()};
+    ok(err);
+    return d;
+    GUARD_END(nullptr)
+}
+
+} // extern "C"

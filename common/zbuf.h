@@ -1,0 +1,138 @@
+/* zbuf.h - a growable byte buffer and small UTF-8 helpers shared by all
+ * modules.  Header-only so that every target gets them without a link
+ * dependency; all functions are static inline. */
+#ifndef ZHS_ZBUF_H
+#define ZHS_ZBUF_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct zbuf {
+    char *data;
+    size_t len, cap;
+} zbuf;
+
+/* Ensure room for `extra` more bytes plus a NUL; returns 0 or -1 (ENOMEM). */
+static inline int zbuf_reserve(zbuf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    char *p = (char *)realloc(b->data, cap);
+    if (!p)
+        return -1;
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+static inline int zbuf_add(zbuf *b, const void *p, size_t n)
+{
+    if (zbuf_reserve(b, n))
+        return -1;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = 0;
+    return 0;
+}
+
+static inline int zbuf_addc(zbuf *b, char c) { return zbuf_add(b, &c, 1); }
+static inline int zbuf_adds(zbuf *b, const char *s) { return zbuf_add(b, s, strlen(s)); }
+static inline void zbuf_clear(zbuf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = 0;
+}
+static inline void zbuf_free(zbuf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* Append code point `c` as UTF-8. */
+static inline int zbuf_add_cp(zbuf *b, uint32_t c)
+{
+    char s[4];
+    size_t n;
+    if (c < 0x80) {
+        s[0] = (char)c;
+        n = 1;
+    } else if (c < 0x800) {
+        s[0] = (char)(0xC0 | (c >> 6));
+        s[1] = (char)(0x80 | (c & 0x3F));
+        n = 2;
+    } else if (c < 0x10000) {
+        s[0] = (char)(0xE0 | (c >> 12));
+        s[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        s[2] = (char)(0x80 | (c & 0x3F));
+        n = 3;
+    } else {
+        s[0] = (char)(0xF0 | (c >> 18));
+        s[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+        s[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+        s[3] = (char)(0x80 | (c & 0x3F));
+        n = 4;
+    }
+    return zbuf_add(b, s, n);
+}
+
+/* Decode one UTF-8 sequence at s[0..n) (n > 0).  Stores the code point (or
+ * U+FFFD for an invalid sequence) and returns the number of bytes consumed
+ * (at least 1), so that any byte string walks forward safely. */
+static inline size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2; v = c & 0x1F; min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3; v = c & 0x0F; min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4; v = c & 0x07; min = 0x10000;
+    } else {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    if (n < len) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = v;
+    return len;
+}
+
+/* Length of the longest prefix of s[0..n) that ends on a character
+ * boundary and is at most `max` bytes. */
+static inline size_t utf8_clip(const char *s, size_t n, size_t max)
+{
+    if (n <= max)
+        return n;
+    size_t k = max;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    return k;
+}
+
+#endif

@@ -1,0 +1,160 @@
+/* zx.h - a C API over libxapian, implemented in xapian_shim.cc, the only
+ * C++ file of the project.  Nothing else includes a Xapian header.
+ *
+ * Conventions (after notmuch): opaque handles; functions that can fail take
+ * a zx_err * (may be NULL) and return a status or NULL; every entry point
+ * catches every exception and turns it into a zx_status and a message.
+ * _free/_close functions accept NULL.  Strings are byte strings with
+ * explicit lengths where terms may contain any byte; returned strings are
+ * malloc'd and owned by the caller unless a comment says otherwise.
+ */
+#ifndef ZHS_ZX_H
+#define ZHS_ZX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum zx_status {
+    ZX_OK = 0,
+    ZX_ERR_NOMEM = 1,
+    ZX_ERR_OPEN = 2,      /* not a database, missing, unreadable, wrong version */
+    ZX_ERR_LOCK = 3,      /* another writer holds the lock */
+    ZX_ERR_CORRUPT = 4,   /* damaged database files */
+    ZX_ERR_MODIFIED = 5,  /* reader overtaken by writers: reopen and retry */
+    ZX_ERR_IO = 6,        /* other database error (disk full, I/O) */
+    ZX_ERR_NETWORK = 7,   /* remote shard unreachable or timed out */
+    ZX_ERR_NOT_FOUND = 8, /* no such document */
+    ZX_ERR_INVALID = 9,   /* invalid argument or operation */
+    ZX_ERR_OTHER = 10
+} zx_status;
+
+typedef struct zx_err {
+    zx_status code;
+    char msg[512];
+} zx_err;
+
+typedef struct zx_db zx_db;
+typedef struct zx_doc zx_doc;
+typedef struct zx_query zx_query;
+typedef struct zx_enquire zx_enquire;
+typedef struct zx_mset zx_mset;
+
+const char *zx_version_string(void);
+
+/* ---- databases ---- */
+zx_db *zx_db_open(const char *path, zx_err *err);            /* read-only */
+zx_db *zx_db_open_writable(const char *path, int create, zx_err *err);
+/* Add another database (a local path, a stub file, or "host:port" for a
+ * remote xapian-tcpsrv shard, with timeout_ms) to a read-only handle. */
+zx_status zx_db_add_shard(zx_db *db, const char *spec, unsigned timeout_ms, zx_err *err);
+void zx_db_close(zx_db *db);
+/* Reopen a read-only handle on the latest commit: 1 changed, 0 same, <0 error. */
+int zx_db_reopen(zx_db *db, zx_err *err);
+unsigned zx_db_doccount(zx_db *db);
+unsigned zx_db_termfreq(zx_db *db, const char *term, size_t len);
+uint64_t zx_db_total_length(zx_db *db);
+/* Metadata: *val malloc'd ("" with *len 0 when unset). */
+zx_status zx_db_get_metadata(zx_db *db, const char *key, char **val, size_t *len, zx_err *err);
+zx_status zx_db_set_metadata(zx_db *db, const char *key, const char *val, size_t len, zx_err *err);
+/* The first document indexed by `term` (e.g. a unique id term), 0 if none. */
+unsigned zx_db_find_doc(zx_db *db, const char *term, size_t len, zx_err *err);
+zx_doc *zx_db_get_doc(zx_db *db, unsigned docid, zx_err *err);
+/* Call cb for every term starting with prefix, with its term frequency;
+ * stops early when cb returns non-zero. */
+zx_status zx_db_each_term(zx_db *db, const char *prefix,
+                          int (*cb)(void *ctx, const char *term, size_t len, unsigned freq),
+                          void *ctx, zx_err *err);
+/* Positions of `term` in docid; cb returns non-zero to stop. */
+zx_status zx_db_each_position(zx_db *db, unsigned docid, const char *term, size_t len,
+                              int (*cb)(void *ctx, unsigned pos), void *ctx, zx_err *err);
+
+/* Writing (writable handles only). */
+zx_status zx_db_begin(zx_db *db, zx_err *err);
+zx_status zx_db_commit_transaction(zx_db *db, zx_err *err);
+zx_status zx_db_cancel(zx_db *db, zx_err *err);
+zx_status zx_db_commit(zx_db *db, zx_err *err);
+/* Replace (or add) the document carrying unique `term`; returns docid or 0. */
+unsigned zx_db_replace(zx_db *db, const char *term, size_t len, zx_doc *doc, zx_err *err);
+zx_status zx_db_delete(zx_db *db, const char *term, size_t len, zx_err *err);
+
+/* Copy a database into a compact, read-optimised one at dst. */
+zx_status zx_db_compact(const char *src, const char *dst, zx_err *err);
+
+/* ---- documents ---- */
+zx_doc *zx_doc_new(void);
+void zx_doc_free(zx_doc *doc);
+zx_status zx_doc_add_term(zx_doc *doc, const char *t, size_t len, unsigned wdf);
+zx_status zx_doc_add_posting(zx_doc *doc, const char *t, size_t len, unsigned pos);
+zx_status zx_doc_add_boolean(zx_doc *doc, const char *t, size_t len);
+zx_status zx_doc_set_value(zx_doc *doc, unsigned slot, const char *v, size_t len);
+zx_status zx_doc_set_data(zx_doc *doc, const char *d, size_t len);
+/* Value and data, malloc'd, NUL-terminated ("" when unset); NULL on error. */
+char *zx_doc_value(zx_doc *doc, unsigned slot, size_t *len);
+char *zx_doc_data(zx_doc *doc, size_t *len);
+unsigned zx_doc_termcount(zx_doc *doc);
+
+/* ---- queries (immutable, reference-counted copies inside) ---- */
+typedef enum zx_op {
+    ZX_OP_AND = 0,
+    ZX_OP_OR = 1,
+    ZX_OP_AND_NOT = 2,
+    ZX_OP_AND_MAYBE = 4,
+    ZX_OP_FILTER = 5,
+    ZX_OP_NEAR = 6,
+    ZX_OP_PHRASE = 7,
+    ZX_OP_SYNONYM = 13
+} zx_op;
+
+zx_query *zx_q_term(const char *t, size_t len, unsigned wqf, unsigned pos);
+zx_query *zx_q_match_all(void);
+zx_query *zx_q_match_nothing(void);
+/* Combine n queries (NULL entries are an error: returns NULL). `window` is
+ * used by PHRASE/NEAR (0 = number of subqueries). */
+zx_query *zx_q_combine(zx_op op, zx_query *const *subs, size_t n, unsigned window);
+zx_query *zx_q_scale(const zx_query *q, double factor);
+/* Documents whose value in slot lies in [lo, hi] (string order); NULL lo or
+ * hi leaves that end open. */
+zx_query *zx_q_value_range(unsigned slot, const char *lo, const char *hi);
+zx_query *zx_q_copy(const zx_query *q);
+int zx_q_empty(const zx_query *q);
+char *zx_q_describe(const zx_query *q);
+void zx_q_free(zx_query *q);
+
+/* ---- searching ---- */
+zx_enquire *zx_enquire_new(zx_db *db, zx_err *err);
+void zx_enquire_free(zx_enquire *e);
+void zx_enquire_set_query(zx_enquire *e, const zx_query *q);
+void zx_enquire_set_bm25(zx_enquire *e, double k1, double k2, double k3, double b, double min_normlen);
+/* Sort by value slot (reverse: descending), relevance breaking ties; or
+ * slot < 0 for relevance only. */
+void zx_enquire_set_sort(zx_enquire *e, int slot, int reverse);
+/* Count values of slot over all matches (facets); returns the spy index. */
+int zx_enquire_add_facet(zx_enquire *e, unsigned slot);
+/* Run the query.  check_at_least: how many matches to count exactly. */
+zx_mset *zx_enquire_mset(zx_enquire *e, unsigned first, unsigned max, unsigned check_at_least,
+                         zx_err *err);
+/* Facet counts after zx_enquire_mset, most frequent first. */
+zx_status zx_enquire_each_facet(zx_enquire *e, int spy,
+                                int (*cb)(void *ctx, const char *val, size_t len, unsigned count),
+                                void *ctx, zx_err *err);
+/* Terms of the query that index docid, in query order. */
+zx_status zx_enquire_matching_terms(zx_enquire *e, unsigned docid,
+                                    int (*cb)(void *ctx, const char *term, size_t len),
+                                    void *ctx, zx_err *err);
+
+void zx_mset_free(zx_mset *m);
+unsigned zx_mset_size(const zx_mset *m);
+/* Exact when lower and upper bound agree (check_at_least large enough). */
+unsigned zx_mset_total(const zx_mset *m, int *exact);
+unsigned zx_mset_docid(const zx_mset *m, unsigned i);
+double zx_mset_weight(const zx_mset *m, unsigned i);
+zx_doc *zx_mset_doc(zx_mset *m, unsigned i, zx_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,195 @@
+/* document.c - see document.h. */
+#include "document.h"
+#include "extract.h"
+#include "terms.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void zdoc_hash(const char *p, size_t n, char out[17])
+{
+    uint64_t h = 14695981039346656037ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+int zdoc_read(const char *path, const zdoc_opts *o, zdoc_input *in, char *err, size_t errsize)
+{
+    memset(in, 0, sizeof *in);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errsize, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        snprintf(err, errsize, "not a regular file");
+        close(fd);
+        return -1;
+    }
+    if ((size_t)st.st_size > o->max_bytes) {
+        snprintf(err, errsize, "too large (%lld bytes; the limit is %zu, see --max-size)",
+                 (long long)st.st_size, o->max_bytes);
+        close(fd);
+        return -1;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *b = malloc(cap);
+    if (!b) {
+        snprintf(err, errsize, "out of memory");
+        close(fd);
+        return -1;
+    }
+    for (;;) {
+        if (n + 1 >= cap) { /* the file grew while we read it */
+            if (cap > o->max_bytes) {
+                snprintf(err, errsize, "too large (grew while reading)");
+                free(b);
+                close(fd);
+                return -1;
+            }
+            char *nb = realloc(b, cap * 2);
+            if (!nb) {
+                free(b);
+                close(fd);
+                snprintf(err, errsize, "out of memory");
+                return -1;
+            }
+            b = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, b + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            snprintf(err, errsize, "read error: %s", strerror(errno));
+            free(b);
+            close(fd);
+            return -1;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    b[n] = 0;
+    in->bytes = b;
+    in->nbytes = n;
+    zdoc_hash(b, n, in->hash);
+    return 0;
+}
+
+/* True when text holds anything but whitespace. */
+static int has_text(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strchr(" \t\r\n\f\v", s[i]))
+            return 1;
+    return 0;
+}
+
+int zdoc_extract(const char *path, const zdoc_opts *o, zdoc_input *in, char *err, size_t errsize)
+{
+    char why[256];
+    char *text = NULL, *title = NULL;
+    size_t len = 0;
+    if (ze_decode(in->bytes, in->nbytes, o->encoding, &text, &len, in->encoding,
+                  sizeof in->encoding, why, sizeof why)) {
+        snprintf(err, errsize, "not indexed: %s", why);
+        return -1;
+    }
+    if (ze_is_html(path, text, len)) {
+        char *plain;
+        size_t plen;
+        if (ze_html_to_text(text, len, &plain, &plen, &title)) {
+            free(text);
+            snprintf(err, errsize, "not indexed: cannot extract text from HTML");
+            return -1;
+        }
+        free(text);
+        text = plain;
+        len = plen;
+    }
+    /* Metadata first: portal headers carry the publication date. */
+    zm_extract(text, len, title, &in->meta);
+    free(title);
+    ze_strip_chrome(text, &len);
+    if (!has_text(text, len)) {
+        free(text);
+        snprintf(err, errsize, "not indexed: %s", in->nbytes ? "no text in the file" : "empty");
+        return -1;
+    }
+    in->text = text;
+    in->len = len;
+    return 0;
+}
+
+void zdoc_input_clear(zdoc_input *in)
+{
+    free(in->bytes);
+    free(in->text);
+    memset(in, 0, sizeof *in);
+}
+
+static int set_value(zx_doc *d, unsigned slot, const char *v)
+{
+    return v && *v ? zx_doc_set_value(d, slot, v, strlen(v)) : 0;
+}
+
+zx_doc *zdoc_build(za_analyzer *a, zd_codec *codec, const char *key, const zdoc_input *in,
+                   zbuf *scratch)
+{
+    zx_doc *d = zx_doc_new();
+    if (!d)
+        return NULL;
+    const zm_meta *m = &in->meta;
+    char year[16] = "", size[24];
+    if (m->year > 0)
+        snprintf(year, sizeof year, "%04d", m->year);
+    snprintf(size, sizeof size, "%zu", in->nbytes);
+    int bad = 0;
+    zbuf_clear(scratch);
+    zbuf_adds(scratch, "Q");
+    zbuf_adds(scratch, key);
+    bad |= zx_doc_add_boolean(d, scratch->data, scratch->len) != ZX_OK;
+    bad |= zt_index_text(a, d, ZT_FIELD_BODY, in->text, in->len, 1, 1);
+    if (m->title[0]) {
+        /* Title words weigh more in ranking and are searchable as title:. */
+        bad |= zt_index_text(a, d, ZT_FIELD_BODY, m->title, strlen(m->title), ZT_TITLE_WDF, 0);
+        bad |= zt_index_text(a, d, ZT_FIELD_TITLE, m->title, strlen(m->title), 1, 1);
+    }
+    if (m->issuer[0] || m->region[0]) {
+        zbuf_clear(scratch);
+        zbuf_adds(scratch, m->issuer);
+        zbuf_adds(scratch, "|");
+        zbuf_adds(scratch, m->region);
+        bad |= zt_index_text(a, d, ZT_FIELD_ISSUER, scratch->data, scratch->len, 1, 1);
+    }
+    if (year[0]) {
+        char t[24];
+        snprintf(t, sizeof t, "Y%s", year);
+        bad |= zx_doc_add_boolean(d, t, strlen(t)) != ZX_OK;
+    }
+    bad |= set_value(d, ZT_SLOT_PATH, key);
+    bad |= set_value(d, ZT_SLOT_TITLE, m->title);
+    bad |= set_value(d, ZT_SLOT_ISSUER, m->issuer);
+    bad |= set_value(d, ZT_SLOT_REGION, m->region);
+    bad |= set_value(d, ZT_SLOT_YEAR, year);
+    bad |= set_value(d, ZT_SLOT_DATE, m->date);
+    bad |= set_value(d, ZT_SLOT_DOCNO, m->docno);
+    bad |= set_value(d, ZT_SLOT_HASH, in->hash);
+    bad |= set_value(d, ZT_SLOT_SIZE, size);
+    bad |= set_value(d, ZT_SLOT_ENCODING, in->encoding);
+    bad |= zd_encode(codec, in->text, in->len, scratch);
+    bad |= zx_doc_set_data(d, scratch->data, scratch->len) != ZX_OK;
+    if (bad) {
+        zx_doc_free(d);
+        return NULL;
+    }
+    return d;
+}

@@ -1,0 +1,44 @@
+/* document.h - one input file turned into an index document: read, decode,
+ * extract text and metadata, and generate terms and stored text. */
+#ifndef ZHS_DOCUMENT_H
+#define ZHS_DOCUMENT_H
+
+#include "analyzer.h"
+#include "docstore.h"
+#include "metadata.h"
+#include "zbuf.h"
+#include "zx.h"
+
+#include <stdint.h>
+
+typedef struct zdoc_opts {
+    const char *encoding; /* forced encoding or NULL */
+    size_t max_bytes;     /* files larger than this are refused */
+} zdoc_opts;
+
+/* A file read and decoded, ready to become a document. */
+typedef struct zdoc_input {
+    char *bytes;        /* the file as read */
+    size_t nbytes;
+    char hash[17];      /* 64-bit content hash, hex */
+    char *text;         /* decoded, extracted, chrome-free UTF-8 */
+    size_t len;
+    char encoding[32];
+    zm_meta meta;
+} zdoc_input;
+
+/* Read path into in->bytes and hash it.  Returns 0 or -1 with a reason. */
+int zdoc_read(const char *path, const zdoc_opts *o, zdoc_input *in, char *err, size_t errsize);
+/* Decode and extract text and metadata.  Returns 0 or -1 with a reason. */
+int zdoc_extract(const char *path, const zdoc_opts *o, zdoc_input *in, char *err, size_t errsize);
+void zdoc_input_clear(zdoc_input *in);
+
+/* The Xapian document for an extracted input stored under `key` (the
+ * document's unique path).  NULL on failure. */
+zx_doc *zdoc_build(za_analyzer *a, zd_codec *codec, const char *key, const zdoc_input *in,
+                   zbuf *scratch);
+
+/* Hash of a byte string as 16 hex digits (FNV-1a 64). */
+void zdoc_hash(const char *p, size_t n, char out[17]);
+
+#endif

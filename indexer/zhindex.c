@@ -1,0 +1,1004 @@
+/* zhindex - build and maintain a zhsearch index.
+ *
+ *   zhindex [-d INDEX] add PATH...      add new files, re-index changed ones
+ *   zhindex [-d INDEX] remove PATH...   drop documents (files or whole dirs)
+ *   zhindex [-d INDEX] sync DIR...      add/update, and drop files gone from DIR
+ *   zhindex [-d INDEX] list | stats | compact
+ *
+ * Writes happen in Xapian transactions of bounded size: a crash leaves the
+ * index at its last commit, and rerunning the command finishes the work
+ * (unchanged files are recognised by their content hash and skipped).
+ */
+#include "document.h"
+#include "docstore.h"
+#include "terms.h"
+#include "zbuf.h"
+#include "zx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BATCH_BYTES (32u << 20) /* text per transaction */
+#define BATCH_DOCS 2000u
+#define DICT_SAMPLE_BYTES (8u << 20)
+#define DICT_MIN_BYTES (16u << 10)
+
+typedef struct options {
+    const char *index;
+    const char *encoding;
+    size_t max_bytes;
+    int quiet;
+    int progress;
+} options;
+
+typedef struct counts {
+    unsigned added, updated, unchanged, removed, failed;
+    uint64_t bytes;
+} counts;
+
+typedef struct filelist {
+    char **v;
+    size_t n, cap;
+    uint64_t bytes;
+} filelist;
+
+static const char *prog = "zhindex";
+
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- collecting files ---- */
+
+typedef struct visited {
+    dev_t dev;
+    ino_t ino;
+} visited;
+
+static int push_file(filelist *fl, const char *path, off_t size)
+{
+    if (fl->n == fl->cap) {
+        size_t nc = fl->cap ? fl->cap * 2 : 256;
+        char **v = realloc(fl->v, nc * sizeof *v);
+        if (!v)
+            return -1;
+        fl->v = v;
+        fl->cap = nc;
+    }
+    if (!(fl->v[fl->n] = strdup(path)))
+        return -1;
+    fl->n++;
+    fl->bytes += (uint64_t)size;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walk a directory (following symlinks, each directory once so that
+ * symlink loops end), skipping hidden entries. */
+static void walk(const char *dir, filelist *fl, visited **seen, size_t *nseen, counts *c)
+{
+    struct stat st;
+    if (stat(dir, &st))
+        return;
+    for (size_t i = 0; i < *nseen; i++)
+        if ((*seen)[i].dev == st.st_dev && (*seen)[i].ino == st.st_ino)
+            return;
+    visited *v = realloc(*seen, (*nseen + 1) * sizeof *v);
+    if (!v)
+        return;
+    *seen = v;
+    v[(*nseen)++] = (visited){st.st_dev, st.st_ino};
+    DIR *d = opendir(dir);
+    if (!d) {
+        say("%s: cannot read directory: %s", dir, strerror(errno));
+        c->failed++;
+        return;
+    }
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn)
+                break;
+            names = nn;
+        }
+        if (!(names[n] = strdup(e->d_name)))
+            break;
+        n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char path[PATH_MAX];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= sizeof path) {
+            say("%s/%s: path too long", dir, names[i]);
+            c->failed++;
+        } else if (stat(path, &st)) {
+            say("%s: %s", path, strerror(errno));
+            c->failed++;
+        } else if (S_ISDIR(st.st_mode)) {
+            walk(path, fl, seen, nseen, c);
+        } else if (S_ISREG(st.st_mode)) {
+            push_file(fl, path, st.st_size);
+        }
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* Files named on the command line, directories expanded, as absolute
+ * canonical paths (the documents' unique ids). */
+static void collect(char **paths, int n, filelist *fl, counts *c)
+{
+    visited *seen = NULL;
+    size_t nseen = 0;
+    for (int i = 0; i < n; i++) {
+        char real[PATH_MAX];
+        struct stat st;
+        if (!realpath(paths[i], real) || stat(real, &st)) {
+            say("%s: %s", paths[i], strerror(errno));
+            c->failed++;
+            continue;
+        }
+        if (S_ISDIR(st.st_mode))
+            walk(real, fl, &seen, &nseen, c);
+        else if (S_ISREG(st.st_mode))
+            push_file(fl, real, st.st_size);
+        else {
+            say("%s: not a regular file or directory", paths[i]);
+            c->failed++;
+        }
+    }
+    free(seen);
+}
+
+static void filelist_free(filelist *fl)
+{
+    for (size_t i = 0; i < fl->n; i++)
+        free(fl->v[i]);
+    free(fl->v);
+}
+
+/* ---- the index ---- */
+
+typedef struct writer {
+    zx_db *db;
+    za_analyzer *an;
+    zd_codec *codec;
+    const options *o;
+    int in_txn;
+} writer;
+
+/* A directory that exists, is not empty and holds no Xapian index is not
+ * ours to write into. */
+static int foreign_dir(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st))
+        return 0;
+    if (!S_ISDIR(st.st_mode))
+        return 1;
+    char probe[PATH_MAX];
+    snprintf(probe, sizeof probe, "%s/iamglass", path);
+    if (access(probe, F_OK) == 0)
+        return 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return 1;
+    struct dirent *e;
+    int any = 0;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            any = 1;
+    closedir(d);
+    return any;
+}
+
+static int load_dicts(writer *w)
+{
+    char *cur;
+    size_t n;
+    zx_err e;
+    if (zx_db_get_metadata(w->db, "zhs:dict", &cur, &n, &e))
+        return -1;
+    if (n) {
+        uint32_t id = (uint32_t)strtoul(cur, NULL, 16);
+        char key[24], *d;
+        size_t dn;
+        zd_dict_key(id, key);
+        if (zx_db_get_metadata(w->db, key, &d, &dn, &e) == ZX_OK && dn) {
+            if (zd_add_dict(w->codec, d, dn) == id)
+                zd_use_dict(w->codec, id);
+        }
+        free(d);
+    }
+    free(cur);
+    return 0;
+}
+
+static int open_writer(writer *w, const options *o, int create)
+{
+    memset(w, 0, sizeof *w);
+    w->o = o;
+    if (create && foreign_dir(o->index)) {
+        say("%s: exists and is not a zhsearch index; refusing to write into it", o->index);
+        return -1;
+    }
+    zx_err e;
+    w->db = zx_db_open_writable(o->index, create, &e);
+    if (!w->db) {
+        if (e.code == ZX_ERR_LOCK)
+            say("%s: index is locked: another zhindex is writing to it", o->index);
+        else
+            say("%s: cannot open index: %s", o->index, e.msg);
+        return -1;
+    }
+    char msg[512];
+    char *scheme;
+    size_t n;
+    if (zx_db_get_metadata(w->db, "zhs:scheme", &scheme, &n, &e)) {
+        say("%s: %s", o->index, e.msg);
+        return -1;
+    }
+    free(scheme);
+    if (n == 0 && zx_db_doccount(w->db) == 0) {
+        if (zt_stamp_index(w->db, &e) || zx_db_commit(w->db, &e)) {
+            say("%s: cannot initialise index: %s", o->index, e.msg);
+            return -1;
+        }
+    } else if (zt_check_index(w->db, msg, sizeof msg)) {
+        say("%s: %s", o->index, msg);
+        return -1;
+    }
+    w->an = za_new(msg, sizeof msg);
+    w->codec = zd_new(3);
+    if (!w->an || !w->codec || load_dicts(w)) {
+        say("cannot initialise: %s", w->an ? "out of memory" : msg);
+        return -1;
+    }
+    return 0;
+}
+
+static void close_writer(writer *w)
+{
+    zx_err e;
+    if (w->in_txn && w->db)
+        zx_db_cancel(w->db, &e);
+    zx_db_close(w->db);
+    za_free(w->an);
+    zd_free(w->codec);
+}
+
+static int begin(writer *w)
+{
+    zx_err e;
+    if (zx_db_begin(w->db, &e)) {
+        say("%s: %s", w->o->index, e.msg);
+        return -1;
+    }
+    w->in_txn = 1;
+    return 0;
+}
+
+static int commit(writer *w)
+{
+    zx_err e;
+    w->in_txn = 0;
+    if (zx_db_commit_transaction(w->db, &e)) {
+        say("%s: commit failed, the index keeps its last commit: %s", w->o->index, e.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* The stored hash of an indexed document, or "" when not indexed. */
+static void indexed_hash(writer *w, const char *key, zbuf *term, char out[17])
+{
+    out[0] = 0;
+    zbuf_clear(term);
+    zbuf_adds(term, "Q");
+    zbuf_adds(term, key);
+    zx_err e;
+    unsigned id = zx_db_find_doc(w->db, term->data, term->len, &e);
+    if (!id)
+        return;
+    zx_doc *d = zx_db_get_doc(w->db, id, &e);
+    if (!d)
+        return;
+    size_t n;
+    char *h = zx_doc_value(d, ZT_SLOT_HASH, &n);
+    if (h && n == 16)
+        memcpy(out, h, 17);
+    else
+        strcpy(out, "?");
+    free(h);
+    zx_doc_free(d);
+}
+
+/* Train the stored-text dictionary from the first batch of a new index,
+ * cutting texts into samples of a few KB. */
+static void maybe_train(writer *w, zdoc_input *batch, size_t n)
+{
+    if (zd_current_dict(w->codec))
+        return;
+    zbuf samples = {0};
+    size_t *sizes = NULL, ns = 0, cap = 0;
+    for (size_t i = 0; i < n && samples.len < DICT_SAMPLE_BYTES; i++) {
+        const char *t = batch[i].text;
+        for (size_t off = 0; off < batch[i].len; off += 4096) {
+            size_t k = batch[i].len - off < 4096 ? batch[i].len - off : 4096;
+            if (ns == cap) {
+                cap = cap ? cap * 2 : 256;
+                size_t *ns2 = realloc(sizes, cap * sizeof *sizes);
+                if (!ns2)
+                    goto done;
+                sizes = ns2;
+            }
+            zbuf_add(&samples, t + off, k);
+            sizes[ns++] = k;
+        }
+    }
+    if (samples.len < DICT_MIN_BYTES)
+        goto done;
+    size_t dcap = samples.len / 8;
+    dcap = dcap < 4096 ? 4096 : dcap > (112u << 10) ? (112u << 10) : dcap;
+    zbuf dict = {0};
+    if (zd_train(samples.data, sizes, (unsigned)ns, dcap, &dict) == 0) {
+        uint32_t id = zd_add_dict(w->codec, dict.data, dict.len);
+        char key[24], hex[12];
+        zd_dict_key(id, key);
+        snprintf(hex, sizeof hex, "%08x", (unsigned)id);
+        zx_err e;
+        if (id && zx_db_set_metadata(w->db, key, dict.data, dict.len, &e) == ZX_OK &&
+            zx_db_set_metadata(w->db, "zhs:dict", hex, strlen(hex), &e) == ZX_OK)
+            zd_use_dict(w->codec, id);
+    }
+    zbuf_free(&dict);
+done:
+    zbuf_free(&samples);
+    free(sizes);
+}
+
+static void progress(const options *o, size_t done, size_t total, uint64_t bytes, uint64_t all,
+                     double t0, int final)
+{
+    static double last;
+    if (!o->progress)
+        return;
+    double t = now();
+    if (!final && t - last < 0.1)
+        return;
+    last = t;
+    double el = t - t0, rate = el > 0 ? (double)bytes / el : 0;
+    double eta = rate > 0 ? (double)(all - bytes) / rate : 0;
+    int width = 24, fill = total ? (int)((double)done * width / (double)total) : width;
+    char bar[32];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[width] = 0;
+    fprintf(stderr, "\r[%s] %zu/%zu files  %.1f MB  %.2f MB/s  ETA %.0fs   ", bar, done, total,
+            (double)bytes / 1e6, rate / 1e6, eta);
+    if (final)
+        fputc('\n', stderr);
+}
+
+/* Index files: read a batch, then write it in one transaction. */
+static int index_files(writer *w, const filelist *fl, counts *c)
+{
+    const options *o = w->o;
+    zdoc_opts dop = {o->encoding, o->max_bytes};
+    zdoc_input *batch = calloc(BATCH_DOCS, sizeof *batch);
+    const char **keys = calloc(BATCH_DOCS, sizeof *keys);
+    int *is_update = calloc(BATCH_DOCS, sizeof *is_update);
+    zbuf term = {0}, scratch = {0};
+    int rc = 0;
+    double t0 = now();
+    uint64_t done_bytes = 0;
+    if (!batch || !keys || !is_update) {
+        say("out of memory");
+        rc = -1;
+        goto out;
+    }
+    for (size_t i = 0; i < fl->n && rc == 0;) {
+        size_t nb = 0, bytes = 0;
+        for (; i < fl->n && nb < BATCH_DOCS && bytes < BATCH_BYTES; i++) {
+            const char *path = fl->v[i];
+            char err[512], old[17];
+            zdoc_input *in = &batch[nb];
+            progress(o, i, fl->n, done_bytes, fl->bytes, t0, 0);
+            if (zdoc_read(path, &dop, in, err, sizeof err)) {
+                say("%s: %s", path, err);
+                c->failed++;
+                continue;
+            }
+            done_bytes += in->nbytes;
+            indexed_hash(w, path, &term, old);
+            if (strcmp(old, in->hash) == 0) {
+                c->unchanged++;
+                zdoc_input_clear(in);
+                continue;
+            }
+            if (zdoc_extract(path, &dop, in, err, sizeof err)) {
+                say("%s: %s", path, err);
+                c->failed++;
+                zdoc_input_clear(in);
+                continue;
+            }
+            keys[nb] = path;
+            is_update[nb] = old[0] != 0;
+            bytes += in->len;
+            nb++;
+        }
+        if (nb && begin(w) == 0) {
+            maybe_train(w, batch, nb);
+            for (size_t k = 0; k < nb && rc == 0; k++) {
+                zx_doc *d = zdoc_build(w->an, w->codec, keys[k], &batch[k], &scratch);
+                zx_err e;
+                zbuf_clear(&term);
+                zbuf_adds(&term, "Q");
+                zbuf_adds(&term, keys[k]);
+                if (!d || !zx_db_replace(w->db, term.data, term.len, d, &e)) {
+                    say("%s: cannot index: %s", keys[k], d ? e.msg : "out of memory");
+                    rc = -1;
+                } else if (is_update[k]) {
+                    c->updated++;
+                } else {
+                    c->added++;
+                }
+                c->bytes += batch[k].nbytes;
+                zx_doc_free(d);
+            }
+            if (rc == 0 && commit(w))
+                rc = -1;
+        } else if (nb) {
+            rc = -1;
+        }
+        for (size_t k = 0; k < nb; k++)
+            zdoc_input_clear(&batch[k]);
+    }
+    progress(o, fl->n, fl->n, done_bytes, fl->bytes, t0, 1);
+out:
+    free(batch);
+    free(keys);
+    free(is_update);
+    zbuf_free(&term);
+    zbuf_free(&scratch);
+    return rc;
+}
+
+/* ---- removing ---- */
+
+typedef struct keylist {
+    char **v;
+    size_t n, cap;
+} keylist;
+
+static int collect_key(void *ctx, const char *t, size_t len, unsigned freq)
+{
+    (void)freq;
+    keylist *k = ctx;
+    if (k->n == k->cap) {
+        size_t nc = k->cap ? k->cap * 2 : 256;
+        char **v = realloc(k->v, nc * sizeof *v);
+        if (!v)
+            return 1;
+        k->v = v;
+        k->cap = nc;
+    }
+    k->v[k->n] = strndup(t + 1, len - 1); /* without the Q */
+    if (!k->v[k->n])
+        return 1;
+    k->n++;
+    return 0;
+}
+
+static void keylist_free(keylist *k)
+{
+    for (size_t i = 0; i < k->n; i++)
+        free(k->v[i]);
+    free(k->v);
+}
+
+/* Indexed documents whose key is `path` or lies under it (a directory). */
+static int keys_under(writer *w, const char *path, keylist *out)
+{
+    zbuf pre = {0};
+    zbuf_adds(&pre, "Q");
+    zbuf_adds(&pre, path);
+    zx_err e;
+    keylist all = {0};
+    int rc = zx_db_each_term(w->db, pre.data, collect_key, &all, &e) ? -1 : 0;
+    size_t n = strlen(path);
+    for (size_t i = 0; i < all.n; i++) {
+        const char *k = all.v[i];
+        if (k[n] == 0 || k[n] == '/' || (n && path[n - 1] == '/')) {
+            collect_key(out, "Q", 1, 0);
+            free(out->v[out->n - 1]);
+            out->v[out->n - 1] = all.v[i];
+            all.v[i] = NULL;
+        }
+    }
+    keylist_free(&all);
+    zbuf_free(&pre);
+    return rc;
+}
+
+static int remove_keys(writer *w, const keylist *k, counts *c)
+{
+    if (k->n == 0)
+        return 0;
+    if (begin(w))
+        return -1;
+    zbuf term = {0};
+    int rc = 0;
+    for (size_t i = 0; i < k->n && rc == 0; i++) {
+        zx_err e;
+        zbuf_clear(&term);
+        zbuf_adds(&term, "Q");
+        zbuf_adds(&term, k->v[i]);
+        if (zx_db_delete(w->db, term.data, term.len, &e)) {
+            say("%s: cannot remove: %s", k->v[i], e.msg);
+            rc = -1;
+        } else {
+            c->removed++;
+        }
+    }
+    zbuf_free(&term);
+    if (rc == 0)
+        rc = commit(w);
+    else {
+        zx_err e;
+        zx_db_cancel(w->db, &e);
+        w->in_txn = 0;
+    }
+    return rc;
+}
+
+/* The canonical path of something that may no longer exist: the
+ * canonical parent directory plus the last component. */
+static int canonical(const char *path, char out[PATH_MAX])
+{
+    if (realpath(path, out))
+        return 0;
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    size_t n = strlen(tmp);
+    while (n > 1 && tmp[n - 1] == '/')
+        tmp[--n] = 0;
+    char *slash = strrchr(tmp, '/');
+    const char *base = slash ? slash + 1 : tmp;
+    char dir[PATH_MAX];
+    if (slash == tmp)
+        strcpy(dir, "/");
+    else if (slash) {
+        *slash = 0;
+        if (!realpath(tmp, dir))
+            return -1;
+    } else if (!getcwd(dir, sizeof dir))
+        return -1;
+    if ((size_t)snprintf(out, PATH_MAX, "%s/%s", strcmp(dir, "/") ? dir : "", base) >= PATH_MAX)
+        return -1;
+    return 0;
+}
+
+/* ---- commands ---- */
+
+static void summary(const options *o, const counts *c, double t0)
+{
+    if (o->quiet)
+        return;
+    fprintf(stderr, "%s: %u added, %u updated, %u unchanged, %u removed, %u failed in %.2f s (%.1f MB indexed)\n",
+            prog, c->added, c->updated, c->unchanged, c->removed, c->failed, now() - t0,
+            (double)c->bytes / 1e6);
+}
+
+static int exit_code(int rc, const counts *c)
+{
+    return rc ? 2 : c->failed ? 1 : 0;
+}
+
+static int cmd_add(const options *o, char **paths, int n, int sync)
+{
+    double t0 = now();
+    counts c = {0};
+    filelist fl = {0};
+    writer w;
+    int rc = 0;
+    if (n == 0) {
+        say("%s: name at least one file or directory", sync ? "sync" : "add");
+        return 2;
+    }
+    if (open_writer(&w, o, 1)) {
+        close_writer(&w);
+        return 2;
+    }
+    collect(paths, n, &fl, &c);
+    rc = index_files(&w, &fl, &c);
+    if (rc == 0 && sync) {
+        /* Drop documents under the synced directories whose files are gone
+         * (or are no longer picked up, e.g. hidden). */
+        keylist gone = {0};
+        for (int i = 0; i < n && rc == 0; i++) {
+            char real[PATH_MAX];
+            if (canonical(paths[i], real))
+                continue;
+            keylist k = {0};
+            rc = keys_under(&w, real, &k);
+            for (size_t j = 0; j < k.n; j++) {
+                if (bsearch(&k.v[j], fl.v, fl.n, sizeof *fl.v, cmp_str) == NULL &&
+                    access(k.v[j], F_OK) != 0) {
+                    collect_key(&gone, "Q", 1, 0);
+                    free(gone.v[gone.n - 1]);
+                    gone.v[gone.n - 1] = k.v[j];
+                    k.v[j] = NULL;
+                }
+            }
+            keylist_free(&k);
+        }
+        if (rc == 0)
+            rc = remove_keys(&w, &gone, &c);
+        keylist_free(&gone);
+    }
+    close_writer(&w);
+    filelist_free(&fl);
+    summary(o, &c, t0);
+    return exit_code(rc, &c);
+}
+
+static int cmd_remove(const options *o, char **paths, int n)
+{
+    double t0 = now();
+    counts c = {0};
+    writer w;
+    if (n == 0) {
+        say("remove: name at least one file or directory");
+        return 2;
+    }
+    if (open_writer(&w, o, 0)) {
+        close_writer(&w);
+        return 2;
+    }
+    keylist all = {0};
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        char real[PATH_MAX];
+        keylist k = {0};
+        if (canonical(paths[i], real) || (rc = keys_under(&w, real, &k)) || k.n == 0) {
+            say("%s: not in the index", paths[i]);
+            c.failed++;
+        }
+        for (size_t j = 0; j < k.n; j++) {
+            collect_key(&all, "Q", 1, 0);
+            free(all.v[all.n - 1]);
+            all.v[all.n - 1] = k.v[j];
+            k.v[j] = NULL;
+        }
+        keylist_free(&k);
+    }
+    if (rc == 0)
+        rc = remove_keys(&w, &all, &c);
+    keylist_free(&all);
+    close_writer(&w);
+    summary(o, &c, t0);
+    return exit_code(rc, &c);
+}
+
+static zx_db *open_reader(const options *o)
+{
+    zx_err e;
+    zx_db *db = zx_db_open(o->index, &e);
+    if (!db) {
+        say("%s: not a readable zhsearch index (%s)", o->index, e.msg);
+        return NULL;
+    }
+    char msg[512];
+    if (zt_check_index(db, msg, sizeof msg)) {
+        say("%s: %s", o->index, msg);
+        zx_db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static int cmd_list(const options *o)
+{
+    zx_db *db = open_reader(o);
+    if (!db)
+        return 2;
+    keylist k = {0};
+    zx_err e;
+    int rc = zx_db_each_term(db, "Q", collect_key, &k, &e) ? 2 : 0;
+    zbuf term = {0};
+    for (size_t i = 0; i < k.n && rc == 0; i++) {
+        zbuf_clear(&term);
+        zbuf_adds(&term, "Q");
+        zbuf_adds(&term, k.v[i]);
+        unsigned id = zx_db_find_doc(db, term.data, term.len, &e);
+        zx_doc *d = id ? zx_db_get_doc(db, id, &e) : NULL;
+        char *year = d ? zx_doc_value(d, ZT_SLOT_YEAR, NULL) : NULL;
+        char *title = d ? zx_doc_value(d, ZT_SLOT_TITLE, NULL) : NULL;
+        printf("%s\t%s\t%s\n", k.v[i], year ? year : "", title ? title : "");
+        free(year);
+        free(title);
+        zx_doc_free(d);
+    }
+    if (rc)
+        say("%s: %s", o->index, e.msg);
+    zbuf_free(&term);
+    keylist_free(&k);
+    zx_db_close(db);
+    return rc;
+}
+
+static uint64_t dir_bytes(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    uint64_t sum = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char p[PATH_MAX];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+        if (e->d_name[0] != '.' && stat(p, &st) == 0 && S_ISREG(st.st_mode))
+            sum += (uint64_t)st.st_size;
+    }
+    closedir(d);
+    return sum;
+}
+
+typedef struct stat_ctx {
+    zx_db *db;
+    uint64_t terms, stored, raw, input;
+    unsigned damaged;
+} stat_ctx;
+
+static int count_term(void *ctx, const char *t, size_t len, unsigned freq)
+{
+    (void)t;
+    (void)len;
+    (void)freq;
+    ((stat_ctx *)ctx)->terms++;
+    return 0;
+}
+
+static int stat_doc(void *ctx, const char *t, size_t len, unsigned freq)
+{
+    (void)freq;
+    stat_ctx *s = ctx;
+    zx_err e;
+    unsigned id = zx_db_find_doc(s->db, t, len, &e);
+    zx_doc *d = id ? zx_db_get_doc(s->db, id, &e) : NULL;
+    if (!d)
+        return 0;
+    size_t n;
+    char *rec = zx_doc_data(d, &n);
+    char *size = zx_doc_value(d, ZT_SLOT_SIZE, NULL);
+    int64_t raw = rec ? zd_record_raw_len(rec, n) : -1;
+    if (raw < 0)
+        s->damaged++;
+    else {
+        s->stored += n;
+        s->raw += (uint64_t)raw;
+    }
+    s->input += size ? strtoull(size, NULL, 10) : 0;
+    free(rec);
+    free(size);
+    zx_doc_free(d);
+    return 0;
+}
+
+static int cmd_stats(const options *o)
+{
+    zx_db *db = open_reader(o);
+    if (!db)
+        return 2;
+    stat_ctx s = {.db = db};
+    zx_err e;
+    char *scheme = NULL, *settings = NULL, *dict = NULL;
+    size_t n, dn = 0;
+    zx_db_get_metadata(db, "zhs:scheme", &scheme, &n, &e);
+    zx_db_get_metadata(db, "zhs:settings", &settings, &n, &e);
+    zx_db_get_metadata(db, "zhs:dict", &dict, &n, &e);
+    if (dict && dict[0]) {
+        char key[24], *d = NULL;
+        zd_dict_key((uint32_t)strtoul(dict, NULL, 16), key);
+        if (zx_db_get_metadata(db, key, &d, &dn, &e) == ZX_OK)
+            free(d);
+    }
+    int rc = zx_db_each_term(db, "", count_term, &s, &e) || zx_db_each_term(db, "Q", stat_doc, &s, &e);
+    uint64_t idx = dir_bytes(o->index);
+    printf("index:            %s\n", o->index);
+    printf("documents:        %u\n", zx_db_doccount(db));
+    printf("terms:            %llu\n", (unsigned long long)s.terms);
+    printf("input bytes:      %llu\n", (unsigned long long)s.input);
+    printf("index bytes:      %llu (%.2f x input)\n", (unsigned long long)idx,
+           s.input ? (double)idx / (double)s.input : 0.0);
+    printf("stored text:      %llu bytes compressed from %llu (ratio %.2f)\n",
+           (unsigned long long)s.stored, (unsigned long long)s.raw,
+           s.stored ? (double)s.raw / (double)s.stored : 0.0);
+    printf("dictionary:       %s (%zu bytes)\n", dict && dict[0] ? dict : "none", dn);
+    printf("scheme:           %s\n", scheme ? scheme : "?");
+    printf("analyzer:         %s\n", settings ? settings : "?");
+    printf("xapian:           %s\n", zx_version_string());
+    if (s.damaged)
+        printf("damaged records:  %u\n", s.damaged);
+    free(scheme);
+    free(settings);
+    free(dict);
+    zx_db_close(db);
+    if (rc)
+        say("%s: %s", o->index, e.msg);
+    return rc ? 2 : 0;
+}
+
+static int rm_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char p[PATH_MAX];
+        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            rc |= rm_tree(p);
+        else
+            rc |= unlink(p);
+    }
+    closedir(d);
+    return rc | rmdir(path);
+}
+
+static int cmd_compact(const options *o)
+{
+    writer w;
+    if (open_writer(&w, o, 0)) { /* holds the lock while we copy */
+        close_writer(&w);
+        return 2;
+    }
+    uint64_t before = dir_bytes(o->index);
+    char tmp[PATH_MAX], old[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.compact-%ld", o->index, (long)getpid());
+    snprintf(old, sizeof old, "%s.old-%ld", o->index, (long)getpid());
+    zx_err e;
+    if (zx_db_compact(o->index, tmp, &e)) {
+        say("%s: compact failed, index unchanged: %s", o->index, e.msg);
+        rm_tree(tmp);
+        close_writer(&w);
+        return 2;
+    }
+    close_writer(&w);
+    /* Swap directories: the old index stays complete until the new one is
+     * in place. */
+    if (rename(o->index, old) || rename(tmp, o->index)) {
+        say("%s: cannot replace the index: %s (compacted copy left in %s)", o->index,
+            strerror(errno), tmp);
+        if (access(o->index, F_OK) != 0)
+            rename(old, o->index);
+        return 2;
+    }
+    rm_tree(old);
+    uint64_t after = dir_bytes(o->index);
+    if (!o->quiet)
+        fprintf(stderr, "%s: compacted %s: %.1f MB -> %.1f MB\n", prog, o->index,
+                (double)before / 1e6, (double)after / 1e6);
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: zhindex [-d INDEX] [options] COMMAND [ARG...]\n"
+            "\n"
+            "commands:\n"
+            "  add PATH...      index new files and re-index changed ones (dirs recursively)\n"
+            "  remove PATH...   remove documents (a file, or everything under a directory)\n"
+            "  sync DIR...      add and update, and remove documents whose files are gone\n"
+            "  list             list indexed documents: path, year, title\n"
+            "  stats            sizes, counts and versions of the index\n"
+            "  compact          rewrite the index smaller and faster to read\n"
+            "\n"
+            "options:\n"
+            "  -d, --index DIR      index directory (default $ZHSEARCH_INDEX or ./zhsearch.idx)\n"
+            "  -e, --encoding NAME  read files in this encoding (default: detect)\n"
+            "      --max-size MB    skip files larger than this (default 64)\n"
+            "  -q, --quiet          no progress or summary\n"
+            "  -h, --help           this help\n"
+            "\n"
+            "exit status: 0 success, 1 some files failed, 2 error\n");
+}
+
+int main(int argc, char **argv)
+{
+    options o = {0};
+    o.index = getenv("ZHSEARCH_INDEX");
+    if (!o.index || !*o.index)
+        o.index = "zhsearch.idx";
+    o.max_bytes = (size_t)64 << 20;
+    static const struct option longopts[] = {
+        {"index", required_argument, 0, 'd'},  {"encoding", required_argument, 0, 'e'},
+        {"max-size", required_argument, 0, 'M'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "+d:e:qh", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'd': o.index = optarg; break;
+        case 'e': o.encoding = optarg; break;
+        case 'q': o.quiet = 1; break;
+        case 'M': {
+            char *end;
+            double mb = strtod(optarg, &end);
+            if (*end || mb <= 0) {
+                say("--max-size: expected a size in MB, got '%s'", optarg);
+                return 2;
+            }
+            o.max_bytes = (size_t)(mb * 1048576.0);
+            break;
+        }
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    o.progress = !o.quiet && isatty(2);
+    if (optind >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[optind++];
+    char **rest = argv + optind;
+    int nrest = argc - optind;
+    if (!strcmp(cmd, "add"))
+        return cmd_add(&o, rest, nrest, 0);
+    if (!strcmp(cmd, "sync"))
+        return cmd_add(&o, rest, nrest, 1);
+    if (!strcmp(cmd, "remove"))
+        return cmd_remove(&o, rest, nrest);
+    if (nrest) {
+        say("%s takes no arguments", cmd);
+        return 2;
+    }
+    if (!strcmp(cmd, "list"))
+        return cmd_list(&o);
+    if (!strcmp(cmd, "stats"))
+        return cmd_stats(&o);
+    if (!strcmp(cmd, "compact"))
+        return cmd_compact(&o);
+    say("unknown command '%s' (try --help)", cmd);
+    return 2;
+}

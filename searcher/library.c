@@ -1,0 +1,581 @@
+/* library.c - libzhsearch: the implementation of zhsearch.h over the
+ * common analyzer, term scheme, docstore and Xapian shim. */
+#include "zhsearch.h"
+
+#include "analyzer.h"
+#include "docstore.h"
+#include "normalize.h"
+#include "qparse.h"
+#include "snippet.h"
+#include "terms.h"
+#include "zbuf.h"
+#include "zx.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+struct zhs_index {
+    zx_db *db;
+    za_analyzer *an;
+    zd_codec *codec;
+    char err[1024];
+};
+
+struct zhs_options {
+    long offset, limit, sort, snippet_chars, facet_year, facet_issuer, explain;
+};
+
+static const zhs_options default_options = {0, 10, ZHS_SORT_RELEVANCE, 120, 0, 0, 0};
+
+struct zhs_hit {
+    unsigned rank;
+    double score;
+    char *path, *title, *issuer, *region, *date, *docno, *year, *encoding;
+    zs_snippet snip;
+    char *explain;
+};
+
+struct zhs_hits {
+    zhs_results *res;
+    unsigned i;
+};
+
+typedef struct facet_val {
+    char *value;
+    unsigned count;
+} facet_val;
+
+typedef struct facet {
+    facet_val *v;
+    unsigned n;
+} facet;
+
+struct zhs_results {
+    unsigned total, count;
+    double seconds;
+    zhs_hit *hits;
+    zhs_hits it;
+    facet years, issuers;
+    char *normalized, *explain;
+};
+
+/* ---- status and errors ---- */
+
+const char *zhs_status_str(zhs_status s)
+{
+    switch (s) {
+    case ZHS_OK: return "success";
+    case ZHS_ERR_NOMEM: return "out of memory";
+    case ZHS_ERR_OPEN: return "cannot open index";
+    case ZHS_ERR_SCHEME: return "incompatible index";
+    case ZHS_ERR_QUERY_SYNTAX: return "query syntax error";
+    case ZHS_ERR_QUERY_EMPTY: return "empty query";
+    case ZHS_ERR_CORRUPT: return "damaged index";
+    case ZHS_ERR_MODIFIED: return "index modified during search; reopen and retry";
+    case ZHS_ERR_IO: return "index read error";
+    case ZHS_ERR_NETWORK: return "remote index unreachable";
+    case ZHS_ERR_INVALID: return "invalid argument";
+    case ZHS_ERR_INTERNAL: return "internal error";
+    }
+    return "unknown status";
+}
+
+const char *zhs_version(void)
+{
+    return "0.1.0";
+}
+
+unsigned zhs_version_number(void)
+{
+    return ZHS_VERSION_NUMBER;
+}
+
+static zhs_status set_error(zhs_index *idx, zhs_status st, const char *fmt, ...)
+{
+    if (idx) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(idx->err, sizeof idx->err, fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}
+
+static zhs_status from_zx(const zx_err *e)
+{
+    switch (e->code) {
+    case ZX_OK: return ZHS_OK;
+    case ZX_ERR_NOMEM: return ZHS_ERR_NOMEM;
+    case ZX_ERR_OPEN: case ZX_ERR_LOCK: return ZHS_ERR_OPEN;
+    case ZX_ERR_CORRUPT: return ZHS_ERR_CORRUPT;
+    case ZX_ERR_MODIFIED: return ZHS_ERR_MODIFIED;
+    case ZX_ERR_NETWORK: return ZHS_ERR_NETWORK;
+    case ZX_ERR_INVALID: return ZHS_ERR_INVALID;
+    case ZX_ERR_NOT_FOUND: case ZX_ERR_IO: return ZHS_ERR_IO;
+    default: return ZHS_ERR_INTERNAL;
+    }
+}
+
+const char *zhs_index_last_error(const zhs_index *idx)
+{
+    return idx ? idx->err : "out of memory";
+}
+
+/* ---- index ---- */
+
+zhs_status zhs_index_open(const char *path, zhs_index **out)
+{
+    zhs_index *idx = calloc(1, sizeof *idx);
+    *out = idx;
+    if (!idx)
+        return ZHS_ERR_NOMEM;
+    if (!path || !*path)
+        return set_error(idx, ZHS_ERR_INVALID, "no index path given");
+    zx_err e;
+    idx->db = zx_db_open(path, &e);
+    if (!idx->db)
+        return set_error(idx, from_zx(&e) == ZHS_ERR_IO ? ZHS_ERR_OPEN : from_zx(&e),
+                         "%s: not a readable zhsearch index (%s)", path, e.msg);
+    char msg[512];
+    if (zt_check_index(idx->db, msg, sizeof msg))
+        return set_error(idx, ZHS_ERR_SCHEME, "%s: %s", path, msg);
+    idx->an = za_new(msg, sizeof msg);
+    if (!idx->an)
+        return set_error(idx, ZHS_ERR_INTERNAL, "%s", msg);
+    idx->codec = zd_new(3);
+    if (!idx->codec)
+        return set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+    return ZHS_OK;
+}
+
+zhs_status zhs_index_reopen(zhs_index *idx)
+{
+    if (!idx || !idx->db)
+        return ZHS_ERR_INVALID;
+    zx_err e;
+    if (zx_db_reopen(idx->db, &e) < 0)
+        return set_error(idx, from_zx(&e), "reopening the index: %s", e.msg);
+    return ZHS_OK;
+}
+
+void zhs_index_close(zhs_index *idx)
+{
+    if (!idx)
+        return;
+    zx_db_close(idx->db);
+    za_free(idx->an);
+    zd_free(idx->codec);
+    free(idx);
+}
+
+unsigned zhs_index_doc_count(zhs_index *idx)
+{
+    return idx && idx->db ? zx_db_doccount(idx->db) : 0;
+}
+
+/* ---- options ---- */
+
+zhs_options *zhs_options_new(void)
+{
+    zhs_options *o = malloc(sizeof *o);
+    if (o)
+        *o = default_options;
+    return o;
+}
+
+zhs_status zhs_options_set(zhs_options *o, zhs_param p, long v)
+{
+    if (!o || v < 0)
+        return ZHS_ERR_INVALID;
+    switch (p) {
+    case ZHS_P_OFFSET: o->offset = v; break;
+    case ZHS_P_LIMIT: o->limit = v; break;
+    case ZHS_P_SORT:
+        if (v > ZHS_SORT_DATE_DESC)
+            return ZHS_ERR_INVALID;
+        o->sort = v;
+        break;
+    case ZHS_P_SNIPPET_CHARS: o->snippet_chars = v > 2000 ? 2000 : v; break;
+    case ZHS_P_FACET_YEAR: o->facet_year = v != 0; break;
+    case ZHS_P_FACET_ISSUER: o->facet_issuer = v != 0; break;
+    case ZHS_P_EXPLAIN: o->explain = v != 0; break;
+    default: return ZHS_ERR_INVALID;
+    }
+    return ZHS_OK;
+}
+
+void zhs_options_free(zhs_options *o)
+{
+    free(o);
+}
+
+/* ---- searching ---- */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *value_or_null(zx_doc *d, unsigned slot)
+{
+    size_t n;
+    char *v = zx_doc_value(d, slot, &n);
+    if (v && n == 0) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* Make sure the codec holds the dictionary a record needs. */
+static void load_dict(zhs_index *idx, const char *rec, size_t len)
+{
+    int64_t id = zd_record_dict(rec, len);
+    if (id <= 0 || zd_has_dict(idx->codec, (uint32_t)id))
+        return;
+    char key[24];
+    zd_dict_key((uint32_t)id, key);
+    char *d;
+    size_t n;
+    zx_err e;
+    if (zx_db_get_metadata(idx->db, key, &d, &n, &e) == ZX_OK) {
+        if (n)
+            zd_add_dict(idx->codec, d, n);
+        free(d);
+    }
+}
+
+static zhs_status make_snippet(zhs_index *idx, zx_doc *doc, const zq_parsed *pq, unsigned chars,
+                               zhs_hit *h)
+{
+    size_t rlen;
+    char *rec = zx_doc_data(doc, &rlen);
+    if (!rec)
+        return set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+    load_dict(idx, rec, rlen);
+    zbuf text = {0};
+    char msg[256];
+    if (zd_decode(idx->codec, rec, rlen, &text, msg, sizeof msg)) {
+        free(rec);
+        zbuf_free(&text);
+        return set_error(idx, ZHS_ERR_CORRUPT, "%s: %s", h->path ? h->path : "document", msg);
+    }
+    free(rec);
+    const char *atoms[64];
+    unsigned n = 0;
+    for (size_t i = 0; i < pq->natoms && n < 64; i++)
+        if (!pq->atoms[i].negated && pq->atoms[i].field == ZQ_BODY)
+            atoms[n++] = pq->atoms[i].text;
+    int rc = zs_make(idx->an, text.data ? text.data : "", text.len, atoms, n, chars, &h->snip);
+    zbuf_free(&text);
+    return rc ? set_error(idx, ZHS_ERR_NOMEM, "out of memory making a snippet") : ZHS_OK;
+}
+
+typedef struct facet_ctx {
+    facet *f;
+    int failed;
+} facet_ctx;
+
+static int facet_cb(void *vctx, const char *val, size_t len, unsigned count)
+{
+    facet_ctx *c = vctx;
+    facet_val *v = realloc(c->f->v, (c->f->n + 1) * sizeof *v);
+    if (!v)
+        return c->failed = 1;
+    c->f->v = v;
+    v[c->f->n].value = strndup(val, len);
+    if (!v[c->f->n].value)
+        return c->failed = 1;
+    v[c->f->n++].count = count;
+    return 0;
+}
+
+typedef struct explain_ctx {
+    zhs_index *idx;
+    zbuf *b;
+} explain_ctx;
+
+static int explain_term(void *vctx, const char *t, size_t n)
+{
+    explain_ctx *c = vctx;
+    char line[320];
+    snprintf(line, sizeof line, "    %.*s (in %u documents)\n", (int)n, t,
+             zx_db_termfreq(c->idx->db, t, n));
+    zbuf_adds(c->b, line);
+    return 0;
+}
+
+static int explain_token(void *vctx, const za_token *t)
+{
+    zbuf *b = vctx;
+    zbuf_adds(b, t->kind == ZA_WORD ? " [" : " ");
+    zbuf_add(b, t->text, t->len);
+    if (t->kind == ZA_WORD)
+        zbuf_adds(b, "]");
+    return 0;
+}
+
+/* The query-level explanation: normalization, segmentation, terms. */
+static char *explain_query(zhs_index *idx, const zq_parsed *pq)
+{
+    zbuf b = {0};
+    static const char *fields[] = {"text", "title", "issuer", "docno"};
+    for (size_t i = 0; i < pq->natoms; i++) {
+        const zq_atom *a = &pq->atoms[i];
+        char *norm = zn_normalize_utf8(za_normalizer(idx->an), a->text, strlen(a->text), NULL);
+        zbuf_adds(&b, "atom ");
+        zbuf_adds(&b, a->text);
+        zbuf_adds(&b, " (");
+        zbuf_adds(&b, fields[a->field]);
+        zbuf_adds(&b, a->negated ? ", excluded)\n" : ")\n");
+        zbuf_adds(&b, "  normalized: ");
+        zbuf_adds(&b, norm ? norm : "");
+        free(norm);
+        zbuf_adds(&b, "\n  tokens ([words] and characters):");
+        za_analyze(idx->an, a->text, strlen(a->text), explain_token, &b);
+        zbuf_adds(&b, "\n");
+    }
+    char *d = zx_q_describe(pq->query);
+    zbuf_adds(&b, "xapian query: ");
+    zbuf_adds(&b, d ? d : "");
+    zbuf_adds(&b, "\n");
+    free(d);
+    return b.data;
+}
+
+static void free_hit(zhs_hit *h)
+{
+    free(h->path);
+    free(h->title);
+    free(h->issuer);
+    free(h->region);
+    free(h->date);
+    free(h->docno);
+    free(h->year);
+    free(h->encoding);
+    free(h->explain);
+    zs_clear(&h->snip);
+}
+
+static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigned i,
+                           const zq_parsed *pq, const zhs_options *o, zhs_hit *h)
+{
+    zx_err e;
+    zx_doc *doc = zx_mset_doc(ms, i, &e);
+    if (!doc)
+        return set_error(idx, from_zx(&e), "reading a hit: %s", e.msg);
+    h->rank = (unsigned)o->offset + i + 1;
+    h->score = zx_mset_weight(ms, i);
+    h->path = value_or_null(doc, ZT_SLOT_PATH);
+    h->title = value_or_null(doc, ZT_SLOT_TITLE);
+    h->issuer = value_or_null(doc, ZT_SLOT_ISSUER);
+    h->region = value_or_null(doc, ZT_SLOT_REGION);
+    h->date = value_or_null(doc, ZT_SLOT_DATE);
+    h->docno = value_or_null(doc, ZT_SLOT_DOCNO);
+    h->year = value_or_null(doc, ZT_SLOT_YEAR);
+    h->encoding = value_or_null(doc, ZT_SLOT_ENCODING);
+    zhs_status st = ZHS_OK;
+    if (o->snippet_chars > 0)
+        st = make_snippet(idx, doc, pq, (unsigned)o->snippet_chars, h);
+    if (st == ZHS_OK && o->explain) {
+        zbuf b = {0};
+        char line[128];
+        snprintf(line, sizeof line, "  score %.4f = BM25 over the matching terms:\n", h->score);
+        zbuf_adds(&b, line);
+        explain_ctx c = {idx, &b};
+        zx_enquire_matching_terms(enq, zx_mset_docid(ms, i), explain_term, &c, &e);
+        h->explain = b.data;
+    }
+    zx_doc_free(doc);
+    return st;
+}
+
+static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_options *o,
+                             zhs_results *r)
+{
+    zx_err e;
+    zx_enquire *enq = zx_enquire_new(idx->db, &e);
+    if (!enq)
+        return set_error(idx, from_zx(&e), "%s", e.msg);
+    zx_enquire_set_query(enq, pq->query);
+    zx_enquire_set_bm25(enq, 1.2, 0, 1, 0.5, 0.5);
+    if (o->sort == ZHS_SORT_DATE || o->sort == ZHS_SORT_DATE_DESC)
+        zx_enquire_set_sort(enq, ZT_SLOT_DATE, o->sort == ZHS_SORT_DATE_DESC);
+    int fy = o->facet_year ? zx_enquire_add_facet(enq, ZT_SLOT_YEAR) : -1;
+    int fi = o->facet_issuer ? zx_enquire_add_facet(enq, ZT_SLOT_ISSUER) : -1;
+    unsigned ndocs = zx_db_doccount(idx->db);
+    unsigned max = o->limit == 0 ? ndocs : (unsigned)o->limit;
+    zx_mset *ms = zx_enquire_mset(enq, (unsigned)o->offset, max, ndocs, &e);
+    zhs_status st = ZHS_OK;
+    if (!ms) {
+        st = set_error(idx, from_zx(&e), "searching: %s", e.msg);
+        goto done;
+    }
+    int exact;
+    r->total = zx_mset_total(ms, &exact);
+    r->count = zx_mset_size(ms);
+    r->hits = r->count ? calloc(r->count, sizeof *r->hits) : NULL;
+    if (r->count && !r->hits) {
+        st = set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (unsigned i = 0; i < r->count && st == ZHS_OK; i++)
+        st = fill_hit(idx, enq, ms, i, pq, o, &r->hits[i]);
+    facet_ctx fc = {&r->years, 0};
+    if (st == ZHS_OK && fy >= 0)
+        zx_enquire_each_facet(enq, fy, facet_cb, &fc, &e);
+    fc.f = &r->issuers;
+    if (st == ZHS_OK && fi >= 0)
+        zx_enquire_each_facet(enq, fi, facet_cb, &fc, &e);
+    if (st == ZHS_OK && fc.failed)
+        st = set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+done:
+    zx_mset_free(ms);
+    zx_enquire_free(enq);
+    return st;
+}
+
+zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts, zhs_results **out)
+{
+    *out = NULL;
+    if (!idx || !idx->db || !query)
+        return set_error(idx, ZHS_ERR_INVALID, "no index or no query");
+    const zhs_options *o = opts ? opts : &default_options;
+    double t0 = now();
+    idx->err[0] = 0;
+    zq_parsed pq;
+    char msg[512];
+    int rc = zq_parse(idx->an, query, &pq, msg, sizeof msg);
+    if (rc != ZQ_OK)
+        return set_error(idx, rc == ZQ_ERR_SYNTAX ? ZHS_ERR_QUERY_SYNTAX
+                              : rc == ZQ_ERR_EMPTY ? ZHS_ERR_QUERY_EMPTY
+                                                   : ZHS_ERR_NOMEM,
+                         "%s", msg);
+    zhs_results *r = calloc(1, sizeof *r);
+    if (!r) {
+        zq_parsed_clear(&pq);
+        return set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+    }
+    r->normalized = zn_normalize_utf8(za_normalizer(idx->an), query, strlen(query), NULL);
+    if (o->explain)
+        r->explain = explain_query(idx, &pq);
+    zhs_status st = run_search(idx, &pq, o, r);
+    /* A reader overtaken by the indexer retries once on the newest commit. */
+    if (st == ZHS_ERR_MODIFIED && zhs_index_reopen(idx) == ZHS_OK) {
+        zhs_results_free(r);
+        r = calloc(1, sizeof *r);
+        st = r ? run_search(idx, &pq, o, r) : ZHS_ERR_NOMEM;
+    }
+    zq_parsed_clear(&pq);
+    if (st != ZHS_OK) {
+        zhs_results_free(r);
+        return st;
+    }
+    r->seconds = now() - t0;
+    *out = r;
+    return ZHS_OK;
+}
+
+static void free_facet(facet *f)
+{
+    for (unsigned i = 0; i < f->n; i++)
+        free(f->v[i].value);
+    free(f->v);
+}
+
+void zhs_results_free(zhs_results *r)
+{
+    if (!r)
+        return;
+    for (unsigned i = 0; i < r->count && r->hits; i++)
+        free_hit(&r->hits[i]);
+    free(r->hits);
+    free_facet(&r->years);
+    free_facet(&r->issuers);
+    free(r->normalized);
+    free(r->explain);
+    free(r);
+}
+
+unsigned zhs_results_total(const zhs_results *r) { return r ? r->total : 0; }
+unsigned zhs_results_count(const zhs_results *r) { return r ? r->count : 0; }
+double zhs_results_seconds(const zhs_results *r) { return r ? r->seconds : 0; }
+const char *zhs_results_normalized_query(const zhs_results *r) { return r && r->normalized ? r->normalized : ""; }
+const char *zhs_results_explain(const zhs_results *r) { return r && r->explain ? r->explain : ""; }
+
+const char *zhs_results_facet(const zhs_results *r, const char *name, unsigned i, unsigned *count)
+{
+    if (!r || !name)
+        return NULL;
+    const facet *f = !strcmp(name, "year") ? &r->years : !strcmp(name, "issuer") ? &r->issuers : NULL;
+    if (!f || i >= f->n)
+        return NULL;
+    if (count)
+        *count = f->v[i].count;
+    return f->v[i].value;
+}
+
+zhs_hits *zhs_results_hits(zhs_results *r)
+{
+    if (!r)
+        return NULL;
+    r->it.res = r;
+    r->it.i = 0;
+    return &r->it;
+}
+
+int zhs_hits_valid(const zhs_hits *it) { return it && it->i < it->res->count; }
+const zhs_hit *zhs_hits_get(const zhs_hits *it) { return zhs_hits_valid(it) ? &it->res->hits[it->i] : NULL; }
+void zhs_hits_next(zhs_hits *it)
+{
+    if (zhs_hits_valid(it))
+        it->i++;
+}
+
+const zhs_hit *zhs_results_hit(const zhs_results *r, unsigned i)
+{
+    return r && i < r->count ? &r->hits[i] : NULL;
+}
+
+unsigned zhs_hit_rank(const zhs_hit *h) { return h ? h->rank : 0; }
+double zhs_hit_score(const zhs_hit *h) { return h ? h->score : 0; }
+const char *zhs_hit_path(const zhs_hit *h) { return h && h->path ? h->path : ""; }
+const char *zhs_hit_title(const zhs_hit *h) { return h && h->title ? h->title : ""; }
+
+const char *zhs_hit_field(const zhs_hit *h, const char *name)
+{
+    if (!h || !name)
+        return NULL;
+    if (!strcmp(name, "issuer")) return h->issuer;
+    if (!strcmp(name, "region")) return h->region;
+    if (!strcmp(name, "date")) return h->date;
+    if (!strcmp(name, "docno")) return h->docno;
+    if (!strcmp(name, "year")) return h->year;
+    if (!strcmp(name, "encoding")) return h->encoding;
+    if (!strcmp(name, "title")) return h->title;
+    if (!strcmp(name, "path")) return h->path;
+    return NULL;
+}
+
+int zhs_hit_year(const zhs_hit *h) { return h && h->year ? atoi(h->year) : 0; }
+
+const char *zhs_hit_snippet(const zhs_hit *h, size_t *len)
+{
+    if (len)
+        *len = h ? h->snip.text.len : 0;
+    return h && h->snip.text.data ? h->snip.text.data : "";
+}
+
+const zhs_range *zhs_hit_highlights(const zhs_hit *h, unsigned *n)
+{
+    if (n)
+        *n = h ? h->snip.nranges : 0;
+    /* zs_range and zhs_range have the same layout by construction. */
+    return h ? (const zhs_range *)h->snip.ranges : NULL;
+}
+
+const char *zhs_hit_explain(const zhs_hit *h) { return h && h->explain ? h->explain : ""; }

@@ -1,0 +1,481 @@
+/* qparse.c - recursive-descent parser for the language in qparse.h,
+ * compiling straight to Xapian queries through the term scheme. */
+#include "qparse.h"
+#include "terms.h"
+#include "zbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef enum tk {
+    TK_END,
+    TK_WORD,   /* text, possibly field:value */
+    TK_PHRASE, /* "..." */
+    TK_LPAREN,
+    TK_RPAREN,
+    TK_OR,
+    TK_AND,
+    TK_NOT,
+    TK_MINUS
+} tk;
+
+typedef struct parser {
+    za_analyzer *a;
+    const char *s;
+    size_t len, at;     /* input and cursor (bytes) */
+    tk tok;
+    size_t tstart;      /* token start (bytes), for messages */
+    zbuf text;          /* token text */
+    int depth;
+    zq_parsed *out;
+    char *err;
+    size_t errsize;
+    int failed;         /* ZQ_ERR_* once an error is recorded */
+} parser;
+
+#define MAX_DEPTH 64
+
+static size_t column(const parser *p, size_t byte)
+{
+    size_t col = 1;
+    for (size_t i = 0; i < byte && i < p->len; i++)
+        if (((unsigned char)p->s[i] & 0xC0) != 0x80)
+            col++;
+    return col;
+}
+
+static zx_query *fail(parser *p, int code, size_t at, const char *fmt, ...)
+{
+    if (!p->failed) {
+        char msg[256];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        if (code == ZQ_ERR_SYNTAX)
+            snprintf(p->err, p->errsize, "query syntax error at column %zu: %s", column(p, at), msg);
+        else
+            snprintf(p->err, p->errsize, "%s", msg);
+        p->failed = code;
+    }
+    return NULL;
+}
+
+/* Punctuation with a meaning, in ASCII and full-width forms. */
+static size_t match_sym(const char *s, size_t n, const char *sym)
+{
+    size_t k = strlen(sym);
+    return n >= k && memcmp(s, sym, k) == 0 ? k : 0;
+}
+
+static size_t is_lparen(const char *s, size_t n) { return match_sym(s, n, "(") + match_sym(s, n, "（"); }
+static size_t is_rparen(const char *s, size_t n) { return match_sym(s, n, ")") + match_sym(s, n, "）"); }
+static size_t is_quote_open(const char *s, size_t n) { return match_sym(s, n, "\"") + match_sym(s, n, "“"); }
+static size_t is_quote_close(const char *s, size_t n) { return match_sym(s, n, "\"") + match_sym(s, n, "”"); }
+static size_t is_space(const char *s, size_t n)
+{
+    if (n && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r' || s[0] == '\f' || s[0] == '\v'))
+        return 1;
+    return match_sym(s, n, "\xE3\x80\x80"); /* ideographic space */
+}
+
+static void next(parser *p)
+{
+    const char *s = p->s;
+    size_t n = p->len, k;
+    while (p->at < n && (k = is_space(s + p->at, n - p->at)))
+        p->at += k;
+    p->tstart = p->at;
+    zbuf_clear(&p->text);
+    if (p->at >= n) {
+        p->tok = TK_END;
+        return;
+    }
+    if ((k = is_lparen(s + p->at, n - p->at))) {
+        p->at += k;
+        p->tok = TK_LPAREN;
+        return;
+    }
+    if ((k = is_rparen(s + p->at, n - p->at))) {
+        p->at += k;
+        p->tok = TK_RPAREN;
+        return;
+    }
+    if ((k = is_quote_open(s + p->at, n - p->at))) {
+        size_t start = p->at;
+        p->at += k;
+        while (p->at < n && !(k = is_quote_close(s + p->at, n - p->at)))
+            p->at++;
+        if (p->at >= n) {
+            fail(p, ZQ_ERR_SYNTAX, start, "unbalanced quote");
+            p->tok = TK_END;
+            return;
+        }
+        zbuf_add(&p->text, s + start + is_quote_open(s + start, n - start),
+                 p->at - start - is_quote_open(s + start, n - start));
+        p->at += k;
+        p->tok = TK_PHRASE;
+        return;
+    }
+    if (s[p->at] == '-' && p->at + 1 < n && !is_space(s + p->at + 1, n - p->at - 1)) {
+        p->at++;
+        p->tok = TK_MINUS;
+        return;
+    }
+    /* A word runs to whitespace, a parenthesis or a quote; a field value
+     * may be quoted: title:"行政 复议". */
+    size_t start = p->at;
+    while (p->at < n && !is_space(s + p->at, n - p->at) && !is_lparen(s + p->at, n - p->at) &&
+           !is_rparen(s + p->at, n - p->at) && !is_quote_open(s + p->at, n - p->at))
+        p->at++;
+    zbuf_add(&p->text, s + start, p->at - start);
+    if (p->at < n && (k = is_quote_open(s + p->at, n - p->at)) && p->text.len &&
+        p->text.data[p->text.len - 1] == ':') {
+        size_t q = p->at;
+        p->at += k;
+        while (p->at < n && !(k = is_quote_close(s + p->at, n - p->at)))
+            p->at++;
+        if (p->at >= n) {
+            fail(p, ZQ_ERR_SYNTAX, q, "unbalanced quote");
+            p->tok = TK_END;
+            return;
+        }
+        size_t qo = is_quote_open(s + q, n - q);
+        zbuf_add(&p->text, s + q + qo, p->at - q - qo);
+        p->at += k;
+    }
+    p->tok = strcmp(p->text.data, "OR") == 0    ? TK_OR
+             : strcmp(p->text.data, "AND") == 0 ? TK_AND
+             : strcmp(p->text.data, "NOT") == 0 ? TK_NOT
+                                                : TK_WORD;
+}
+
+static int add_atom(parser *p, const char *text, zq_field f, int negated)
+{
+    zq_parsed *o = p->out;
+    zq_atom *v = realloc(o->atoms, (o->natoms + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    o->atoms = v;
+    v[o->natoms].text = strdup(text);
+    if (!v[o->natoms].text)
+        return -1;
+    v[o->natoms].field = f;
+    v[o->natoms].negated = negated;
+    o->natoms++;
+    return 0;
+}
+
+/* Text in a field: the exact query with its word ranking. */
+static zx_query *text_query(parser *p, const char *text, zq_field f, int negated, size_t at)
+{
+    static const char *prefix[] = {ZT_FIELD_BODY, ZT_FIELD_TITLE, ZT_FIELD_ISSUER, ZT_FIELD_BODY};
+    zt_query q;
+    if (zt_build_query(p->a, prefix[f], text, strlen(text), &q))
+        return fail(p, ZQ_ERR_FAIL, at, "out of memory");
+    if (!q.match) {
+        zt_query_clear(&q);
+        return fail(p, ZQ_ERR_SYNTAX, at, "'%s' has nothing searchable (only punctuation or symbols)", text);
+    }
+    zx_query *r = zx_q_copy(q.both);
+    zt_query_clear(&q);
+    if (!r || add_atom(p, text, f, negated))
+        return fail(p, ZQ_ERR_FAIL, at, "out of memory");
+    return r;
+}
+
+static int valid_year(const char *s, size_t n)
+{
+    if (n != 4)
+        return 0;
+    for (size_t i = 0; i < 4; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+static int valid_date(const char *s, size_t n)
+{
+    /* YYYY, YYYY-MM or YYYY-MM-DD */
+    if (n != 4 && n != 7 && n != 10)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 4 || i == 7) {
+            if (s[i] != '-')
+                return 0;
+        } else if (s[i] < '0' || s[i] > '9') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* year:2021, year:2019..2022, year:..2020, year:2020..; date likewise. */
+static zx_query *range_query(parser *p, unsigned slot, const char *v, size_t at, int is_year)
+{
+    const char *dots = strstr(v, "..");
+    char lo[16] = "", hi[16] = "";
+    size_t nlo = dots ? (size_t)(dots - v) : strlen(v);
+    size_t nhi = dots ? strlen(dots + 2) : 0;
+    int (*ok)(const char *, size_t) = is_year ? valid_year : valid_date;
+    const char *what = is_year ? "a year like 2021 or a range like 2019..2022"
+                               : "a date like 2022-02-25 (or 2022-02, 2022) or a range a..b";
+    if ((!dots && !ok(v, nlo)) || (dots && (!nlo && !nhi)) || (nlo && !ok(v, nlo)) ||
+        (nhi && !ok(dots + 2, nhi)))
+        return fail(p, ZQ_ERR_SYNTAX, at, "%s: expected %s", is_year ? "year" : "date", what);
+    memcpy(lo, v, nlo);
+    if (dots)
+        memcpy(hi, dots + 2, nhi);
+    if (!is_year) {
+        /* Partial dates cover their whole month or year. */
+        if (nlo && nlo < 10)
+            strcat(lo, nlo == 4 ? "-00-00" : "-00");
+        const char *src = dots ? hi : lo;
+        size_t n = dots ? nhi : nlo;
+        if (n && n < 10) {
+            char tmp[16];
+            snprintf(tmp, sizeof tmp, "%.*s%s", (int)n, dots ? hi : v, n == 4 ? "-99-99" : "-99");
+            memcpy(hi, tmp, sizeof hi);
+        } else if (!dots) {
+            memcpy(hi, src, n + 1);
+        }
+    } else if (!dots) {
+        memcpy(hi, lo, sizeof hi);
+    }
+    if (nlo && hi[0] && strcmp(lo, hi) > 0 && dots)
+        return fail(p, ZQ_ERR_SYNTAX, at, "%s range %s is empty (start after end)",
+                    is_year ? "year" : "date", v);
+    zx_query *q = zx_q_value_range(slot, lo[0] ? lo : NULL, hi[0] ? hi : NULL);
+    return q ? q : fail(p, ZQ_ERR_FAIL, at, "out of memory");
+}
+
+static zx_query *field_query(parser *p, const char *name, const char *v, int negated, size_t at)
+{
+    if (!*v)
+        return fail(p, ZQ_ERR_SYNTAX, at, "%s: has no value", name);
+    if (!strcmp(name, "year"))
+        return range_query(p, ZT_SLOT_YEAR, v, at, 1);
+    if (!strcmp(name, "date"))
+        return range_query(p, ZT_SLOT_DATE, v, at, 0);
+    if (!strcmp(name, "title"))
+        return text_query(p, v, ZQ_TITLE, negated, at);
+    if (!strcmp(name, "issuer") || !strcmp(name, "region"))
+        return text_query(p, v, ZQ_ISSUER, negated, at);
+    return fail(p, ZQ_ERR_SYNTAX, at,
+                "unknown field '%s' (fields: year, date, title, issuer, region)", name);
+}
+
+/* A field name is ASCII letters before the first colon. */
+static int split_field(char *w, char **value)
+{
+    char *c = strchr(w, ':');
+    if (!c || c == w)
+        return 0;
+    for (char *x = w; x < c; x++)
+        if (!((*x >= 'a' && *x <= 'z') || (*x >= 'A' && *x <= 'Z')))
+            return 0;
+    *c = 0;
+    *value = c + 1;
+    return 1;
+}
+
+static zx_query *parse_or(parser *p, int negated);
+
+static zx_query *parse_unary(parser *p, int negated, int *is_not)
+{
+    *is_not = 0;
+    size_t at = p->tstart;
+    if (p->tok == TK_NOT || p->tok == TK_MINUS) {
+        next(p);
+        if (p->tok == TK_END || p->tok == TK_RPAREN || p->tok == TK_OR)
+            return fail(p, ZQ_ERR_SYNTAX, at, "NOT or - needs something to exclude");
+        int inner;
+        zx_query *q = parse_unary(p, !negated, &inner);
+        if (q && inner) {
+            zx_q_free(q);
+            return fail(p, ZQ_ERR_SYNTAX, at, "double negation");
+        }
+        *is_not = 1;
+        return q;
+    }
+    if (p->tok == TK_LPAREN) {
+        if (++p->depth > MAX_DEPTH)
+            return fail(p, ZQ_ERR_SYNTAX, at, "parentheses nested too deeply");
+        next(p);
+        if (p->tok == TK_RPAREN)
+            return fail(p, ZQ_ERR_SYNTAX, at, "empty parentheses");
+        zx_query *q = parse_or(p, negated);
+        if (!q)
+            return NULL;
+        if (p->tok != TK_RPAREN) {
+            zx_q_free(q);
+            return fail(p, ZQ_ERR_SYNTAX, at, "unbalanced parenthesis: '(' is never closed");
+        }
+        p->depth--;
+        next(p);
+        return q;
+    }
+    if (p->tok == TK_PHRASE) {
+        char *t = strdup(p->text.data);
+        if (!t)
+            return fail(p, ZQ_ERR_FAIL, at, "out of memory");
+        next(p);
+        zx_query *q = p->failed ? NULL : text_query(p, t, ZQ_BODY, negated, at);
+        free(t);
+        return q;
+    }
+    if (p->tok == TK_WORD) {
+        char *w = strdup(p->text.data), *v;
+        if (!w)
+            return fail(p, ZQ_ERR_FAIL, at, "out of memory");
+        next(p);
+        zx_query *q = NULL;
+        if (!p->failed)
+            q = split_field(w, &v) ? field_query(p, w, v, negated, at) : text_query(p, w, ZQ_BODY, negated, at);
+        free(w);
+        return q;
+    }
+    if (p->tok == TK_RPAREN)
+        return fail(p, ZQ_ERR_SYNTAX, at, "unbalanced parenthesis: ')' without '('");
+    if (p->tok == TK_END)
+        return fail(p, ZQ_ERR_SYNTAX, at, "query ends where a term was expected");
+    return fail(p, ZQ_ERR_SYNTAX, at, "%s where a term was expected",
+                p->tok == TK_OR ? "OR" : p->tok == TK_AND ? "AND" : "operator");
+}
+
+static void free_list(zx_query **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        zx_q_free(v[i]);
+    free(v);
+}
+
+/* Implicit or explicit AND of unary terms; NOT terms are subtracted. */
+static zx_query *parse_and(parser *p, int negated)
+{
+    zx_query **pos = NULL, **neg = NULL;
+    size_t npos = 0, nneg = 0;
+    zx_query *r = NULL;
+    for (;;) {
+        if (p->tok == TK_AND) {
+            size_t at = p->tstart;
+            next(p);
+            if (npos + nneg == 0 || p->tok == TK_END || p->tok == TK_RPAREN || p->tok == TK_OR) {
+                fail(p, ZQ_ERR_SYNTAX, at, "AND needs a term on both sides");
+                goto done;
+            }
+        }
+        if (p->tok == TK_END || p->tok == TK_RPAREN || p->tok == TK_OR)
+            break;
+        int is_not;
+        zx_query *q = parse_unary(p, negated, &is_not);
+        if (!q)
+            goto done;
+        zx_query ***v = is_not ? &neg : &pos;
+        size_t *n = is_not ? &nneg : &npos;
+        zx_query **nv = realloc(*v, (*n + 1) * sizeof **v);
+        if (!nv) {
+            zx_q_free(q);
+            fail(p, ZQ_ERR_FAIL, 0, "out of memory");
+            goto done;
+        }
+        *v = nv;
+        nv[(*n)++] = q;
+    }
+    if (npos + nneg == 0) {
+        fail(p, ZQ_ERR_SYNTAX, p->tstart, "query ends where a term was expected");
+        goto done;
+    }
+    /* A query of exclusions only excludes from everything. */
+    zx_query *base = npos == 0 ? zx_q_match_all()
+                     : npos == 1 ? zx_q_copy(pos[0])
+                                 : zx_q_combine(ZX_OP_AND, pos, npos, 0);
+    if (nneg) {
+        zx_query *any = nneg == 1 ? zx_q_copy(neg[0]) : zx_q_combine(ZX_OP_OR, neg, nneg, 0);
+        zx_query *pair[2] = {base, any};
+        r = base && any ? zx_q_combine(ZX_OP_AND_NOT, pair, 2, 0) : NULL;
+        zx_q_free(base);
+        zx_q_free(any);
+    } else {
+        r = base;
+    }
+    if (!r)
+        fail(p, ZQ_ERR_FAIL, 0, "out of memory");
+done:
+    free_list(pos, npos);
+    free_list(neg, nneg);
+    return r;
+}
+
+static zx_query *parse_or(parser *p, int negated)
+{
+    zx_query **v = NULL;
+    size_t n = 0;
+    zx_query *r = NULL;
+    for (;;) {
+        size_t at = p->tstart;
+        if (p->tok == TK_OR) {
+            fail(p, ZQ_ERR_SYNTAX, at, "OR needs a term on both sides");
+            goto done;
+        }
+        zx_query *q = parse_and(p, negated);
+        if (!q)
+            goto done;
+        zx_query **nv = realloc(v, (n + 1) * sizeof *v);
+        if (!nv) {
+            zx_q_free(q);
+            fail(p, ZQ_ERR_FAIL, 0, "out of memory");
+            goto done;
+        }
+        v = nv;
+        v[n++] = q;
+        if (p->tok != TK_OR)
+            break;
+        at = p->tstart;
+        next(p);
+        if (p->tok == TK_END || p->tok == TK_RPAREN) {
+            fail(p, ZQ_ERR_SYNTAX, at, "OR needs a term on both sides");
+            goto done;
+        }
+    }
+    r = n == 1 ? zx_q_copy(v[0]) : zx_q_combine(ZX_OP_OR, v, n, 0);
+    if (!r)
+        fail(p, ZQ_ERR_FAIL, 0, "out of memory");
+done:
+    free_list(v, n);
+    return r;
+}
+
+int zq_parse(za_analyzer *a, const char *q, zq_parsed *out, char *err, size_t errsize)
+{
+    memset(out, 0, sizeof *out);
+    parser p = {.a = a, .s = q, .len = strlen(q), .out = out, .err = err, .errsize = errsize};
+    err[0] = 0;
+    next(&p);
+    if (p.tok == TK_END && !p.failed) {
+        snprintf(err, errsize, "empty query");
+        return ZQ_ERR_EMPTY;
+    }
+    zx_query *r = p.failed ? NULL : parse_or(&p, 0);
+    if (r && p.tok == TK_RPAREN) {
+        zx_q_free(r);
+        r = fail(&p, ZQ_ERR_SYNTAX, p.tstart, "unbalanced parenthesis: ')' without '('");
+    }
+    zbuf_free(&p.text);
+    if (!r) {
+        zq_parsed_clear(out);
+        return p.failed ? p.failed : ZQ_ERR_FAIL;
+    }
+    out->query = r;
+    return ZQ_OK;
+}
+
+void zq_parsed_clear(zq_parsed *p)
+{
+    zx_q_free(p->query);
+    for (size_t i = 0; i < p->natoms; i++)
+        free(p->atoms[i].text);
+    free(p->atoms);
+    memset(p, 0, sizeof *p);
+}

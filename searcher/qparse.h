@@ -1,0 +1,47 @@
+/* qparse.h - the query language.
+ *
+ *   行政复议 放管服        both must occur (AND is implied; AND may be written)
+ *   "行政 复议"           a phrase: spaces inside do not split it
+ *   复议 OR 诉讼          either
+ *   复议 NOT 诉讼, -诉讼   exclusion
+ *   (复议 OR 诉讼) 2021年  grouping
+ *   year:2021  year:2019..2022  date:2022-01-01..2022-06-30
+ *   issuer:乐山  region:乐山  title:复议  docno:〔2022〕
+ *
+ * Every text atom matches exactly (terms.h).  Full-width （ ） and “ ” work
+ * like ( ) and ".  Errors name the column (1-based, in characters) and the
+ * problem; a query is never silently changed into another one.
+ */
+#ifndef ZHS_QPARSE_H
+#define ZHS_QPARSE_H
+
+#include "analyzer.h"
+#include "zx.h"
+
+typedef enum zq_field {
+    ZQ_BODY = 0,
+    ZQ_TITLE,
+    ZQ_ISSUER,
+    ZQ_DOCNO
+} zq_field;
+
+/* A text atom of the query, kept for highlighting and explanations. */
+typedef struct zq_atom {
+    char *text;  /* the atom as typed (UTF-8, NUL-terminated) */
+    zq_field field;
+    int negated; /* under NOT: not highlighted */
+} zq_atom;
+
+typedef struct zq_parsed {
+    zx_query *query; /* owned */
+    zq_atom *atoms;
+    size_t natoms;
+} zq_parsed;
+
+enum { ZQ_OK = 0, ZQ_ERR_SYNTAX = -1, ZQ_ERR_EMPTY = -2, ZQ_ERR_FAIL = -3 };
+
+/* Parse and compile `q`.  On error returns a ZQ_ERR_* and a message. */
+int zq_parse(za_analyzer *a, const char *q, zq_parsed *out, char *err, size_t errsize);
+void zq_parsed_clear(zq_parsed *p);
+
+#endif

@@ -1,0 +1,351 @@
+/* snippet.c - see snippet.h. */
+#include "snippet.h"
+
+#include <stdint.h>
+#include <string.h>
+
+typedef struct ctok {
+    uint32_t h;      /* hash of the token text, to compare quickly */
+    uint32_t pos;
+    uint32_t start, end;
+    uint32_t off;    /* token text in the pool */
+    uint32_t len;
+} ctok;
+
+typedef struct tokvec {
+    ctok *v;
+    size_t n, cap;
+    zbuf pool;
+    int failed;
+} tokvec;
+
+static uint32_t hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static int collect(void *ctx, const za_token *t)
+{
+    tokvec *tv = ctx;
+    if (t->kind != ZA_CHAR)
+        return 0;
+    if (tv->n == tv->cap) {
+        size_t nc = tv->cap ? tv->cap * 2 : 256;
+        ctok *p = realloc(tv->v, nc * sizeof *p);
+        if (!p)
+            return tv->failed = 1;
+        tv->v = p;
+        tv->cap = nc;
+    }
+    ctok *c = &tv->v[tv->n++];
+    c->h = hash(t->text, t->len);
+    c->pos = t->pos;
+    c->start = t->src_start;
+    c->end = t->src_end;
+    c->off = (uint32_t)tv->pool.len;
+    c->len = (uint32_t)t->len;
+    if (zbuf_add(&tv->pool, t->text, t->len))
+        return tv->failed = 1;
+    return 0;
+}
+
+static void tv_free(tokvec *tv)
+{
+    free(tv->v);
+    zbuf_free(&tv->pool);
+}
+
+static int same(const tokvec *a, size_t i, const tokvec *b, size_t j)
+{
+    const ctok *x = &a->v[i], *y = &b->v[j];
+    return x->h == y->h && x->len == y->len &&
+           memcmp(a->pool.data + x->off, b->pool.data + y->off, x->len) == 0;
+}
+
+typedef struct mlist {
+    zs_range *r;
+    unsigned *atom;
+    unsigned n, cap;
+} mlist;
+
+static int add_match(mlist *m, unsigned start, unsigned end, unsigned atom)
+{
+    if (m->n == m->cap) {
+        unsigned nc = m->cap ? m->cap * 2 : 32;
+        zs_range *r = realloc(m->r, nc * sizeof *r);
+        if (!r)
+            return -1;
+        m->r = r;
+        unsigned *a = realloc(m->atom, nc * sizeof *a);
+        if (!a)
+            return -1;
+        m->atom = a;
+        m->cap = nc;
+    }
+    m->r[m->n].start = start;
+    m->r[m->n].len = end - start;
+    m->atom[m->n++] = atom;
+    return 0;
+}
+
+/* Occurrences of query tokens q (runs of consecutive positions) in doc d. */
+static int match_atom(const tokvec *d, const tokvec *q, unsigned atom, mlist *m)
+{
+    for (size_t s = 0; s < q->n;) {
+        size_t e = s + 1;
+        while (e < q->n && q->v[e].pos == q->v[e - 1].pos + 1)
+            e++;
+        size_t k = e - s;
+        for (size_t i = 0; i + k <= d->n; i++) {
+            size_t j = 0;
+            while (j < k && same(d, i + j, q, s + j) &&
+                   (j == 0 || d->v[i + j].pos == d->v[i + j - 1].pos + 1))
+                j++;
+            if (j == k && add_match(m, d->v[i].start, d->v[i + k - 1].end, atom))
+                return -1;
+        }
+        s = e;
+    }
+    return 0;
+}
+
+static void sort_matches(mlist *m)
+{
+    /* insertion sort: match lists are short and nearly sorted */
+    for (unsigned i = 1; i < m->n; i++) {
+        zs_range r = m->r[i];
+        unsigned a = m->atom[i], j = i;
+        while (j > 0 && (m->r[j - 1].start > r.start ||
+                         (m->r[j - 1].start == r.start && m->r[j - 1].len < r.len))) {
+            m->r[j] = m->r[j - 1];
+            m->atom[j] = m->atom[j - 1];
+            j--;
+        }
+        m->r[j] = r;
+        m->atom[j] = a;
+    }
+}
+
+int zs_find_matches(za_analyzer *a, const char *doc, size_t len, const char *const *atoms,
+                    unsigned natoms, zs_range **out, unsigned **atom_of, unsigned *n)
+{
+    tokvec d = {0};
+    mlist m = {0};
+    int rc = -1;
+    if (za_analyze(a, doc, len, collect, &d) < 0 || d.failed)
+        goto done;
+    for (unsigned i = 0; i < natoms; i++) {
+        tokvec q = {0};
+        int bad = za_analyze(a, atoms[i], strlen(atoms[i]), collect, &q) < 0 || q.failed ||
+                  match_atom(&d, &q, i, &m);
+        tv_free(&q);
+        if (bad)
+            goto done;
+    }
+    sort_matches(&m);
+    rc = 0;
+done:
+    tv_free(&d);
+    if (rc) {
+        free(m.r);
+        free(m.atom);
+        return rc;
+    }
+    *out = m.r;
+    if (atom_of)
+        *atom_of = m.atom;
+    else
+        free(m.atom);
+    *n = m.n;
+    return 0;
+}
+
+/* ---- choosing the passage ---- */
+
+static size_t next_char(const char *s, size_t len, size_t i)
+{
+    uint32_t c;
+    return i + utf8_decode((const unsigned char *)s + i, len - i, &c);
+}
+
+static size_t prev_char(const char *s, size_t i)
+{
+    while (i > 0 && ((unsigned char)s[--i] & 0xC0) == 0x80)
+        ;
+    return i;
+}
+
+/* Byte offset `chars` characters after i (or len). */
+static size_t advance(const char *s, size_t len, size_t i, unsigned chars)
+{
+    while (chars-- && i < len)
+        i = next_char(s, len, i);
+    return i;
+}
+
+static int sentence_end(const char *s, size_t len, size_t i)
+{
+    static const char *ends[] = {"。", "；", "！", "？", "!", "?", ";"};
+    for (size_t k = 0; k < sizeof ends / sizeof *ends; k++) {
+        size_t n = strlen(ends[k]);
+        if (i + n <= len && memcmp(s + i, ends[k], n) == 0)
+            return (int)n;
+    }
+    return s[i] == '\n' ? 1 : 0;
+}
+
+static int is_ws(const char *s, size_t len, size_t i, size_t *n)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+        *n = 1;
+        return 1;
+    }
+    if (i + 3 <= len && memcmp(s + i, "\xE3\x80\x80", 3) == 0) {
+        *n = 3;
+        return 1;
+    }
+    return 0;
+}
+
+/* Best window start: the match whose window of `chars` characters covers
+ * the most distinct atoms, then the most matches. */
+static size_t best_anchor(const char *doc, size_t len, const mlist *m, unsigned chars, unsigned natoms)
+{
+    size_t best = 0;
+    unsigned best_score = 0;
+    unsigned char seen[64];
+    for (unsigned i = 0; i < m->n; i++) {
+        size_t wend = advance(doc, len, m->r[i].start, chars * 3 / 4);
+        memset(seen, 0, sizeof seen);
+        unsigned distinct = 0, count = 0;
+        for (unsigned j = i; j < m->n && m->r[j].start + m->r[j].len <= wend; j++) {
+            unsigned a = m->atom[j] % 64;
+            if (!seen[a]++)
+                distinct++;
+            count++;
+        }
+        unsigned score = distinct * 1000 + count;
+        if (score > best_score) {
+            best_score = score;
+            best = m->r[i].start;
+        }
+        if (distinct == natoms && count > 8)
+            break;
+    }
+    return best;
+}
+
+int zs_make(za_analyzer *a, const char *doc, size_t len, const char *const *atoms,
+            unsigned natoms, unsigned chars, zs_snippet *out)
+{
+    memset(out, 0, sizeof *out);
+    mlist m = {0};
+    if (zs_find_matches(a, doc, len, atoms, natoms, &m.r, &m.atom, &m.n))
+        return -1;
+    size_t start = 0, end;
+    if (m.n) {
+        size_t anchor = best_anchor(doc, len, &m, chars, natoms);
+        /* Start at the beginning of the anchor's sentence when it is near;
+         * otherwise a little before the anchor. */
+        size_t lead = anchor, back = 0;
+        start = anchor;
+        while (lead > 0 && back < chars / 3) {
+            size_t p = prev_char(doc, lead);
+            if (sentence_end(doc, len, p)) {
+                start = lead;
+                break;
+            }
+            lead = p;
+            back++;
+        }
+        if (lead == 0)
+            start = 0;
+        else if (start == anchor) {
+            start = anchor;
+            for (unsigned k = 0; k < chars / 8 && start > 0; k++)
+                start = prev_char(doc, start);
+        }
+    }
+    /* Skip leading whitespace. */
+    size_t wn;
+    while (start < len && is_ws(doc, len, start, &wn))
+        start += wn;
+    end = advance(doc, len, start, chars);
+    /* Prefer to stop after a sentence end in the last third. */
+    if (end < len) {
+        size_t third = advance(doc, len, start, chars * 2 / 3);
+        for (size_t i = end; i > third;) {
+            i = prev_char(doc, i);
+            int k = sentence_end(doc, len, i);
+            if (k && doc[i] != '\n') {
+                end = i + (size_t)k;
+                break;
+            }
+        }
+    }
+    /* Copy, folding whitespace runs to one space, and translate ranges. */
+    zbuf *t = &out->text;
+    if (start > 0)
+        zbuf_adds(t, "…");
+    unsigned mi = 0;
+    int space = 0, open = 0;
+    size_t open_end = 0;
+    zs_range *r = m.n ? malloc(m.n * sizeof *r) : NULL;
+    if (m.n && !r) {
+        free(m.r);
+        free(m.atom);
+        return -1;
+    }
+    unsigned nr = 0;
+    while (mi < m.n && m.r[mi].start < start)
+        mi++;
+    for (size_t i = start; i < end;) {
+        if (open && i >= open_end) {
+            r[nr - 1].len = (unsigned)t->len - r[nr - 1].start;
+            open = 0;
+        }
+        if (!open && mi < m.n && m.r[mi].start == i && m.r[mi].start + m.r[mi].len <= end) {
+            r[nr].start = (unsigned)t->len;
+            r[nr++].len = 0;
+            open = 1;
+            open_end = m.r[mi].start + m.r[mi].len;
+        }
+        while (mi < m.n && m.r[mi].start <= i)
+            mi++;
+        if (is_ws(doc, len, i, &wn)) {
+            if (!space && !open)
+                zbuf_addc(t, ' ');
+            space = 1;
+            i += wn;
+            continue;
+        }
+        space = 0;
+        size_t nx = next_char(doc, len, i);
+        zbuf_add(t, doc + i, nx - i);
+        i = nx;
+    }
+    if (open)
+        r[nr - 1].len = (unsigned)t->len - r[nr - 1].start;
+    while (t->len && t->data[t->len - 1] == ' ')
+        t->len--;
+    if (end < len)
+        zbuf_adds(t, "…");
+    if (!t->data)
+        zbuf_reserve(t, 0);
+    out->ranges = r;
+    out->nranges = nr;
+    free(m.r);
+    free(m.atom);
+    return 0;
+}
+
+void zs_clear(zs_snippet *s)
+{
+    zbuf_free(&s->text);
+    free(s->ranges);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,343 @@
+/* zhsearch - search a zhsearch index from the command line.
+ *
+ * Exit status like grep: 0 when documents matched, 1 when none did, 2 on
+ * error.  Output: ranked hits with highlighted snippets, or --json (schema
+ * version 1, see README), or --count.
+ */
+#include "zhsearch.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct cli {
+    const char *index;
+    int json, count, color, explain, all;
+    long limit, offset, snippet, sort;
+    int facet_year, facet_issuer;
+} cli;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: zhsearch [-d INDEX] [options] QUERY...\n"
+            "\n"
+            "query: words are ANDed; \"a phrase\"; a OR b; NOT a, -a; (groups);\n"
+            "       year:2021 year:2019..2022 date:2022-01..2022-06 issuer:乐山 title:复议\n"
+            "\n"
+            "options:\n"
+            "  -d, --index DIR        index directory (default $ZHSEARCH_INDEX or ./zhsearch.idx)\n"
+            "  -n, --limit N          show N hits (default 10)\n"
+            "      --offset N         skip the first N hits\n"
+            "  -a, --all              show every matching document\n"
+            "  -c, --count            print only the number of matching documents\n"
+            "      --sort KEY         relevance (default), date (oldest first), -date (newest first)\n"
+            "      --facet FIELD      count matches per year or issuer (repeatable)\n"
+            "      --snippet N        snippet length in characters (default 120, 0 = none)\n"
+            "      --json             JSON output (schema version 1)\n"
+            "      --explain          show how the query was analyzed and why hits matched\n"
+            "      --color WHEN       highlight matches: auto (default), always, never\n"
+            "  -h, --help             this help\n"
+            "\n"
+            "exit status: 0 matches found, 1 no match, 2 error\n");
+}
+
+static void json_str(const char *s, size_t n)
+{
+    putchar('"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': fputs("\\\"", stdout); break;
+        case '\\': fputs("\\\\", stdout); break;
+        case '\n': fputs("\\n", stdout); break;
+        case '\r': fputs("\\r", stdout); break;
+        case '\t': fputs("\\t", stdout); break;
+        default:
+            if (c < 0x20)
+                printf("\\u%04x", c);
+            else
+                putchar(c);
+        }
+    }
+    putchar('"');
+}
+
+static void json_field(const char *name, const char *v, int *first)
+{
+    if (!v)
+        return;
+    printf("%s\"%s\":", *first ? "" : ",", name);
+    json_str(v, strlen(v));
+    *first = 0;
+}
+
+static void print_facets_json(const zhs_results *r, const cli *c)
+{
+    const char *names[2] = {"year", "issuer"};
+    int want[2] = {c->facet_year, c->facet_issuer}, first = 1;
+    printf(",\"facets\":{");
+    for (int k = 0; k < 2; k++) {
+        if (!want[k])
+            continue;
+        printf("%s\"%s\":{", first ? "" : ",", names[k]);
+        first = 0;
+        unsigned n;
+        const char *v;
+        for (unsigned i = 0; (v = zhs_results_facet(r, names[k], i, &n)); i++) {
+            printf("%s", i ? "," : "");
+            json_str(v, strlen(v));
+            printf(":%u", n);
+        }
+        printf("}");
+    }
+    printf("}");
+}
+
+static void print_json(zhs_results *r, const char *query, const cli *c)
+{
+    printf("{\"version\":1,\"query\":");
+    json_str(query, strlen(query));
+    const char *nq = zhs_results_normalized_query(r);
+    printf(",\"normalized\":");
+    json_str(nq, strlen(nq));
+    printf(",\"total\":%u,\"offset\":%ld,\"elapsed_ms\":%.3f,\"hits\":[", zhs_results_total(r),
+           c->offset, zhs_results_seconds(r) * 1000);
+    int i = 0;
+    for (zhs_hits *it = zhs_results_hits(r); zhs_hits_valid(it); zhs_hits_next(it), i++) {
+        const zhs_hit *h = zhs_hits_get(it);
+        printf("%s{\"rank\":%u,\"score\":%.6f", i ? "," : "", zhs_hit_rank(h), zhs_hit_score(h));
+        int first = 0;
+        json_field("path", zhs_hit_path(h), &first);
+        json_field("title", zhs_hit_title(h), &first);
+        json_field("issuer", zhs_hit_field(h, "issuer"), &first);
+        json_field("region", zhs_hit_field(h, "region"), &first);
+        if (zhs_hit_year(h))
+            printf(",\"year\":%d", zhs_hit_year(h));
+        json_field("date", zhs_hit_field(h, "date"), &first);
+        json_field("docno", zhs_hit_field(h, "docno"), &first);
+        if (c->snippet) {
+            size_t n;
+            const char *s = zhs_hit_snippet(h, &n);
+            printf(",\"snippet\":");
+            json_str(s, n);
+            unsigned nr;
+            const zhs_range *rg = zhs_hit_highlights(h, &nr);
+            printf(",\"highlights\":[");
+            for (unsigned k = 0; k < nr; k++)
+                printf("%s[%u,%u]", k ? "," : "", rg[k].start, rg[k].len);
+            printf("]");
+        }
+        if (c->explain)
+            json_field("explain", zhs_hit_explain(h), &first);
+        printf("}");
+    }
+    printf("]");
+    if (c->facet_year || c->facet_issuer)
+        print_facets_json(r, c);
+    if (c->explain) {
+        printf(",\"explain\":");
+        const char *e = zhs_results_explain(r);
+        json_str(e, strlen(e));
+    }
+    printf("}\n");
+}
+
+static void print_snippet(const zhs_hit *h, int color)
+{
+    size_t n;
+    const char *s = zhs_hit_snippet(h, &n);
+    unsigned nr;
+    const zhs_range *r = zhs_hit_highlights(h, &nr);
+    const char *on = color ? "\033[1;31m" : "[", *off = color ? "\033[0m" : "]";
+    size_t at = 0;
+    fputs("    ", stdout);
+    for (unsigned k = 0; k < nr; k++) {
+        fwrite(s + at, 1, r[k].start - at, stdout);
+        fputs(on, stdout);
+        fwrite(s + r[k].start, 1, r[k].len, stdout);
+        fputs(off, stdout);
+        at = r[k].start + r[k].len;
+    }
+    fwrite(s + at, 1, n - at, stdout);
+    putchar('\n');
+}
+
+static void print_human(zhs_results *r, const cli *c)
+{
+    const char *bold = c->color ? "\033[1m" : "", *dim = c->color ? "\033[2m" : "",
+               *reset = c->color ? "\033[0m" : "";
+    if (c->explain)
+        printf("%s\n", zhs_results_explain(r));
+    for (zhs_hits *it = zhs_results_hits(r); zhs_hits_valid(it); zhs_hits_next(it)) {
+        const zhs_hit *h = zhs_hits_get(it);
+        const char *title = zhs_hit_title(h);
+        const char *path = zhs_hit_path(h);
+        if (!*title) {
+            const char *slash = strrchr(path, '/');
+            title = slash ? slash + 1 : path;
+        }
+        printf("%3u. %s%s%s  %s(%.2f)%s\n", zhs_hit_rank(h), bold, title, reset, dim, zhs_hit_score(h), reset);
+        printf("     %s", dim);
+        const char *f[] = {"year", "issuer", "date", "docno"};
+        for (int k = 0; k < 4; k++) {
+            const char *v = zhs_hit_field(h, f[k]);
+            if (v)
+                printf("%s · ", v);
+        }
+        printf("%s%s\n", path, reset);
+        if (c->snippet)
+            print_snippet(h, c->color);
+        if (c->explain)
+            printf("%s", zhs_hit_explain(h));
+    }
+    const char *names[2] = {"year", "issuer"};
+    int want[2] = {c->facet_year, c->facet_issuer};
+    for (int k = 0; k < 2; k++) {
+        if (!want[k])
+            continue;
+        printf("%s%s:%s", bold, names[k], reset);
+        unsigned n;
+        const char *v;
+        for (unsigned i = 0; (v = zhs_results_facet(r, names[k], i, &n)); i++)
+            printf("  %s (%u)", v, n);
+        printf("\n");
+    }
+    unsigned total = zhs_results_total(r);
+    printf("%s%u result%s in %.1f ms%s\n", dim, total, total == 1 ? "" : "s",
+           zhs_results_seconds(r) * 1000, reset);
+}
+
+static int parse_long(const char *opt, const char *v, long *out)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*v == 0 || *end || n < 0) {
+        fprintf(stderr, "zhsearch: %s: expected a number >= 0, got '%s'\n", opt, v);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    cli c = {0};
+    c.index = getenv("ZHSEARCH_INDEX");
+    if (!c.index || !*c.index)
+        c.index = "zhsearch.idx";
+    c.limit = 10;
+    c.snippet = 120;
+    const char *color = "auto";
+    enum { O_OFFSET = 256, O_SORT, O_FACET, O_SNIPPET, O_JSON, O_EXPLAIN, O_COLOR };
+    static const struct option longopts[] = {
+        {"index", required_argument, 0, 'd'},   {"limit", required_argument, 0, 'n'},
+        {"offset", required_argument, 0, O_OFFSET}, {"all", no_argument, 0, 'a'},
+        {"count", no_argument, 0, 'c'},         {"sort", required_argument, 0, O_SORT},
+        {"facet", required_argument, 0, O_FACET}, {"snippet", required_argument, 0, O_SNIPPET},
+        {"json", no_argument, 0, O_JSON},       {"explain", no_argument, 0, O_EXPLAIN},
+        {"color", optional_argument, 0, O_COLOR}, {"colour", optional_argument, 0, O_COLOR},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "d:n:ach", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'd': c.index = optarg; break;
+        case 'n': if (parse_long("--limit", optarg, &c.limit)) return 2; break;
+        case O_OFFSET: if (parse_long("--offset", optarg, &c.offset)) return 2; break;
+        case 'a': c.all = 1; break;
+        case 'c': c.count = 1; break;
+        case O_SORT:
+            if (!strcmp(optarg, "relevance")) c.sort = ZHS_SORT_RELEVANCE;
+            else if (!strcmp(optarg, "date")) c.sort = ZHS_SORT_DATE;
+            else if (!strcmp(optarg, "-date")) c.sort = ZHS_SORT_DATE_DESC;
+            else {
+                fprintf(stderr, "zhsearch: --sort: expected relevance, date or -date, got '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case O_FACET:
+            if (!strcmp(optarg, "year")) c.facet_year = 1;
+            else if (!strcmp(optarg, "issuer")) c.facet_issuer = 1;
+            else {
+                fprintf(stderr, "zhsearch: --facet: expected year or issuer, got '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case O_SNIPPET: if (parse_long("--snippet", optarg, &c.snippet)) return 2; break;
+        case O_JSON: c.json = 1; break;
+        case O_EXPLAIN: c.explain = 1; break;
+        case O_COLOR: color = optarg ? optarg : "always"; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (!strcmp(color, "always")) c.color = 1;
+    else if (!strcmp(color, "never")) c.color = 0;
+    else if (!strcmp(color, "auto")) {
+        const char *nc = getenv("NO_COLOR");
+        c.color = isatty(1) && !(nc && *nc);
+    } else {
+        fprintf(stderr, "zhsearch: --color: expected auto, always or never, got '%s'\n", color);
+        return 2;
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    size_t qlen = 0;
+    for (int i = optind; i < argc; i++)
+        qlen += strlen(argv[i]) + 1;
+    char *query = malloc(qlen + 1);
+    if (!query)
+        return 2;
+    query[0] = 0;
+    for (int i = optind; i < argc; i++) {
+        if (i > optind)
+            strcat(query, " ");
+        strcat(query, argv[i]);
+    }
+    zhs_index *idx;
+    zhs_status st = zhs_index_open(c.index, &idx);
+    if (st != ZHS_OK) {
+        fprintf(stderr, "zhsearch: %s\n", zhs_index_last_error(idx));
+        zhs_index_close(idx);
+        free(query);
+        return 2;
+    }
+    zhs_options *o = zhs_options_new();
+    if (!o) {
+        fprintf(stderr, "zhsearch: out of memory\n");
+        return 2;
+    }
+    zhs_options_set(o, ZHS_P_LIMIT, c.count ? 1 : c.all ? 0 : c.limit);
+    zhs_options_set(o, ZHS_P_OFFSET, c.offset);
+    zhs_options_set(o, ZHS_P_SORT, c.sort);
+    zhs_options_set(o, ZHS_P_SNIPPET_CHARS, c.count ? 0 : c.snippet);
+    zhs_options_set(o, ZHS_P_FACET_YEAR, c.facet_year);
+    zhs_options_set(o, ZHS_P_FACET_ISSUER, c.facet_issuer);
+    zhs_options_set(o, ZHS_P_EXPLAIN, c.explain);
+    if (!c.all && c.limit == 0 && !c.count)
+        zhs_options_set(o, ZHS_P_LIMIT, 10); /* --limit 0 would mean all; keep it explicit */
+    zhs_results *r;
+    st = zhs_search(idx, query, o, &r);
+    int rc;
+    if (st != ZHS_OK) {
+        fprintf(stderr, "zhsearch: %s\n", zhs_index_last_error(idx));
+        rc = 2;
+    } else {
+        if (c.count)
+            printf("%u\n", zhs_results_total(r));
+        else if (c.json)
+            print_json(r, query, &c);
+        else
+            print_human(r, &c);
+        rc = zhs_results_total(r) ? 0 : 1;
+    }
+    zhs_results_free(r);
+    zhs_options_free(o);
+    zhs_index_close(idx);
+    free(query);
+    return rc;
+}

@@ -280,7 +280,7 @@ char *zn_normalize_utf8(zn_normalizer *n, const char *utf8, size_t len, size_t *
             return NULL;
         }
     }
-    if (!b.data && zbuf_reserve(&b, 0))
+    if (!b.data && zbuf_add(&b, "", 0))
         return NULL;
     if (outlen)
         *outlen = b.len;

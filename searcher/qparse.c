@@ -266,11 +266,12 @@ static zx_query *field_query(parser *p, const char *name, const char *v, int neg
                 "unknown field '%s' (fields: year, date, title, issuer, region)", name);
 }
 
-/* A field name is ASCII letters before the first colon. */
+/* A field name is ASCII letters before the first colon; a URL
+ * (scheme://...) is text, not a field. */
 static int split_field(char *w, char **value)
 {
     char *c = strchr(w, ':');
-    if (!c || c == w)
+    if (!c || c == w || strncmp(c + 1, "//", 2) == 0)
         return 0;
     for (char *x = w; x < c; x++)
         if (!((*x >= 'a' && *x <= 'z') || (*x >= 'A' && *x <= 'Z')))

@@ -289,8 +289,12 @@ int zs_make(za_analyzer *a, const char *doc, size_t len, const char *const *atom
     }
     /* Copy, folding whitespace runs to one space, and translate ranges. */
     zbuf *t = &out->text;
-    if (start > 0)
-        zbuf_adds(t, "…");
+    for (size_t i = 0; i < start; i += is_ws(doc, len, i, &wn) ? wn : 0) {
+        if (!is_ws(doc, len, i, &wn)) {
+            zbuf_adds(t, "…"); /* text was cut, not just blank lines */
+            break;
+        }
+    }
     unsigned mi = 0;
     int space = 0, open = 0;
     size_t open_end = 0;
@@ -335,7 +339,9 @@ int zs_make(za_analyzer *a, const char *doc, size_t len, const char *const *atom
     if (end < len)
         zbuf_adds(t, "…");
     if (!t->data)
-        zbuf_reserve(t, 0);
+        zbuf_add(t, "", 0);
+    else
+        t->data[t->len] = 0;
     out->ranges = r;
     out->nranges = nr;
     free(m.r);

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages zhsearch builds and tests with, if any is
+# missing.  Idempotent: does nothing (and needs no network) when all are there.
+set -euo pipefail
+
+packages=(gcc g++ meson ninja-build pkg-config python3
+          libxapian-dev libicu-dev libzstd-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,139 @@
+/* Unit tests: the query parser, well-formed and malformed input. */
+#include "check.h"
+#include "qparse.h"
+
+#include <stdlib.h>
+
+static za_analyzer *an;
+
+static char *parse_ok(const char *q)
+{
+    zq_parsed p;
+    char err[512];
+    int rc = zq_parse(an, q, &p, err, sizeof err);
+    CHECK(rc == ZQ_OK, "'%s' should parse: %s", q, err);
+    if (rc != ZQ_OK)
+        return NULL;
+    char *d = zx_q_describe(p.query);
+    zq_parsed_clear(&p);
+    return d;
+}
+
+static void has(const char *q, const char *fragment)
+{
+    char *d = parse_ok(q);
+    CHECK(d && strstr(d, fragment), "'%s' compiles to %s, which lacks %s", q, d ? d : "?", fragment);
+    free(d);
+}
+
+static void lacks(const char *q, const char *fragment)
+{
+    char *d = parse_ok(q);
+    CHECK(d && !strstr(d, fragment), "'%s' compiles to %s, which has %s", q, d ? d : "?", fragment);
+    free(d);
+}
+
+static void bad(const char *q, int code, const char *msg)
+{
+    zq_parsed p;
+    char err[512];
+    int rc = zq_parse(an, q, &p, err, sizeof err);
+    CHECK(rc == code && strstr(err, msg), "'%s': rc %d (want %d), message '%s' lacks '%s'", q, rc,
+          code, err, msg);
+    if (rc == ZQ_OK)
+        zq_parsed_clear(&p);
+}
+
+static void atoms(const char *q, size_t n, const char *first, int negated_last)
+{
+    zq_parsed p;
+    char err[512];
+    CHECK(zq_parse(an, q, &p, err, sizeof err) == ZQ_OK, "'%s': %s", q, err);
+    CHECK(p.natoms == n, "'%s': %zu atoms, want %zu", q, p.natoms, n);
+    if (p.natoms == n && n) {
+        CHECK_STR(p.atoms[0].text, first, "first atom of '%s'", q);
+        CHECK(p.atoms[n - 1].negated == negated_last, "'%s': last atom negation", q);
+    }
+    zq_parsed_clear(&p);
+}
+
+int main(void)
+{
+    char err[256];
+    an = za_new(err, sizeof err);
+    /* operators */
+    has("行政复议", "B复议");
+    has("复议 诉讼", "AND");
+    has("复议 AND 诉讼", "AND");
+    has("复议 OR 诉讼", "OR");
+    has("复议 NOT 诉讼", "AND_NOT");
+    has("复议 -诉讼", "AND_NOT");
+    has("-诉讼", "AND_NOT");
+    has("(复议 OR 诉讼) 2021年", "OR");
+    has("\"行政 复议\"", "B政复");
+    has("“行政 复议”", "B政复");
+    has("（复议 OR 诉讼）", "OR");
+    has("复", "C复");
+    lacks("复议", "PHRASE"); /* a bigram is exact on its own */
+    has("行政复议", "PHRASE");
+    has("2021-2025", "C2021");
+    /* fields */
+    has("year:2021", "VALUE_RANGE 4 2021 2021");
+    has("year:2019..2022", "VALUE_RANGE 4 2019 2022");
+    has("year:..2020", "VALUE_LE 4 2020");
+    has("year:2020..", "VALUE_GE 4 2020");
+    has("date:2022-02", "VALUE_RANGE 5 2022-02-00 2022-02-99");
+    has("date:2022-01-01..2022-06-30", "VALUE_RANGE 5 2022-01-01 2022-06-30");
+    has("issuer:乐山", "IB乐山");
+    has("region:乐山", "IB乐山");
+    has("title:复议", "TB复议");
+    has("title:\"行政 复议\"", "TB政复");
+    has("http://example", "Chttp");
+    atoms("复议 -诉讼", 2, "复议", 1);
+    atoms("year:2021 复议", 1, "复议", 0);
+    /* malformed */
+    bad("", ZQ_ERR_EMPTY, "empty query");
+    bad("   ", ZQ_ERR_EMPTY, "empty query");
+    bad("(行政", ZQ_ERR_SYNTAX, "column 1: unbalanced parenthesis");
+    bad("行政)", ZQ_ERR_SYNTAX, "column 3: unbalanced parenthesis");
+    bad("\"行政", ZQ_ERR_SYNTAX, "column 1: unbalanced quote");
+    bad("复议 \"行政", ZQ_ERR_SYNTAX, "column 4: unbalanced quote");
+    bad("OR 复议", ZQ_ERR_SYNTAX, "OR needs a term on both sides");
+    bad("复议 OR", ZQ_ERR_SYNTAX, "column 4: OR needs a term on both sides");
+    bad("复议 AND", ZQ_ERR_SYNTAX, "AND needs a term");
+    bad("()", ZQ_ERR_SYNTAX, "empty parentheses");
+    bad("复议 NOT", ZQ_ERR_SYNTAX, "NOT or - needs something to exclude");
+    bad("NOT -复议", ZQ_ERR_SYNTAX, "double negation");
+    bad("year:abc", ZQ_ERR_SYNTAX, "year: expected a year");
+    bad("year:20211", ZQ_ERR_SYNTAX, "year: expected");
+    bad("year:2022..2019", ZQ_ERR_SYNTAX, "empty");
+    bad("year:", ZQ_ERR_SYNTAX, "has no value");
+    bad("date:2022-1-5", ZQ_ERR_SYNTAX, "date: expected");
+    bad("foo:bar", ZQ_ERR_SYNTAX, "unknown field 'foo'");
+    bad("，。", ZQ_ERR_SYNTAX, "nothing searchable");
+    bad("复议 😀", ZQ_ERR_SYNTAX, "column 4: '😀' has nothing searchable");
+    /* deep nesting is refused, not a crash */
+    {
+        char q[400];
+        memset(q, '(', 200);
+        strcpy(q + 200, "复议");
+        memset(q + 206, ')', 150);
+        q[356] = 0;
+        bad(q, ZQ_ERR_SYNTAX, "nested too deeply");
+    }
+    /* a long query is fine */
+    {
+        static char q[12000];
+        size_t n = 0;
+        while (n + 8 < sizeof q - 1) {
+            memcpy(q + n, "复议 ", 7);
+            n += 7;
+        }
+        q[n] = 0;
+        char *d = parse_ok(q);
+        CHECK(d != NULL, "10 KB query parses");
+        free(d);
+    }
+    za_free(an);
+    return check_done();
+}

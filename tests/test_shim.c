@@ -1,0 +1,100 @@
+/* Unit tests: the Xapian shim's error paths - nothing aborts, every failure
+ * is a status with a message. */
+#include "check.h"
+#include "terms.h"
+#include "zx.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+int main(void)
+{
+    char dir[] = "/tmp/zhs-shim-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    char path[128];
+    zx_err e;
+
+    /* a missing path */
+    zx_db *db = zx_db_open("/nonexistent/zhsearch.idx", &e);
+    CHECK(db == NULL && e.code == ZX_ERR_OPEN && e.msg[0], "missing path: code %d '%s'", e.code, e.msg);
+
+    /* a regular file */
+    snprintf(path, sizeof path, "%s/file", dir);
+    FILE *f = fopen(path, "w");
+    fputs("not an index\n", f);
+    fclose(f);
+    db = zx_db_open(path, &e);
+    CHECK(db == NULL && e.code != ZX_OK && e.msg[0], "regular file: code %d '%s'", e.code, e.msg);
+    db = zx_db_open_writable(path, 0, &e);
+    CHECK(db == NULL && e.code != ZX_OK, "regular file writable: code %d", e.code);
+
+    /* an empty directory is not an index either */
+    db = zx_db_open(dir, &e);
+    CHECK(db == NULL && e.code == ZX_ERR_OPEN, "empty dir: code %d '%s'", e.code, e.msg);
+
+    /* a writable index and a second writer: locked */
+    snprintf(path, sizeof path, "%s/idx", dir);
+    zx_db *w = zx_db_open_writable(path, 1, &e);
+    CHECK(w != NULL, "create: %s", e.msg);
+    zx_db *w2 = zx_db_open_writable(path, 1, &e);
+    CHECK(w2 == NULL && e.code == ZX_ERR_LOCK, "second writer: code %d '%s'", e.code, e.msg);
+
+    /* unstamped index is refused by the scheme check, stamped one passes */
+    char msg[256];
+    CHECK(zt_check_index(w, msg, sizeof msg) != 0 && strstr(msg, "not a zhsearch index"),
+          "unstamped: '%s'", msg);
+    CHECK(zt_stamp_index(w, &e) == 0 && zx_db_commit(w, &e) == 0, "stamp: %s", e.msg);
+    CHECK(zt_check_index(w, msg, sizeof msg) == 0, "stamped: '%s'", msg);
+    CHECK(zx_db_set_metadata(w, "zhs:scheme", "999", 3, &e) == 0, "set");
+    CHECK(zt_check_index(w, msg, sizeof msg) != 0 && strstr(msg, "scheme 999"), "other scheme: '%s'", msg);
+    zt_stamp_index(w, &e);
+
+    /* transactions: cancel drops the change */
+    zx_doc *d = zx_doc_new();
+    zx_doc_add_boolean(d, "Qa", 2);
+    CHECK(zx_db_begin(w, &e) == 0, "begin: %s", e.msg);
+    CHECK(zx_db_begin(w, &e) == ZX_ERR_INVALID, "nested begin: code %d", e.code);
+    CHECK(zx_db_replace(w, "Qa", 2, d, &e) != 0, "replace");
+    CHECK(zx_db_cancel(w, &e) == 0, "cancel: %s", e.msg);
+    CHECK(zx_db_doccount(w) == 0, "cancelled document gone");
+    CHECK(zx_db_commit_transaction(w, &e) == ZX_ERR_INVALID, "commit without begin: code %d", e.code);
+    CHECK(zx_db_begin(w, &e) == 0 && zx_db_replace(w, "Qa", 2, d, &e) &&
+              zx_db_commit_transaction(w, &e) == 0, "commit: %s", e.msg);
+    zx_doc_free(d);
+
+    /* a reader sees commits after reopen */
+    zx_db *r = zx_db_open(path, &e);
+    CHECK(r != NULL && zx_db_doccount(r) == 1, "reader");
+    CHECK(zx_db_set_metadata(r, "k", "v", 1, &e) == ZX_ERR_INVALID, "read-only metadata write refused");
+    CHECK(zx_db_delete(r, "Qa", 2, &e) == ZX_ERR_INVALID, "read-only delete refused");
+    d = zx_doc_new();
+    zx_doc_add_boolean(d, "Qb", 2);
+    zx_db_replace(w, "Qb", 2, d, &e);
+    zx_doc_free(d);
+    zx_db_commit(w, &e);
+    CHECK(zx_db_doccount(r) == 1, "snapshot before reopen");
+    CHECK(zx_db_reopen(r, &e) == 1 && zx_db_doccount(r) == 2, "reopen sees the new commit");
+
+    /* missing documents and bad arguments */
+    CHECK(zx_db_get_doc(r, 12345, &e) == NULL && e.code == ZX_ERR_NOT_FOUND, "missing doc: %d", e.code);
+    CHECK(zx_db_find_doc(r, "Qzz", 3, &e) == 0 && e.code == ZX_OK, "missing term");
+    CHECK(zx_db_add_shard(w, path, 0, &e) == ZX_ERR_INVALID, "shard on writable");
+    CHECK(zx_q_combine(ZX_OP_AND, NULL, 0, 0) != NULL, "empty AND is a query");
+    zx_query *bad[1] = {NULL};
+    CHECK(zx_q_combine(ZX_OP_AND, bad, 1, 0) == NULL, "NULL subquery refused");
+    zx_query *t = zx_q_term("Ca", 2, 1, 0);
+    char *desc = zx_q_describe(t);
+    CHECK(desc && strstr(desc, "Ca"), "describe: %s", desc ? desc : "(null)");
+    free(desc);
+    zx_q_free(t);
+    zx_q_free(NULL);
+    zx_db_close(NULL);
+    zx_doc_free(NULL);
+
+    zx_db_close(r);
+    zx_db_close(w);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0, "cleanup");
+    return check_done();
+}

@@ -1,0 +1,147 @@
+/* Unit tests of libzhsearch through its public header only: open, search,
+ * iterate, facets, reopen after a commit, and error paths.
+ * Usage: test_api ZHINDEX CORPUS_DIR */
+#include "zhsearch.h"
+
+#include "check.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/zhs-api-XXXXXX";
+static char idxpath[128];
+
+static int sh(const char *fmt, const char *a, const char *b)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, fmt, a, b, idxpath);
+    return system(cmd);
+}
+
+static unsigned count(zhs_index *idx, const char *q)
+{
+    zhs_results *r;
+    zhs_status st = zhs_search(idx, q, NULL, &r);
+    CHECK(st == ZHS_OK, "search '%s': %s", q, zhs_index_last_error(idx));
+    unsigned n = zhs_results_total(r);
+    zhs_results_free(r);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: test_api ZHINDEX CORPUS_DIR\n");
+        return 2;
+    }
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    snprintf(idxpath, sizeof idxpath, "%s/idx", dir);
+    CHECK(sh("mkdir -p %2$s.tmp && true", "", dir) == 0, "tmp");
+    /* index four of the five reports first */
+    CHECK(sh("mkdir -p '%3$s.in' && cp '%2$s'/2021-*.txt '%2$s'/2020-*.txt '%3$s.in'/ && '%1$s' -q -d '%3$s' add '%3$s.in'",
+             argv[1], argv[2]) == 0, "zhindex add");
+
+    /* version and status strings */
+    CHECK(zhs_version_number() == ZHS_VERSION_NUMBER, "version number");
+    CHECK(strcmp(zhs_version(), "0.1.0") == 0, "version");
+    CHECK(strcmp(zhs_status_str(ZHS_ERR_QUERY_SYNTAX), "query syntax error") == 0, "status str");
+    CHECK(ZHS_OK == 0 && ZHS_ERR_OPEN == 2 && ZHS_ERR_INTERNAL == 11, "pinned values");
+
+    /* error paths */
+    zhs_index *bad;
+    CHECK(zhs_index_open("/nonexistent", &bad) == ZHS_ERR_OPEN, "missing index");
+    CHECK(strstr(zhs_index_last_error(bad), "/nonexistent") != NULL, "message names the path: %s",
+          zhs_index_last_error(bad));
+    zhs_index_close(bad);
+    zhs_index_close(NULL);
+    zhs_results_free(NULL);
+    zhs_options_free(NULL);
+
+    zhs_index *idx;
+    CHECK(zhs_index_open(idxpath, &idx) == ZHS_OK, "open: %s", zhs_index_last_error(idx));
+    CHECK(zhs_index_doc_count(idx) == 4, "4 documents");
+    zhs_results *r;
+    CHECK(zhs_search(idx, "(行政", NULL, &r) == ZHS_ERR_QUERY_SYNTAX && r == NULL, "syntax error");
+    CHECK(strstr(zhs_index_last_error(idx), "column 1") != NULL, "error has column: %s",
+          zhs_index_last_error(idx));
+    CHECK(zhs_search(idx, "", NULL, &r) == ZHS_ERR_QUERY_EMPTY, "empty query");
+    CHECK(zhs_search(idx, NULL, NULL, &r) == ZHS_ERR_INVALID, "NULL query");
+    zhs_options *o = zhs_options_new();
+    CHECK(zhs_options_set(o, ZHS_P_SORT, 99) == ZHS_ERR_INVALID, "bad sort");
+    CHECK(zhs_options_set(o, ZHS_P_LIMIT, -1) == ZHS_ERR_INVALID, "negative limit");
+    CHECK(zhs_options_set(o, (zhs_param)999, 1) == ZHS_ERR_INVALID, "bad param");
+
+    /* a search with everything on */
+    zhs_options_set(o, ZHS_P_LIMIT, 2);
+    zhs_options_set(o, ZHS_P_FACET_YEAR, 1);
+    zhs_options_set(o, ZHS_P_FACET_ISSUER, 1);
+    zhs_options_set(o, ZHS_P_EXPLAIN, 1);
+    CHECK(zhs_search(idx, "行政復議", o, &r) == ZHS_OK, "search: %s", zhs_index_last_error(idx));
+    CHECK(zhs_results_total(r) == 4 && zhs_results_count(r) == 2, "total %u count %u",
+          zhs_results_total(r), zhs_results_count(r));
+    CHECK(strcmp(zhs_results_normalized_query(r), "行政复议") == 0, "normalized query");
+    CHECK(strstr(zhs_results_explain(r), "B复议") != NULL, "explain names terms");
+    unsigned n = 0, yc, sum = 0;
+    double last = 1e9;
+    for (zhs_hits *it = zhs_results_hits(r); zhs_hits_valid(it); zhs_hits_next(it)) {
+        const zhs_hit *h = zhs_hits_get(it);
+        n++;
+        CHECK(zhs_hit_rank(h) == n, "rank");
+        CHECK(zhs_hit_score(h) <= last && zhs_hit_score(h) > 0, "scores descend");
+        last = zhs_hit_score(h);
+        CHECK(strstr(zhs_hit_path(h), ".txt") != NULL, "path");
+        CHECK(strstr(zhs_hit_title(h), "报告") != NULL, "title: %s", zhs_hit_title(h));
+        CHECK(zhs_hit_year(h) >= 2020 && zhs_hit_field(h, "issuer") != NULL, "metadata");
+        CHECK(zhs_hit_field(h, "nonsense") == NULL, "unknown field");
+        size_t sl;
+        const char *s = zhs_hit_snippet(h, &sl);
+        unsigned nr;
+        const zhs_range *rg = zhs_hit_highlights(h, &nr);
+        CHECK(nr > 0 && sl > 0, "snippet with highlights");
+        for (unsigned k = 0; k < nr; k++)
+            CHECK(rg[k].start + rg[k].len <= sl && rg[k].len == strlen("行政复议") &&
+                      memcmp(s + rg[k].start, "行政复议", rg[k].len) == 0,
+                  "highlight %u is the match", k);
+        CHECK(strstr(zhs_hit_explain(h), "score") != NULL, "hit explain");
+    }
+    CHECK(n == 2, "iterated 2");
+    CHECK(zhs_results_hit(r, 1) != NULL && zhs_results_hit(r, 2) == NULL, "direct access");
+    for (unsigned i = 0; zhs_results_facet(r, "year", i, &yc); i++)
+        sum += yc;
+    CHECK(sum == 4, "year facet counts all matches: %u", sum);
+    CHECK(zhs_results_facet(r, "nonsense", 0, &yc) == NULL, "unknown facet");
+    zhs_results_free(r);
+
+    /* offset, all, sort */
+    zhs_options_set(o, ZHS_P_OFFSET, 3);
+    zhs_options_set(o, ZHS_P_LIMIT, 10);
+    CHECK(zhs_search(idx, "行政复议", o, &r) == ZHS_OK && zhs_results_count(r) == 1 &&
+              zhs_hit_rank(zhs_results_hit(r, 0)) == 4, "offset");
+    zhs_results_free(r);
+    zhs_options_set(o, ZHS_P_OFFSET, 0);
+    zhs_options_set(o, ZHS_P_SORT, ZHS_SORT_DATE);
+    CHECK(zhs_search(idx, "法治", o, &r) == ZHS_OK, "sort by date");
+    for (unsigned i = 1; i < zhs_results_count(r); i++)
+        CHECK(strcmp(zhs_hit_field(zhs_results_hit(r, i - 1), "date"),
+                     zhs_hit_field(zhs_results_hit(r, i), "date")) <= 0, "dates ascend");
+    zhs_results_free(r);
+    zhs_options_free(o);
+
+    /* exact counts through the library */
+    CHECK(count(idx, "year:2021") == 3, "year:2021");
+    CHECK(count(idx, "量子计算机") == 0, "no match");
+
+    /* a commit by the indexer: the open handle keeps its snapshot until reopen */
+    CHECK(sh("cp '%2$s'/2023-*.txt '%3$s.in'/ && '%1$s' -q -d '%3$s' add '%3$s.in'", argv[1], argv[2]) == 0,
+          "add fifth");
+    CHECK(count(idx, "安岳县") == 0, "old snapshot");
+    CHECK(zhs_index_reopen(idx) == ZHS_OK, "reopen");
+    CHECK(count(idx, "安岳县") == 1, "new commit visible");
+    CHECK(zhs_index_doc_count(idx) == 5, "5 documents");
+    zhs_index_close(idx);
+
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s.in' '%s.tmp'", dir, idxpath, dir);
+    CHECK(system(cmd) == 0, "cleanup");
+    return check_done();
+}

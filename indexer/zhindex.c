@@ -35,6 +35,7 @@ typedef struct options {
     const char *index;
     const char *encoding;
     size_t max_bytes;
+    size_t batch_docs; /* documents per transaction */
     int quiet;
     int progress;
 } options;
@@ -417,9 +418,10 @@ static int index_files(writer *w, const filelist *fl, counts *c)
 {
     const options *o = w->o;
     zdoc_opts dop = {o->encoding, o->max_bytes};
-    zdoc_input *batch = calloc(BATCH_DOCS, sizeof *batch);
-    const char **keys = calloc(BATCH_DOCS, sizeof *keys);
-    int *is_update = calloc(BATCH_DOCS, sizeof *is_update);
+    size_t batch_docs = o->batch_docs;
+    zdoc_input *batch = calloc(batch_docs, sizeof *batch);
+    const char **keys = calloc(batch_docs, sizeof *keys);
+    int *is_update = calloc(batch_docs, sizeof *is_update);
     zbuf term = {0}, scratch = {0};
     int rc = 0;
     double t0 = now();
@@ -431,7 +433,7 @@ static int index_files(writer *w, const filelist *fl, counts *c)
     }
     for (size_t i = 0; i < fl->n && rc == 0;) {
         size_t nb = 0, bytes = 0;
-        for (; i < fl->n && nb < BATCH_DOCS && bytes < BATCH_BYTES; i++) {
+        for (; i < fl->n && nb < batch_docs && bytes < BATCH_BYTES; i++) {
             const char *path = fl->v[i];
             char err[512], old[17];
             zdoc_input *in = &batch[nb];
@@ -938,6 +940,7 @@ static void usage(FILE *f)
             "  -d, --index DIR      index directory (default $ZHSEARCH_INDEX or ./zhsearch.idx)\n"
             "  -e, --encoding NAME  read files in this encoding (default: detect)\n"
             "      --max-size MB    skip files larger than this (default 64)\n"
+            "      --batch N        documents per commit (default 2000; also at most 32 MB of text)\n"
             "  -q, --quiet          no progress or summary\n"
             "  -h, --help           this help\n"
             "\n"
@@ -951,9 +954,11 @@ int main(int argc, char **argv)
     if (!o.index || !*o.index)
         o.index = "zhsearch.idx";
     o.max_bytes = (size_t)64 << 20;
+    o.batch_docs = BATCH_DOCS;
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'd'},  {"encoding", required_argument, 0, 'e'},
         {"max-size", required_argument, 0, 'M'}, {"quiet", no_argument, 0, 'q'},
+        {"batch", required_argument, 0, 'B'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "+d:e:qh", longopts, NULL)) != -1) {
@@ -969,6 +974,16 @@ int main(int argc, char **argv)
                 return 2;
             }
             o.max_bytes = (size_t)(mb * 1048576.0);
+            break;
+        }
+        case 'B': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 1000000) {
+                say("--batch: expected a number from 1 to 1000000, got '%s'", optarg);
+                return 2;
+            }
+            o.batch_docs = (size_t)n;
             break;
         }
         case 'h': usage(stdout); return 0;

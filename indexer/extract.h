@@ -30,7 +30,7 @@ int ze_decode(const char *bytes, size_t n, const char *forced, char **out, size_
  * .shtml) or by content (<!DOCTYPE html, <html near the start). */
 int ze_is_html(const char *name, const char *utf8, size_t n);
 
-/* Visible text of an HTML document.  Returns 0 and malloc'd *out/*outlen;
+/* Visible text of an HTML document.  Returns 0 and malloc'd *out and *outlen;
  * *title receives the malloc'd <title> text (or NULL when absent). */
 int ze_html_to_text(const char *html, size_t n, char **out, size_t *outlen, char **title);
 

@@ -84,7 +84,7 @@ typedef struct query_ctx {
     const char *field;
     qtok *chars;
     size_t nchars, capchars;
-    zx_query **words;
+    zx_query **words; /* ranking terms: words, bigrams, title bigrams */
     size_t nwords, capwords;
     zbuf term;
     int failed;
@@ -141,6 +141,17 @@ static void free_queries(zx_query **v, size_t n)
     free(v);
 }
 
+/* Body queries also rank documents whose title holds the string. */
+static int add_title_rank(query_ctx *c, char layer, const char *a, size_t na, const char *b2, size_t nb)
+{
+    if (c->field[0])
+        return 0;
+    zbuf *b = &c->term;
+    make_term(b, ZT_FIELD_TITLE, layer, a, na);
+    zbuf_add(b, b2, nb);
+    return push_query(&c->words, &c->nwords, &c->capwords, zx_q_term(b->data, b->len, 1, 0));
+}
+
 /* Exact query for chars[s, e), a run of consecutive positions. */
 static zx_query *run_query(query_ctx *c, size_t s, size_t e)
 {
@@ -148,6 +159,10 @@ static zx_query *run_query(query_ctx *c, size_t s, size_t e)
     qtok *t = c->chars;
     if (e - s == 1) {
         make_term(b, c->field, 'C', t[s].text, t[s].len);
+        if (push_query(&c->words, &c->nwords, &c->capwords, zx_q_term(b->data, b->len, 1, 0)))
+            return NULL;
+        if (t[s].cjk && add_title_rank(c, 'C', t[s].text, t[s].len, NULL, 0))
+            return NULL;
         return zx_q_term(b->data, b->len, 1, 0);
     }
     zx_query **grams = NULL, **units = NULL;
@@ -158,7 +173,9 @@ static zx_query *run_query(query_ctx *c, size_t s, size_t e)
             continue;
         make_term(b, c->field, 'B', t[i].text, t[i].len);
         zbuf_add(b, t[i + 1].text, t[i + 1].len);
-        if (push_query(&grams, &ng, &capg, zx_q_term(b->data, b->len, 1, 0)))
+        if (push_query(&grams, &ng, &capg, zx_q_term(b->data, b->len, 1, 0)) ||
+            push_query(&c->words, &c->nwords, &c->capwords, zx_q_term(b->data, b->len, 1, 0)) ||
+            add_title_rank(c, 'B', t[i].text, t[i].len, t[i + 1].text, t[i + 1].len))
             goto done;
     }
     if (e - s == 2 && ng == 1) { /* two CJK characters: the bigram is exact */
@@ -211,7 +228,13 @@ int zt_build_query(za_analyzer *a, const char *field, const char *text, size_t l
     q->match = nr == 1 ? zx_q_copy(runs[0]) : zx_q_combine(ZX_OP_AND, runs, nr, 0);
     if (c.nwords)
         q->rank = zx_q_combine(ZX_OP_OR, c.words, c.nwords, 0);
-    zx_query *scaled = zx_q_scale(q->match, ZT_EXACT_SCALE);
+    make_term(&c.term, field, 'C', c.chars[0].text, c.chars[0].len);
+    if (c.term.len < sizeof q->first) {
+        memcpy(q->first, c.term.data, c.term.len);
+        q->firstlen = c.term.len;
+    }
+    q->nchars = (unsigned)c.nchars;
+    zx_query *scaled = zx_q_scale(q->match, 0); /* matching decides, ranking weighs */
     if (q->rank) {
         zx_query *pair[2] = {scaled, q->rank};
         q->both = zx_q_combine(ZX_OP_AND_MAYBE, pair, 2, 0);

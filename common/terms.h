@@ -24,8 +24,10 @@
  * contiguous run of positions (what grep finds in the normalized text,
  * whitespace ignored between tokens, numbers and Latin words whole).
  * A string containing punctuation matches where each punctuation-free part
- * occurs.  Ranking: BM25 over the W terms of the query's own segmentation,
- * the exact layers adding a small share.
+ * occurs.  Ranking (the match query itself is boolean): BM25 over the W
+ * terms of the query's own segmentation plus its B terms (their wdf follows
+ * how often the string occurs, however ICU cut it) and title TB terms;
+ * query atoms standing near each other earn a NEAR bonus (qparse.c).
  *
  * Metadata: "zhs:scheme" = ZT_SCHEME_VERSION, "zhs:settings" = analyzer
  * settings id + ICU version (an index written otherwise is refused),
@@ -39,7 +41,7 @@
 
 #define ZT_SCHEME_VERSION "1"
 #define ZT_TITLE_WDF 4
-#define ZT_EXACT_SCALE 0.25
+#define ZT_NEAR_SCALE 1.0
 
 enum {
     ZT_SLOT_PATH = 0,
@@ -68,8 +70,11 @@ int zt_index_text(za_analyzer *a, zx_doc *doc, const char *field, const char *te
 /* One query string, analyzed. */
 typedef struct zt_query {
     zx_query *match; /* exact character-layer query; NULL when text has no token */
-    zx_query *rank;  /* OR of the words (NULL when none) */
-    zx_query *both;  /* AND_MAYBE(scaled match, rank): what to search */
+    zx_query *rank;  /* OR of words, bigrams, title bigrams (NULL when none) */
+    zx_query *both;  /* AND_MAYBE(boolean match, rank): what to search */
+    char first[ZA_MAX_TOKEN + 4]; /* C term of the first character (for NEAR) */
+    size_t firstlen;
+    unsigned nchars; /* character-layer tokens in the text */
 } zt_query;
 
 /* Build the queries for `text` in field `field`.  Returns 0 (check

@@ -32,6 +32,12 @@ typedef struct parser {
     char *err;
     size_t errsize;
     int failed;         /* ZQ_ERR_* once an error is recorded */
+    /* The last unary term, when it was a positive body text atom: its first
+     * character term and length, for the proximity bonus. */
+    int near_ok;
+    char near_term[ZA_MAX_TOKEN + 4];
+    size_t near_len;
+    unsigned near_chars;
 } parser;
 
 #define MAX_DEPTH 64
@@ -179,6 +185,12 @@ static zx_query *text_query(parser *p, const char *text, zq_field f, int negated
         return fail(p, ZQ_ERR_SYNTAX, at, "'%s' has nothing searchable (only punctuation or symbols)", text);
     }
     zx_query *r = zx_q_copy(q.both);
+    if (f == ZQ_BODY && !negated && q.firstlen) {
+        p->near_ok = 1;
+        memcpy(p->near_term, q.first, q.firstlen);
+        p->near_len = q.firstlen;
+        p->near_chars = q.nchars;
+    }
     zt_query_clear(&q);
     if (!r || add_atom(p, text, f, negated))
         return fail(p, ZQ_ERR_FAIL, at, "out of memory");
@@ -286,6 +298,7 @@ static zx_query *parse_or(parser *p, int negated);
 static zx_query *parse_unary(parser *p, int negated, int *is_not)
 {
     *is_not = 0;
+    p->near_ok = 0;
     size_t at = p->tstart;
     if (p->tok == TK_NOT || p->tok == TK_MINUS) {
         next(p);
@@ -314,6 +327,7 @@ static zx_query *parse_unary(parser *p, int negated, int *is_not)
             return fail(p, ZQ_ERR_SYNTAX, at, "unbalanced parenthesis: '(' is never closed");
         }
         p->depth--;
+        p->near_ok = 0; /* a group is not one atom */
         next(p);
         return q;
     }
@@ -353,10 +367,27 @@ static void free_list(zx_query **v, size_t n)
 }
 
 /* Implicit or explicit AND of unary terms; NOT terms are subtracted. */
+/* Documents where the atoms of an AND stand close together rank higher:
+ * a NEAR over each atom's first character, wide enough for all of them. */
+static zx_query *near_bonus(zx_query *base, zx_query **near, size_t n, unsigned chars)
+{
+    if (!base || n < 2 || n > 16)
+        return base;
+    zx_query *nq = zx_q_combine(ZX_OP_NEAR, near, n, chars + 4 * (unsigned)n);
+    zx_query *scaled = zx_q_scale(nq, ZT_NEAR_SCALE);
+    zx_query *pair[2] = {base, scaled};
+    zx_query *r = scaled ? zx_q_combine(ZX_OP_AND_MAYBE, pair, 2, 0) : NULL;
+    zx_q_free(nq);
+    zx_q_free(scaled);
+    zx_q_free(base);
+    return r;
+}
+
 static zx_query *parse_and(parser *p, int negated)
 {
-    zx_query **pos = NULL, **neg = NULL;
-    size_t npos = 0, nneg = 0;
+    zx_query **pos = NULL, **neg = NULL, *near[16];
+    size_t npos = 0, nneg = 0, nnear = 0;
+    unsigned near_chars = 0;
     zx_query *r = NULL;
     for (;;) {
         if (p->tok == TK_AND) {
@@ -373,6 +404,13 @@ static zx_query *parse_and(parser *p, int negated)
         zx_query *q = parse_unary(p, negated, &is_not);
         if (!q)
             goto done;
+        if (!is_not && p->near_ok && nnear < 16) {
+            near[nnear] = zx_q_term(p->near_term, p->near_len, 1, 0);
+            if (near[nnear]) {
+                near_chars += p->near_chars;
+                nnear++;
+            }
+        }
         zx_query ***v = is_not ? &neg : &pos;
         size_t *n = is_not ? &nneg : &npos;
         zx_query **nv = realloc(*v, (*n + 1) * sizeof **v);
@@ -392,6 +430,7 @@ static zx_query *parse_and(parser *p, int negated)
     zx_query *base = npos == 0 ? zx_q_match_all()
                      : npos == 1 ? zx_q_copy(pos[0])
                                  : zx_q_combine(ZX_OP_AND, pos, npos, 0);
+    base = near_bonus(base, near, nnear, near_chars);
     if (nneg) {
         zx_query *any = nneg == 1 ? zx_q_copy(neg[0]) : zx_q_combine(ZX_OP_OR, neg, nneg, 0);
         zx_query *pair[2] = {base, any};
@@ -406,6 +445,8 @@ static zx_query *parse_and(parser *p, int negated)
 done:
     free_list(pos, npos);
     free_list(neg, nneg);
+    for (size_t i = 0; i < nnear; i++)
+        zx_q_free(near[i]);
     return r;
 }
 

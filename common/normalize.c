@@ -210,15 +210,17 @@ static int nfkc(zn_normalizer *n)
         int32_t yes = unorm2_spanQuickCheckYes(n->nfkc_cf, src->u + p, src->len - p, &st);
         if (U_FAILURE(st))
             return -1;
-        if (m16_reserve(dst, yes))
-            return -1;
-        memcpy(dst->u + dst->len, src->u + p, (size_t)yes * sizeof(UChar));
-        memcpy(dst->start + dst->len, src->start + p, (size_t)yes * sizeof(uint32_t));
-        memcpy(dst->end + dst->len, src->end + p, (size_t)yes * sizeof(uint32_t));
-        dst->len += yes;
-        p += yes;
-        if (p >= src->len)
-            break;
+        if (yes > 0) {
+            if (m16_reserve(dst, yes))
+                return -1;
+            memcpy(dst->u + dst->len, src->u + p, (size_t)yes * sizeof(UChar));
+            memcpy(dst->start + dst->len, src->start + p, (size_t)yes * sizeof(uint32_t));
+            memcpy(dst->end + dst->len, src->end + p, (size_t)yes * sizeof(uint32_t));
+            dst->len += yes;
+            p += yes;
+            if (p >= src->len)
+                break;
+        }
         /* The stretch runs from p to the next normalization boundary. */
         int32_t q = p;
         UChar32 c;

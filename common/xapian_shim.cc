@@ -330,6 +330,37 @@ zx_status zx_db_each_position(zx_db *db, unsigned docid, const char *term, size_
     GUARD_END_ST
 }
 
+unsigned zx_db_wdf(zx_db *db, unsigned docid, const char *term, size_t len)
+{
+    try {
+        Xapian::Database &d = db->db();
+        std::string t(term, len);
+        Xapian::PostingIterator p = d.postlist_begin(t);
+        p.skip_to(docid);
+        return p != d.postlist_end(t) && *p == docid ? p.get_wdf() : 0;
+    } catch (...) {
+        return 0;
+    }
+}
+
+unsigned zx_db_doclength(zx_db *db, unsigned docid)
+{
+    try {
+        return db->db().get_doclength(docid);
+    } catch (...) {
+        return 0;
+    }
+}
+
+double zx_db_avlength(zx_db *db)
+{
+    try {
+        return db->db().get_avlength();
+    } catch (...) {
+        return 0;
+    }
+}
+
 #define WRITABLE_OR_FAIL(db)                                                                       \
     if (!(db)->writable) {                                                                         \
         set_err(err, ZX_ERR_INVALID, "database is read-only");                                     \

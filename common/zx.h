@@ -72,6 +72,12 @@ zx_status zx_db_each_term(zx_db *db, const char *prefix,
 zx_status zx_db_each_position(zx_db *db, unsigned docid, const char *term, size_t len,
                               int (*cb)(void *ctx, unsigned pos), void *ctx, zx_err *err);
 
+/* Within-document frequency of term in docid (0 if absent), the
+ * document's length and the average length (for explanations). */
+unsigned zx_db_wdf(zx_db *db, unsigned docid, const char *term, size_t len);
+unsigned zx_db_doclength(zx_db *db, unsigned docid);
+double zx_db_avlength(zx_db *db);
+
 /* Writing (writable handles only). */
 zx_status zx_db_begin(zx_db *db, zx_err *err);
 zx_status zx_db_commit_transaction(zx_db *db, zx_err *err);

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <math.h>
 #include <time.h>
 
 struct zhs_index {
@@ -294,18 +295,56 @@ static int facet_cb(void *vctx, const char *val, size_t len, unsigned count)
     return 0;
 }
 
+#define BM25_K1 1.2
+#define BM25_B 0.5
+#define BM25_MIN_NORMLEN 0.5
+
 typedef struct explain_ctx {
     zhs_index *idx;
     zbuf *b;
+    unsigned docid;
+    double sum;
 } explain_ctx;
 
+static int add_position(void *ctx, unsigned pos)
+{
+    explain_ctx *c = ctx;
+    char p[16];
+    snprintf(p, sizeof p, " %u", pos);
+    zbuf_adds(c->b, p);
+    return c->b->len > 0 && ++c->sum > 1e18; /* never stops early */
+}
+
+/* One matching term: its statistics, its BM25 part as Xapian computes it
+ * (k2 = 0, k3 = 1) and, for character terms, where it stands. */
 static int explain_term(void *vctx, const char *t, size_t n)
 {
     explain_ctx *c = vctx;
-    char line[320];
-    snprintf(line, sizeof line, "    %.*s (in %u documents)\n", (int)n, t,
-             zx_db_termfreq(c->idx->db, t, n));
+    zx_db *db = c->idx->db;
+    unsigned df = zx_db_termfreq(db, t, n), wdf = zx_db_wdf(db, c->docid, t, n);
+    double N = zx_db_doccount(db), av = zx_db_avlength(db);
+    double len = av > 0 ? zx_db_doclength(db, c->docid) / av : 1;
+    if (len < BM25_MIN_NORMLEN)
+        len = BM25_MIN_NORMLEN;
+    double tw = (N - df + 0.5) / (df + 0.5);
+    if (tw < 2)
+        tw = tw * 0.5 + 1;
+    double K = BM25_K1 * ((1 - BM25_B) + BM25_B * len);
+    double part = wdf ? log(tw) * (BM25_K1 + 1) * wdf / (K + wdf) : 0;
+    char line[400];
+    int boolean = n > 0 && (t[0] == 'Q' || t[0] == 'Y');
+    snprintf(line, sizeof line, "    %-12.*s wdf %-3u in %u of %.0f documents  %s%.4f", (int)n, t,
+             wdf, df, N, boolean ? "boolean " : "", part);
     zbuf_adds(c->b, line);
+    if (t[0] == 'C' || (t[0] == 'T' && n > 1 && t[1] == 'C')) {
+        zbuf_adds(c->b, "  at");
+        double saved = c->sum;
+        zx_err e;
+        c->sum = 0;
+        zx_db_each_position(db, c->docid, t, n, add_position, c, &e);
+        c->sum = saved;
+    }
+    zbuf_adds(c->b, "\n");
     return 0;
 }
 
@@ -383,11 +422,15 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
         st = make_snippet(idx, doc, pq, (unsigned)o->snippet_chars, h);
     if (st == ZHS_OK && o->explain) {
         zbuf b = {0};
-        char line[128];
-        snprintf(line, sizeof line, "  score %.4f = BM25 over the matching terms:\n", h->score);
+        char line[200];
+        unsigned docid = zx_mset_docid(ms, i);
+        snprintf(line, sizeof line,
+                 "  score %.4f: BM25 (k1 %.1f, b %.1f) of the ranking terms below, plus the NEAR bonus "
+                 "when atoms stand together; document length %u (average %.0f)\n",
+                 h->score, BM25_K1, BM25_B, zx_db_doclength(idx->db, docid), zx_db_avlength(idx->db));
         zbuf_adds(&b, line);
-        explain_ctx c = {idx, &b};
-        zx_enquire_matching_terms(enq, zx_mset_docid(ms, i), explain_term, &c, &e);
+        explain_ctx c = {idx, &b, docid, 0};
+        zx_enquire_matching_terms(enq, docid, explain_term, &c, &e);
         h->explain = b.data;
     }
     zx_doc_free(doc);
@@ -402,7 +445,7 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
     if (!enq)
         return set_error(idx, from_zx(&e), "%s", e.msg);
     zx_enquire_set_query(enq, pq->query);
-    zx_enquire_set_bm25(enq, 1.2, 0, 1, 0.5, 0.5);
+    zx_enquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, BM25_MIN_NORMLEN);
     if (o->sort == ZHS_SORT_DATE || o->sort == ZHS_SORT_DATE_DESC)
         zx_enquire_set_sort(enq, ZT_SLOT_DATE, o->sort == ZHS_SORT_DATE_DESC);
     int fy = o->facet_year ? zx_enquire_add_facet(enq, ZT_SLOT_YEAR) : -1;

@@ -79,7 +79,9 @@ int main(void)
     CHECK(zx_db_get_doc(r, 12345, &e) == NULL && e.code == ZX_ERR_NOT_FOUND, "missing doc: %d", e.code);
     CHECK(zx_db_find_doc(r, "Qzz", 3, &e) == 0 && e.code == ZX_OK, "missing term");
     CHECK(zx_db_add_shard(w, path, 0, &e) == ZX_ERR_INVALID, "shard on writable");
-    CHECK(zx_q_combine(ZX_OP_AND, NULL, 0, 0) != NULL, "empty AND is a query");
+    zx_query *empty = zx_q_combine(ZX_OP_AND, NULL, 0, 0);
+    CHECK(empty != NULL && zx_q_empty(empty), "empty AND is an empty query");
+    zx_q_free(empty);
     zx_query *bad[1] = {NULL};
     CHECK(zx_q_combine(ZX_OP_AND, bad, 1, 0) == NULL, "NULL subquery refused");
     zx_query *t = zx_q_term("Ca", 2, 1, 0);

@@ -56,7 +56,7 @@ struct zn_normalizer *za_normalizer(za_analyzer *a)
 const char *za_settings_id(void)
 {
     /* Change when anything that decides which terms a text yields changes. */
-    return "nfkc_cf+t2s-bmp;icu-word-zh;char-layer-v1;gap-punct;max120";
+    return "nfkc_cf+t2s-table;icu-word-zh;char-layer-v1;gap-punct;max120";
 }
 
 int za_is_cjk(uint32_t cp)

@@ -7,14 +7,12 @@
  * original stretch.
  */
 #include "normalize.h"
+#include "t2s_table.h"
 #include "zbuf.h"
 
 #include <stdio.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
-#include <unicode/uscript.h>
-#include <unicode/ustring.h>
-#include <unicode/utrans.h>
 #include <unicode/utf16.h>
 
 /* A growable UTF-16 string with its offset map. */
@@ -26,8 +24,6 @@ typedef struct mapped16 {
 
 struct zn_normalizer {
     const UNormalizer2 *nfkc_cf;
-    UTransliterator *t2s;
-    uint32_t *simp; /* BMP cache: 0 unknown, else the mapped code point */
     mapped16 src;   /* decoded input */
     mapped16 nfk;   /* after NFKC_Casefold */
     mapped16 out;   /* after Traditional → Simplified */
@@ -97,17 +93,6 @@ zn_normalizer *zn_new(char *err, size_t errsize)
         snprintf(err, errsize, "ICU NFKC_Casefold: %s", u_errorName(st));
         goto fail;
     }
-    static const UChar id[] = u"Traditional-Simplified";
-    n->t2s = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-    if (U_FAILURE(st)) {
-        snprintf(err, errsize, "ICU Traditional-Simplified transliterator: %s", u_errorName(st));
-        goto fail;
-    }
-    n->simp = calloc(0x10000, sizeof *n->simp);
-    if (!n->simp) {
-        snprintf(err, errsize, "out of memory");
-        goto fail;
-    }
     return n;
 fail:
     zn_free(n);
@@ -118,9 +103,6 @@ void zn_free(zn_normalizer *n)
 {
     if (!n)
         return;
-    if (n->t2s)
-        utrans_close(n->t2s);
-    free(n->simp);
     m16_free(&n->src);
     m16_free(&n->nfk);
     m16_free(&n->out);
@@ -130,28 +112,18 @@ void zn_free(zn_normalizer *n)
 
 uint32_t zn_simplify(zn_normalizer *n, uint32_t cp)
 {
-    /* Only Han characters in the BMP change; everything else maps to
-     * itself without asking the transliterator. */
-    if (cp < 0x2E80 || cp > 0xFFFF)
+    (void)n;
+    if (cp < zn_t2s_table[0][0] || cp > zn_t2s_table[ZN_T2S_COUNT - 1][0])
         return cp;
-    if (n->simp[cp])
-        return n->simp[cp];
-    UErrorCode st = U_ZERO_ERROR;
-    uint32_t r = cp;
-    if (uscript_getScript((UChar32)cp, &st) == USCRIPT_HAN && U_SUCCESS(st)) {
-        UChar buf[8] = {(UChar)cp};
-        int32_t len = 1, limit = 1;
-        utrans_transUChars(n->t2s, buf, &len, 8, 0, &limit, &st);
-        UChar32 c;
-        int32_t i = 0;
-        if (U_SUCCESS(st) && len > 0) {
-            U16_NEXT(buf, i, len, c);
-            if (i == len) /* exactly one code point: keep the mapping */
-                r = (uint32_t)c;
-        }
+    size_t lo = 0, hi = ZN_T2S_COUNT;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (zn_t2s_table[mid][0] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    n->simp[cp] = r;
-    return r;
+    return lo < ZN_T2S_COUNT && zn_t2s_table[lo][0] == cp ? zn_t2s_table[lo][1] : cp;
 }
 
 /* UTF-8 → UTF-16 with byte offsets. */

@@ -4,8 +4,9 @@
  * Steps: UTF-8 decode (invalid bytes become U+FFFD), Unicode NFKC with case
  * folding (ICU "nfkc_cf": full-width ２０２１ → 2021, ＡＢＣ → abc, and
  * default-ignorable characters removed), then Traditional → Simplified
- * Chinese (ICU's Traditional-Simplified transliterator, applied one code
- * point at a time through a per-handle cache so offsets stay exact).
+ * Chinese (ICU's Traditional-Simplified transliterator, tabulated at build
+ * time by gen_t2s.c and applied one code point at a time so offsets stay
+ * exact).
  *
  * The result is UTF-16 (what ICU's break iterators consume) plus an offset
  * map: for every UTF-16 unit of the normalized text, the byte range
@@ -42,7 +43,7 @@ int zn_normalize(zn_normalizer *n, const char *utf8, size_t len, zn_text *out);
 /* Normalize and return malloc'd UTF-8 (for tests and tools); NULL on error. */
 char *zn_normalize_utf8(zn_normalizer *n, const char *utf8, size_t len, size_t *outlen);
 
-/* The Traditional → Simplified mapping of one code point (cached). */
+/* The Traditional → Simplified mapping of one code point. */
 uint32_t zn_simplify(zn_normalizer *n, uint32_t cp);
 
 #endif

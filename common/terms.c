@@ -159,11 +159,14 @@ static zx_query *run_query(query_ctx *c, size_t s, size_t e)
     qtok *t = c->chars;
     if (e - s == 1) {
         make_term(b, c->field, 'C', t[s].text, t[s].len);
-        if (push_query(&c->words, &c->nwords, &c->capwords, zx_q_term(b->data, b->len, 1, 0)))
+        zx_query *one = zx_q_term(b->data, b->len, 1, 0);
+        /* add_title_rank reuses the term buffer: build `one` first */
+        if (!one || push_query(&c->words, &c->nwords, &c->capwords, zx_q_copy(one)) ||
+            (t[s].cjk && add_title_rank(c, 'C', t[s].text, t[s].len, NULL, 0))) {
+            zx_q_free(one);
             return NULL;
-        if (t[s].cjk && add_title_rank(c, 'C', t[s].text, t[s].len, NULL, 0))
-            return NULL;
-        return zx_q_term(b->data, b->len, 1, 0);
+        }
+        return one;
     }
     zx_query **grams = NULL, **units = NULL;
     size_t ng = 0, capg = 0, nu = 0, capu = 0;

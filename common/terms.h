@@ -53,7 +53,9 @@ enum {
     ZT_SLOT_DOCNO = 6,
     ZT_SLOT_HASH = 7, /* content hash of the file's bytes, hex */
     ZT_SLOT_SIZE = 8, /* original file size in bytes, decimal */
-    ZT_SLOT_ENCODING = 9
+    ZT_SLOT_ENCODING = 9,
+    ZT_SLOT_SORTDATE = 10 /* date, or for undated reports "<year+1>-00-00":
+                             reports appear the year after the one they cover */
 };
 
 /* Field prefixes put before the layer letter. */

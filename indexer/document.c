@@ -185,6 +185,12 @@ zx_doc *zdoc_build(za_analyzer *a, zd_codec *codec, const char *key, const zdoc_
     bad |= set_value(d, ZT_SLOT_HASH, in->hash);
     bad |= set_value(d, ZT_SLOT_SIZE, size);
     bad |= set_value(d, ZT_SLOT_ENCODING, in->encoding);
+    char sortdate[16] = "";
+    if (m->date[0])
+        snprintf(sortdate, sizeof sortdate, "%s", m->date);
+    else if (m->year > 0 && m->year < 9999)
+        snprintf(sortdate, sizeof sortdate, "%04d-00-00", m->year + 1);
+    bad |= set_value(d, ZT_SLOT_SORTDATE, sortdate);
     bad |= zd_encode(codec, in->text, in->len, scratch);
     bad |= zx_doc_set_data(d, scratch->data, scratch->len) != ZX_OK;
     if (bad) {

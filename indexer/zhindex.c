@@ -426,6 +426,7 @@ static int index_files(writer *w, const filelist *fl, counts *c)
     int rc = 0;
     double t0 = now();
     uint64_t done_bytes = 0;
+    size_t done_files = 0;
     if (!batch || !keys || !is_update) {
         say("out of memory");
         rc = -1;
@@ -437,22 +438,26 @@ static int index_files(writer *w, const filelist *fl, counts *c)
             const char *path = fl->v[i];
             char err[512], old[17];
             zdoc_input *in = &batch[nb];
-            progress(o, i, fl->n, done_bytes, fl->bytes, t0, 0);
+            progress(o, done_files, fl->n, done_bytes, fl->bytes, t0, 0);
             if (zdoc_read(path, &dop, in, err, sizeof err)) {
                 say("%s: %s", path, err);
                 c->failed++;
+                done_files++;
                 continue;
             }
-            done_bytes += in->nbytes;
             indexed_hash(w, path, &term, old);
             if (strcmp(old, in->hash) == 0) {
                 c->unchanged++;
+                done_files++;
+                done_bytes += in->nbytes;
                 zdoc_input_clear(in);
                 continue;
             }
             if (zdoc_extract(path, &dop, in, err, sizeof err)) {
                 say("%s: %s", path, err);
                 c->failed++;
+                done_files++;
+                done_bytes += in->nbytes;
                 zdoc_input_clear(in);
                 continue;
             }
@@ -478,7 +483,10 @@ static int index_files(writer *w, const filelist *fl, counts *c)
                     c->added++;
                 }
                 c->bytes += batch[k].nbytes;
+                done_bytes += batch[k].nbytes;
+                done_files++;
                 zx_doc_free(d);
+                progress(o, done_files, fl->n, done_bytes, fl->bytes, t0, 0);
             }
             if (rc == 0 && commit(w))
                 rc = -1;

@@ -447,7 +447,7 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
     zx_enquire_set_query(enq, pq->query);
     zx_enquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, BM25_MIN_NORMLEN);
     if (o->sort == ZHS_SORT_DATE || o->sort == ZHS_SORT_DATE_DESC)
-        zx_enquire_set_sort(enq, ZT_SLOT_DATE, o->sort == ZHS_SORT_DATE_DESC);
+        zx_enquire_set_sort(enq, ZT_SLOT_SORTDATE, o->sort == ZHS_SORT_DATE_DESC);
     int fy = o->facet_year ? zx_enquire_add_facet(enq, ZT_SLOT_YEAR) : -1;
     int fi = o->facet_issuer ? zx_enquire_add_facet(enq, ZT_SLOT_ISSUER) : -1;
     unsigned ndocs = zx_db_doccount(idx->db);

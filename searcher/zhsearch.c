@@ -29,7 +29,7 @@ static void usage(FILE *f)
             "\n"
             "options:\n"
             "  -d, --index DIR        index directory (default $ZHSEARCH_INDEX or ./zhsearch.idx)\n"
-            "  -n, --limit N          show N hits (default 10)\n"
+            "  -n, --limit N          show N hits (default 10; 0 = all, like --all)\n"
             "      --offset N         skip the first N hits\n"
             "  -a, --all              show every matching document\n"
             "  -c, --count            print only the number of matching documents\n"
@@ -238,7 +238,7 @@ int main(int argc, char **argv)
         {"count", no_argument, 0, 'c'},         {"sort", required_argument, 0, O_SORT},
         {"facet", required_argument, 0, O_FACET}, {"snippet", required_argument, 0, O_SNIPPET},
         {"json", no_argument, 0, O_JSON},       {"explain", no_argument, 0, O_EXPLAIN},
-        {"color", optional_argument, 0, O_COLOR}, {"colour", optional_argument, 0, O_COLOR},
+        {"color", required_argument, 0, O_COLOR}, {"colour", required_argument, 0, O_COLOR},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "d:n:ach", longopts, NULL)) != -1) {
@@ -268,7 +268,7 @@ int main(int argc, char **argv)
         case O_SNIPPET: if (parse_long("--snippet", optarg, &c.snippet)) return 2; break;
         case O_JSON: c.json = 1; break;
         case O_EXPLAIN: c.explain = 1; break;
-        case O_COLOR: color = optarg ? optarg : "always"; break;
+        case O_COLOR: color = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -318,8 +318,6 @@ int main(int argc, char **argv)
     zhs_options_set(o, ZHS_P_FACET_YEAR, c.facet_year);
     zhs_options_set(o, ZHS_P_FACET_ISSUER, c.facet_issuer);
     zhs_options_set(o, ZHS_P_EXPLAIN, c.explain);
-    if (!c.all && c.limit == 0 && !c.count)
-        zhs_options_set(o, ZHS_P_LIMIT, 10); /* --limit 0 would mean all; keep it explicit */
     zhs_results *r;
     st = zhs_search(idx, query, o, &r);
     int rc;

@@ -97,7 +97,8 @@ ZHS_API unsigned zhs_index_doc_count(zhs_index *idx);
 
 typedef enum zhs_sort {
     ZHS_SORT_RELEVANCE = 0,
-    ZHS_SORT_DATE = 1,      /* oldest first */
+    ZHS_SORT_DATE = 1,      /* oldest first; an undated report counts as published
+                               at the start of the year after the one it covers */
     ZHS_SORT_DATE_DESC = 2  /* newest first */
 } zhs_sort;
 

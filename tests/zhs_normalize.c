@@ -1,65 +1,53 @@
-/* zhs-normalize - print the normalized text of files (or of the arguments
- * after -s) as the analyzer sees it; used by the exactness tests as the
- * brute-force oracle's input. */
-#include "analyzer.h"
+/* zhs-normalize - print the normalized text of files exactly as the index
+ * sees it (read, decoded, HTML and portal chrome removed by the indexer's
+ * own extraction, then normalized), or of strings given after -s.  The
+ * exactness test uses it as its brute-force oracle's input. */
+#include "document.h"
 #include "normalize.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static char *slurp(const char *path, size_t *n)
+static int print_normalized(zn_normalizer *n, const char *text, size_t len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *b = malloc(cap);
-    size_t r;
-    while (b && (r = fread(b + len, 1, cap - len, f)) > 0) {
-        len += r;
-        if (len == cap) {
-            char *nb = realloc(b, cap *= 2);
-            if (!nb) {
-                free(b);
-                b = NULL;
-            }
-            b = nb;
-        }
-    }
-    fclose(f);
-    *n = len;
-    return b;
+    size_t olen;
+    char *out = zn_normalize_utf8(n, text, len, &olen);
+    if (!out)
+        return -1;
+    fwrite(out, 1, olen, stdout);
+    free(out);
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    char err[256];
+    char err[512];
     zn_normalizer *n = zn_new(err, sizeof err);
     if (!n) {
-        fprintf(stderr, "%s\n", err);
+        fprintf(stderr, "zhs-normalize: %s\n", err);
         return 2;
     }
     int strings = argc > 1 && !strcmp(argv[1], "-s");
-    for (int i = 1 + strings; i < argc; i++) {
-        size_t len;
-        char *in = strings ? strdup(argv[i]) : slurp(argv[i], &len);
-        if (strings && in)
-            len = strlen(in);
-        if (!in) {
-            fprintf(stderr, "zhs-normalize: %s: cannot read\n", argv[i]);
-            return 2;
-        }
-        size_t olen;
-        char *out = zn_normalize_utf8(n, in, len, &olen);
-        if (!out)
-            return 2;
-        fwrite(out, 1, olen, stdout);
-        if (strings)
+    int rc = 0;
+    for (int i = 1 + strings; i < argc && rc == 0; i++) {
+        if (strings) {
+            rc = print_normalized(n, argv[i], strlen(argv[i]));
             putchar('\n');
-        free(out);
-        free(in);
+            continue;
+        }
+        zdoc_opts o = {NULL, (size_t)64 << 20};
+        zdoc_input in;
+        if (zdoc_read(argv[i], &o, &in, err, sizeof err) ||
+            zdoc_extract(argv[i], &o, &in, err, sizeof err)) {
+            fprintf(stderr, "zhs-normalize: %s: %s\n", argv[i], err);
+            zdoc_input_clear(&in);
+            rc = 2;
+            break;
+        }
+        rc = print_normalized(n, in.text, in.len);
+        zdoc_input_clear(&in);
     }
     zn_free(n);
-    return 0;
+    return rc ? 2 : 0;
 }

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,12 +31,14 @@
 #define BATCH_DOCS 2000u
 #define DICT_SAMPLE_BYTES (8u << 20)
 #define DICT_MIN_BYTES (16u << 10)
+#define ZHINDEX_MAX_THREADS 16
 
 typedef struct options {
     const char *index;
     const char *encoding;
     size_t max_bytes;
     size_t batch_docs; /* documents per transaction */
+    int threads;       /* analysis threads, the main one included */
     int quiet;
     int progress;
 } options;
@@ -413,96 +416,250 @@ static void progress(const options *o, size_t done, size_t total, uint64_t bytes
         fputc('\n', stderr);
 }
 
-/* Index files: read a batch, then write it in one transaction. */
+/* ---- the indexing pipeline ----
+ *
+ * Per batch: the main thread reads files and skips unchanged ones (it owns
+ * the database); worker threads, each with its own analyzer and codec,
+ * extract text and build documents; the main thread then writes them in
+ * one transaction.  Extraction and building are most of the work, so they
+ * run on every core. */
+
+typedef struct job {
+    const char *key;
+    zdoc_input in;
+    zx_doc *doc;
+    int update;
+    int failed;
+    char err[512];
+} job;
+
+typedef struct worker {
+    za_analyzer *an;
+    zd_codec *codec;
+    zbuf scratch;
+} worker;
+
+typedef struct phase {
+    job *jobs;
+    size_t n;
+    size_t next; /* next job to take, under lock */
+    pthread_mutex_t lock;
+    int build;   /* 0: extract text, 1: build documents */
+    const zdoc_opts *dop;
+} phase;
+
+typedef struct worker_arg {
+    phase *ph;
+    worker *w;
+} worker_arg;
+
+static void *run_phase(void *arg)
+{
+    worker_arg *a = arg;
+    phase *ph = a->ph;
+    for (;;) {
+        pthread_mutex_lock(&ph->lock);
+        size_t i = ph->next++;
+        pthread_mutex_unlock(&ph->lock);
+        if (i >= ph->n)
+            return NULL;
+        job *j = &ph->jobs[i];
+        if (j->failed)
+            continue;
+        if (!ph->build) {
+            if (zdoc_extract(j->key, ph->dop, &j->in, j->err, sizeof j->err))
+                j->failed = 1;
+        } else {
+            j->doc = zdoc_build(a->w->an, a->w->codec, j->key, &j->in, &a->w->scratch);
+            if (!j->doc) {
+                snprintf(j->err, sizeof j->err, "cannot build the document: out of memory");
+                j->failed = 1;
+            }
+        }
+    }
+}
+
+/* Run one phase over jobs on nthreads threads (the calling thread is one). */
+static void parallel(job *jobs, size_t n, int build, const zdoc_opts *dop, worker *ws, int nthreads)
+{
+    phase ph = {.jobs = jobs, .n = n, .build = build, .dop = dop};
+    pthread_mutex_init(&ph.lock, NULL);
+    pthread_t tid[ZHINDEX_MAX_THREADS];
+    worker_arg args[ZHINDEX_MAX_THREADS];
+    int started = 0;
+    for (int t = 1; t < nthreads; t++) {
+        args[t] = (worker_arg){&ph, &ws[t]};
+        if (pthread_create(&tid[t], NULL, run_phase, &args[t]) == 0)
+            started = t;
+        else
+            break;
+    }
+    args[0] = (worker_arg){&ph, &ws[0]};
+    run_phase(&args[0]);
+    for (int t = 1; t <= started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&ph.lock);
+}
+
+static void free_workers(worker *ws, int n)
+{
+    for (int t = 0; ws && t < n; t++) {
+        za_free(ws[t].an);
+        zd_free(ws[t].codec);
+        zbuf_free(&ws[t].scratch);
+    }
+    free(ws);
+}
+
+static worker *new_workers(int n)
+{
+    worker *ws = calloc((size_t)n, sizeof *ws);
+    char err[256];
+    for (int t = 0; ws && t < n; t++) {
+        ws[t].an = za_new(err, sizeof err);
+        ws[t].codec = zd_new(3);
+        if (!ws[t].an || !ws[t].codec) {
+            free_workers(ws, n);
+            return NULL;
+        }
+    }
+    return ws;
+}
+
+/* Give every worker's codec the writer's current dictionary. */
+static void share_dict(writer *w, worker *ws, int n)
+{
+    uint32_t id = zd_current_dict(w->codec);
+    if (!id)
+        return;
+    char key[24], *d;
+    size_t len;
+    zx_err e;
+    zd_dict_key(id, key);
+    if (zx_db_get_metadata(w->db, key, &d, &len, &e))
+        return;
+    for (int t = 0; t < n; t++)
+        if (zd_add_dict(ws[t].codec, d, len) == id)
+            zd_use_dict(ws[t].codec, id);
+    free(d);
+}
+
+/* Train the stored-text dictionary from the first batch of a new index. */
+static void train_from_jobs(writer *w, job *jobs, size_t n)
+{
+    zdoc_input *ins = calloc(n, sizeof *ins);
+    size_t k = 0;
+    if (!ins)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (!jobs[i].failed)
+            ins[k++] = jobs[i].in; /* shallow: texts stay owned by the jobs */
+    maybe_train(w, ins, k);
+    free(ins);
+}
+
 static int index_files(writer *w, const filelist *fl, counts *c)
 {
     const options *o = w->o;
     zdoc_opts dop = {o->encoding, o->max_bytes};
-    size_t batch_docs = o->batch_docs;
-    zdoc_input *batch = calloc(batch_docs, sizeof *batch);
-    const char **keys = calloc(batch_docs, sizeof *keys);
-    int *is_update = calloc(batch_docs, sizeof *is_update);
-    zbuf term = {0}, scratch = {0};
+    job *jobs = calloc(o->batch_docs, sizeof *jobs);
+    worker *ws = new_workers(o->threads);
+    zbuf term = {0};
     int rc = 0;
     double t0 = now();
     uint64_t done_bytes = 0;
     size_t done_files = 0;
-    if (!batch || !keys || !is_update) {
+    if (!jobs || !ws) {
         say("out of memory");
         rc = -1;
         goto out;
     }
+    share_dict(w, ws, o->threads);
     for (size_t i = 0; i < fl->n && rc == 0;) {
         size_t nb = 0, bytes = 0;
-        for (; i < fl->n && nb < batch_docs && bytes < BATCH_BYTES; i++) {
-            const char *path = fl->v[i];
-            char err[512], old[17];
-            zdoc_input *in = &batch[nb];
+        /* Read until the batch is full, skipping unchanged files. */
+        for (; i < fl->n && nb < o->batch_docs && bytes < BATCH_BYTES; i++) {
+            job *j = &jobs[nb];
+            char old[17];
+            memset(j, 0, sizeof *j);
+            j->key = fl->v[i];
             progress(o, done_files, fl->n, done_bytes, fl->bytes, t0, 0);
-            if (zdoc_read(path, &dop, in, err, sizeof err)) {
-                say("%s: %s", path, err);
+            if (zdoc_read(j->key, &dop, &j->in, j->err, sizeof j->err)) {
+                say("%s: %s", j->key, j->err);
                 c->failed++;
                 done_files++;
+                zdoc_input_clear(&j->in);
                 continue;
             }
-            indexed_hash(w, path, &term, old);
-            if (strcmp(old, in->hash) == 0) {
+            indexed_hash(w, j->key, &term, old);
+            if (strcmp(old, j->in.hash) == 0) {
                 c->unchanged++;
                 done_files++;
-                done_bytes += in->nbytes;
-                zdoc_input_clear(in);
+                done_bytes += j->in.nbytes;
+                zdoc_input_clear(&j->in);
                 continue;
             }
-            if (zdoc_extract(path, &dop, in, err, sizeof err)) {
-                say("%s: %s", path, err);
-                c->failed++;
-                done_files++;
-                done_bytes += in->nbytes;
-                zdoc_input_clear(in);
-                continue;
-            }
-            keys[nb] = path;
-            is_update[nb] = old[0] != 0;
-            bytes += in->len;
+            j->update = old[0] != 0;
+            bytes += j->in.nbytes;
             nb++;
         }
-        if (nb && begin(w) == 0) {
-            maybe_train(w, batch, nb);
-            for (size_t k = 0; k < nb && rc == 0; k++) {
-                zx_doc *d = zdoc_build(w->an, w->codec, keys[k], &batch[k], &scratch);
-                zx_err e;
-                zbuf_clear(&term);
-                zbuf_adds(&term, "Q");
-                zbuf_adds(&term, keys[k]);
-                if (!d || !zx_db_replace(w->db, term.data, term.len, d, &e)) {
-                    say("%s: cannot index: %s", keys[k], d ? e.msg : "out of memory");
-                    rc = -1;
-                } else if (is_update[k]) {
-                    c->updated++;
-                } else {
-                    c->added++;
-                }
-                c->bytes += batch[k].nbytes;
-                done_bytes += batch[k].nbytes;
+        if (nb == 0)
+            continue;
+        parallel(jobs, nb, 0, &dop, ws, o->threads);
+        for (size_t k = 0; k < nb; k++) {
+            if (jobs[k].failed) {
+                say("%s: %s", jobs[k].key, jobs[k].err);
+                c->failed++;
                 done_files++;
-                zx_doc_free(d);
-                progress(o, done_files, fl->n, done_bytes, fl->bytes, t0, 0);
+                done_bytes += jobs[k].in.nbytes;
             }
-            if (rc == 0 && commit(w))
-                rc = -1;
-        } else if (nb) {
-            rc = -1;
         }
-        for (size_t k = 0; k < nb; k++)
-            zdoc_input_clear(&batch[k]);
+        if (begin(w)) {
+            rc = -1;
+        } else if (!zd_current_dict(w->codec)) {
+            train_from_jobs(w, jobs, nb);
+            share_dict(w, ws, o->threads);
+        }
+        if (rc == 0)
+            parallel(jobs, nb, 1, &dop, ws, o->threads);
+        for (size_t k = 0; k < nb && rc == 0; k++) {
+            job *j = &jobs[k];
+            if (j->failed && !j->doc) {
+                if (j->in.text) { /* extracted, but building failed */
+                    say("%s: %s", j->key, j->err);
+                    rc = -1;
+                }
+                continue;
+            }
+            zx_err e;
+            zbuf_clear(&term);
+            zbuf_adds(&term, "Q");
+            zbuf_adds(&term, j->key);
+            if (!zx_db_replace(w->db, term.data, term.len, j->doc, &e)) {
+                say("%s: cannot index: %s", j->key, e.msg);
+                rc = -1;
+            } else if (j->update) {
+                c->updated++;
+            } else {
+                c->added++;
+            }
+            c->bytes += j->in.nbytes;
+            done_bytes += j->in.nbytes;
+            done_files++;
+            progress(o, done_files, fl->n, done_bytes, fl->bytes, t0, 0);
+        }
+        if (rc == 0 && commit(w))
+            rc = -1;
+        for (size_t k = 0; k < nb; k++) {
+            zx_doc_free(jobs[k].doc);
+            zdoc_input_clear(&jobs[k].in);
+        }
     }
     progress(o, fl->n, fl->n, done_bytes, fl->bytes, t0, 1);
 out:
-    free(batch);
-    free(keys);
-    free(is_update);
+    free(jobs);
+    free_workers(ws, o->threads);
     zbuf_free(&term);
-    zbuf_free(&scratch);
     return rc;
 }
 
@@ -949,6 +1106,7 @@ static void usage(FILE *f)
             "  -e, --encoding NAME  read files in this encoding (default: detect)\n"
             "      --max-size MB    skip files larger than this (default 64)\n"
             "      --batch N        documents per commit (default 2000; also at most 32 MB of text)\n"
+            "  -j, --threads N      analysis threads (default: the number of cores)\n"
             "  -q, --quiet          no progress or summary\n"
             "  -h, --help           this help\n"
             "\n"
@@ -966,10 +1124,10 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'd'},  {"encoding", required_argument, 0, 'e'},
         {"max-size", required_argument, 0, 'M'}, {"quiet", no_argument, 0, 'q'},
-        {"batch", required_argument, 0, 'B'},
+        {"batch", required_argument, 0, 'B'},  {"threads", required_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     int ch;
-    while ((ch = getopt_long(argc, argv, "+d:e:qh", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "+d:e:j:qh", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd': o.index = optarg; break;
         case 'e': o.encoding = optarg; break;
@@ -994,9 +1152,23 @@ int main(int argc, char **argv)
             o.batch_docs = (size_t)n;
             break;
         }
+        case 'j': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > ZHINDEX_MAX_THREADS) {
+                say("--threads: expected a number from 1 to %d, got '%s'", ZHINDEX_MAX_THREADS, optarg);
+                return 2;
+            }
+            o.threads = (int)n;
+            break;
+        }
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
+    }
+    if (o.threads == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        o.threads = cores < 1 ? 1 : cores > ZHINDEX_MAX_THREADS ? ZHINDEX_MAX_THREADS : (int)cores;
     }
     o.progress = !o.quiet && isatty(2);
     if (optind >= argc) {

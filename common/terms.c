@@ -2,10 +2,90 @@
 #include "terms.h"
 #include "zbuf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <unicode/uversion.h>
 
 /* ---- indexing ---- */
+
+/* Non-positional terms (W, B) are counted here and handed to Xapian once
+ * each with their total wdf: Xapian's per-call cost is a map lookup, and
+ * most occurrences repeat a term already seen in the document. */
+typedef struct tcount {
+    uint32_t hash, off, len, wdf;
+} tcount;
+
+typedef struct tcounts {
+    tcount *slots;
+    size_t cap, used;
+    zbuf pool;
+} tcounts;
+
+static uint32_t term_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h | 1; /* 0 marks an empty slot */
+}
+
+static int tc_grow(tcounts *tc)
+{
+    size_t cap = tc->cap ? tc->cap * 2 : 1024;
+    tcount *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < tc->cap; i++) {
+        tcount *e = &tc->slots[i];
+        if (!e->hash)
+            continue;
+        size_t k = e->hash & (cap - 1);
+        while (slots[k].hash)
+            k = (k + 1) & (cap - 1);
+        slots[k] = *e;
+    }
+    free(tc->slots);
+    tc->slots = slots;
+    tc->cap = cap;
+    return 0;
+}
+
+static int tc_add(tcounts *tc, const char *t, size_t n, unsigned wdf)
+{
+    if (tc->used * 2 >= tc->cap && tc_grow(tc))
+        return -1;
+    uint32_t h = term_hash(t, n);
+    size_t k = h & (tc->cap - 1);
+    for (;; k = (k + 1) & (tc->cap - 1)) {
+        tcount *e = &tc->slots[k];
+        if (!e->hash) {
+            e->hash = h;
+            e->off = (uint32_t)tc->pool.len;
+            e->len = (uint32_t)n;
+            e->wdf = wdf;
+            tc->used++;
+            return zbuf_add(&tc->pool, t, n);
+        }
+        if (e->hash == h && e->len == n && memcmp(tc->pool.data + e->off, t, n) == 0) {
+            e->wdf += wdf;
+            return 0;
+        }
+    }
+}
+
+static int tc_flush(tcounts *tc, zx_doc *doc)
+{
+    int bad = 0;
+    for (size_t i = 0; i < tc->cap; i++) {
+        tcount *e = &tc->slots[i];
+        if (e->hash && zx_doc_add_term(doc, tc->pool.data + e->off, e->len, e->wdf))
+            bad = 1;
+    }
+    free(tc->slots);
+    zbuf_free(&tc->pool);
+    memset(tc, 0, sizeof *tc);
+    return bad ? -1 : 0;
+}
 
 typedef struct index_ctx {
     zx_doc *doc;
@@ -13,6 +93,7 @@ typedef struct index_ctx {
     unsigned word_wdf;
     int chars;
     zbuf term;
+    tcounts counts;
     /* previous character token, for bigrams */
     char prev[8];
     size_t prevlen;
@@ -37,7 +118,7 @@ static int index_token(void *vctx, const za_token *tok)
     if (tok->kind == ZA_WORD) {
         if (c->word_wdf) {
             make_term(b, c->field, 'W', tok->text, tok->len);
-            if (zx_doc_add_term(c->doc, b->data, b->len, c->word_wdf))
+            if (tc_add(&c->counts, b->data, b->len, c->word_wdf))
                 c->failed = 1;
         }
         return c->failed;
@@ -50,7 +131,7 @@ static int index_token(void *vctx, const za_token *tok)
     if (tok->cjk && c->prevcjk && c->prevpos + 1 == tok->pos) {
         make_term(b, c->field, 'B', c->prev, c->prevlen);
         zbuf_add(b, tok->text, tok->len);
-        if (zx_doc_add_term(c->doc, b->data, b->len, 1))
+        if (tc_add(&c->counts, b->data, b->len, 1))
             c->failed = 1;
     }
     c->prevcjk = tok->cjk && tok->len <= sizeof c->prev;
@@ -67,8 +148,9 @@ int zt_index_text(za_analyzer *a, zx_doc *doc, const char *field, const char *te
 {
     index_ctx c = {.doc = doc, .field = field, .word_wdf = word_wdf, .chars = chars};
     int rc = za_analyze(a, text, len, index_token, &c);
+    int flushed = tc_flush(&c.counts, doc);
     zbuf_free(&c.term);
-    return rc || c.failed ? -1 : 0;
+    return rc || c.failed || flushed ? -1 : 0;
 }
 
 /* ---- queries ---- */

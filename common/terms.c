@@ -347,6 +347,33 @@ void zt_query_clear(zt_query *q)
     memset(q, 0, sizeof *q);
 }
 
+/* ---- unique ids ---- */
+
+void zt_id_term(const char *path, zbuf *out)
+{
+    size_t n = strlen(path);
+    zbuf_clear(out);
+    zbuf_addc(out, 'Q');
+    if (n + 1 <= ZT_ID_KEEP + 18) {
+        zbuf_add(out, path, n);
+        return;
+    }
+    uint64_t h = 14695981039346656037ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)path[i]) * 1099511628211ull;
+    char tail[24];
+    snprintf(tail, sizeof tail, "#%016llx", (unsigned long long)h);
+    zbuf_add(out, path, utf8_clip(path, n, ZT_ID_KEEP));
+    zbuf_adds(out, tail);
+}
+
+void zt_id_prefix(const char *dir, zbuf *out)
+{
+    zbuf_clear(out);
+    zbuf_addc(out, 'Q');
+    zbuf_add(out, dir, utf8_clip(dir, strlen(dir), ZT_ID_KEEP));
+}
+
 /* ---- index stamp ---- */
 
 const char *zt_settings(void)

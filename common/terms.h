@@ -4,7 +4,9 @@
  *
  * Scheme version 1.  Terms (prefix + normalized token, see analyzer.h):
  *
- *   Q<path>           unique id: the document's path as given to zhindex
+ *   Q<path>           unique id: the document's canonical path; a path too long
+ *                     for a Xapian term is cut to ZT_ID_KEEP bytes + "#" + a
+ *                     64-bit hash of the whole (the path value is exact)
  *   W<word>           word layer: ICU word, wdf = occurrences (title words
  *                     count ZT_TITLE_WDF extra); no positions.  Ranking.
  *   C<char>           character layer: a CJK character or a whole non-CJK
@@ -37,6 +39,7 @@
 #define ZHS_TERMS_H
 
 #include "analyzer.h"
+#include "zbuf.h"
 #include "zx.h"
 
 #define ZT_SCHEME_VERSION "1"
@@ -83,6 +86,12 @@ typedef struct zt_query {
  * q->match for NULL: nothing searchable), -1 on failure. */
 int zt_build_query(za_analyzer *a, const char *field, const char *text, size_t len, zt_query *q);
 void zt_query_clear(zt_query *q);
+
+/* The unique-id term of a document path, and the prefix that all ids of
+ * documents under a directory share. */
+#define ZT_ID_KEEP 200
+void zt_id_term(const char *path, zbuf *out);
+void zt_id_prefix(const char *dir, zbuf *out);
 
 /* Stamp a new index / check an existing one.  zt_check_index returns 0 or
  * -1 with a message naming what differs. */

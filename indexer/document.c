@@ -153,9 +153,7 @@ zx_doc *zdoc_build(za_analyzer *a, zd_codec *codec, const char *key, const zdoc_
         snprintf(year, sizeof year, "%04d", m->year);
     snprintf(size, sizeof size, "%zu", in->nbytes);
     int bad = 0;
-    zbuf_clear(scratch);
-    zbuf_adds(scratch, "Q");
-    zbuf_adds(scratch, key);
+    zt_id_term(key, scratch);
     bad |= zx_doc_add_boolean(d, scratch->data, scratch->len) != ZX_OK;
     bad |= zt_index_text(a, d, ZT_FIELD_BODY, in->text, in->len, 1, 1);
     if (m->title[0]) {

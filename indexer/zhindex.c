@@ -329,9 +329,7 @@ static int commit(writer *w)
 static void indexed_hash(writer *w, const char *key, zbuf *term, char out[17])
 {
     out[0] = 0;
-    zbuf_clear(term);
-    zbuf_adds(term, "Q");
-    zbuf_adds(term, key);
+    zt_id_term(key, term);
     zx_err e;
     unsigned id = zx_db_find_doc(w->db, term->data, term->len, &e);
     if (!id)
@@ -632,9 +630,7 @@ static int index_files(writer *w, const filelist *fl, counts *c)
                 continue;
             }
             zx_err e;
-            zbuf_clear(&term);
-            zbuf_adds(&term, "Q");
-            zbuf_adds(&term, j->key);
+            zt_id_term(j->key, &term);
             if (!zx_db_replace(w->db, term.data, term.len, j->doc, &e)) {
                 say("%s: cannot index: %s", j->key, e.msg);
                 rc = -1;
@@ -670,23 +666,28 @@ typedef struct keylist {
     size_t n, cap;
 } keylist;
 
-static int collect_key(void *ctx, const char *t, size_t len, unsigned freq)
+static int keylist_push(keylist *k, char *owned)
 {
-    (void)freq;
-    keylist *k = ctx;
+    if (!owned)
+        return -1;
     if (k->n == k->cap) {
         size_t nc = k->cap ? k->cap * 2 : 256;
         char **v = realloc(k->v, nc * sizeof *v);
-        if (!v)
-            return 1;
+        if (!v) {
+            free(owned);
+            return -1;
+        }
         k->v = v;
         k->cap = nc;
     }
-    k->v[k->n] = strndup(t + 1, len - 1); /* without the Q */
-    if (!k->v[k->n])
-        return 1;
-    k->n++;
+    k->v[k->n++] = owned;
     return 0;
+}
+
+static int collect_term(void *ctx, const char *t, size_t len, unsigned freq)
+{
+    (void)freq;
+    return keylist_push(ctx, strndup(t, len)) ? 1 : 0;
 }
 
 static void keylist_free(keylist *k)
@@ -696,26 +697,36 @@ static void keylist_free(keylist *k)
     free(k->v);
 }
 
-/* Indexed documents whose key is `path` or lies under it (a directory). */
-static int keys_under(writer *w, const char *path, keylist *out)
+/* The path stored with the document an id term names (NULL if none). */
+static char *path_of_term(zx_db *db, const char *term)
+{
+    zx_err e;
+    unsigned id = zx_db_find_doc(db, term, strlen(term), &e);
+    zx_doc *d = id ? zx_db_get_doc(db, id, &e) : NULL;
+    char *p = d ? zx_doc_value(d, ZT_SLOT_PATH, NULL) : NULL;
+    zx_doc_free(d);
+    return p;
+}
+
+/* Paths of indexed documents that are `path` or lie under it (a directory),
+ * or of all documents when path is NULL. */
+static int docs_under(zx_db *db, const char *path, keylist *out)
 {
     zbuf pre = {0};
-    zbuf_adds(&pre, "Q");
-    zbuf_adds(&pre, path);
+    zt_id_prefix(path ? path : "", &pre);
     zx_err e;
-    keylist all = {0};
-    int rc = zx_db_each_term(w->db, pre.data, collect_key, &all, &e) ? -1 : 0;
-    size_t n = strlen(path);
-    for (size_t i = 0; i < all.n; i++) {
-        const char *k = all.v[i];
-        if (k[n] == 0 || k[n] == '/' || (n && path[n - 1] == '/')) {
-            collect_key(out, "Q", 1, 0);
-            free(out->v[out->n - 1]);
-            out->v[out->n - 1] = all.v[i];
-            all.v[i] = NULL;
-        }
+    keylist terms = {0};
+    int rc = zx_db_each_term(db, pre.data, collect_term, &terms, &e) ? -1 : 0;
+    size_t n = path ? strlen(path) : 0;
+    for (size_t i = 0; i < terms.n && rc == 0; i++) {
+        char *p = path_of_term(db, terms.v[i]);
+        if (p && (!path || (strncmp(p, path, n) == 0 &&
+                            (p[n] == 0 || p[n] == '/' || (n && path[n - 1] == '/')))))
+            rc = keylist_push(out, p);
+        else
+            free(p);
     }
-    keylist_free(&all);
+    keylist_free(&terms);
     zbuf_free(&pre);
     return rc;
 }
@@ -730,9 +741,7 @@ static int remove_keys(writer *w, const keylist *k, counts *c)
     int rc = 0;
     for (size_t i = 0; i < k->n && rc == 0; i++) {
         zx_err e;
-        zbuf_clear(&term);
-        zbuf_adds(&term, "Q");
-        zbuf_adds(&term, k->v[i]);
+        zt_id_term(k->v[i], &term);
         if (zx_db_delete(w->db, term.data, term.len, &e)) {
             say("%s: cannot remove: %s", k->v[i], e.msg);
             rc = -1;
@@ -820,13 +829,11 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
             if (canonical(paths[i], real))
                 continue;
             keylist k = {0};
-            rc = keys_under(&w, real, &k);
-            for (size_t j = 0; j < k.n; j++) {
+            rc = docs_under(w.db, real, &k);
+            for (size_t j = 0; j < k.n && rc == 0; j++) {
                 if (bsearch(&k.v[j], fl.v, fl.n, sizeof *fl.v, cmp_str) == NULL &&
                     access(k.v[j], F_OK) != 0) {
-                    collect_key(&gone, "Q", 1, 0);
-                    free(gone.v[gone.n - 1]);
-                    gone.v[gone.n - 1] = k.v[j];
+                    rc = keylist_push(&gone, k.v[j]);
                     k.v[j] = NULL;
                 }
             }
@@ -860,14 +867,12 @@ static int cmd_remove(const options *o, char **paths, int n)
     for (int i = 0; i < n && rc == 0; i++) {
         char real[PATH_MAX];
         keylist k = {0};
-        if (canonical(paths[i], real) || (rc = keys_under(&w, real, &k)) || k.n == 0) {
+        if (canonical(paths[i], real) || (rc = docs_under(w.db, real, &k)) || k.n == 0) {
             say("%s: not in the index", paths[i]);
             c.failed++;
         }
-        for (size_t j = 0; j < k.n; j++) {
-            collect_key(&all, "Q", 1, 0);
-            free(all.v[all.n - 1]);
-            all.v[all.n - 1] = k.v[j];
+        for (size_t j = 0; j < k.n && rc == 0; j++) {
+            rc = keylist_push(&all, k.v[j]);
             k.v[j] = NULL;
         }
         keylist_free(&k);
@@ -903,13 +908,12 @@ static int cmd_list(const options *o)
     if (!db)
         return 2;
     keylist k = {0};
-    zx_err e;
-    int rc = zx_db_each_term(db, "Q", collect_key, &k, &e) ? 2 : 0;
+    zx_err e = {0};
+    int rc = docs_under(db, NULL, &k) ? 2 : 0;
+    qsort(k.v, k.n, sizeof *k.v, cmp_str);
     zbuf term = {0};
     for (size_t i = 0; i < k.n && rc == 0; i++) {
-        zbuf_clear(&term);
-        zbuf_adds(&term, "Q");
-        zbuf_adds(&term, k.v[i]);
+        zt_id_term(k.v[i], &term);
         unsigned id = zx_db_find_doc(db, term.data, term.len, &e);
         zx_doc *d = id ? zx_db_get_doc(db, id, &e) : NULL;
         char *year = d ? zx_doc_value(d, ZT_SLOT_YEAR, NULL) : NULL;
@@ -920,7 +924,7 @@ static int cmd_list(const options *o)
         zx_doc_free(d);
     }
     if (rc)
-        say("%s: %s", o->index, e.msg);
+        say("%s: cannot list the index%s%s", o->index, e.msg[0] ? ": " : "", e.msg);
     zbuf_free(&term);
     keylist_free(&k);
     zx_db_close(db);

@@ -130,6 +130,24 @@ check "sync: list matches the directory" test "$("$zhindex" -d "$tmp/iidx" list 
 "$zhindex" -d "$tmp/iidx" remove "$tmp/docs" 2>"$tmp/log"
 check "remove a directory" test "$("$zhindex" -d "$tmp/iidx" list | wc -l)" = 0
 
+# --- a deep path: its id term would exceed Xapian's 245-byte limit
+deep="$tmp/深"
+for k in 1 2 3 4 5 6; do deep="$deep/法治政府建设年度报告第${k}部分目录"; done
+mkdir -p "$deep"
+cp "$src" "$deep/2021年乐山市市中区人民政府关于法治政府建设工作情况的报告全文.txt"
+cp "$src" "$deep/2021年乐山市市中区人民政府关于法治政府建设工作情况的报告副本.txt"
+check "deep path is longer than a Xapian term" test "$(printf %s "$deep" | wc -c)" -gt 250
+"$zhindex" -d "$tmp/didx" add "$tmp/深" 2>"$tmp/log"
+check "deep paths: both indexed" summary_is "2 added, 0 updated, 0 unchanged, 0 removed, 0 failed" "$tmp/log"
+"$zhindex" -d "$tmp/didx" add "$tmp/深" 2>"$tmp/log"
+check "deep paths: unchanged on re-add" summary_is "0 added, 0 updated, 2 unchanged" "$tmp/log"
+check "deep paths: listed in full" test "$("$zhindex" -d "$tmp/didx" list | cut -f1 | grep -c "^$deep/2021年")" = 2
+rm "$deep"/*副本.txt
+"$zhindex" -d "$tmp/didx" sync "$tmp/深" 2>"$tmp/log"
+check "deep paths: sync removes the deleted one" summary_is "0 added, 0 updated, 1 unchanged, 1 removed" "$tmp/log"
+"$zhindex" -d "$tmp/didx" remove "$deep" 2>"$tmp/log"
+check "deep paths: remove by directory" test "$("$zhindex" -d "$tmp/didx" list | wc -l)" = 0
+
 # --- list, stats, compact
 "$zhindex" -q -d "$tmp/sidx" add "$corpus"
 check "list: path, year, title" bash -c "'$zhindex' -d '$tmp/sidx' list | grep -q \$'綦江区-法治政府建设情况报告.txt\t2021\t重庆市綦江区2021年度法治政府建设情况报告'"

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Build the "help" benchmark corpus: plain-text documents in modern Simplified
 Chinese extracted from Debian packages (LibreOffice and GIMP help, the Debian
-Reference, Chinese man pages).
+Reference, FAQ and New Maintainers' Guide, Chinese man pages).
 
     extract_help.py OUTDIR [--max-docs N] [--max-bytes N] [--min-cjk F] [--min-bytes N]
 
 Every candidate file of the installed packages is converted to text (HTML with
 html.parser, man pages rendered by man(1)); documents with too little text or
-too small a share of CJK characters are dropped; the remaining documents are
-sorted by source path and taken in that order until either cap is reached, so
-that the same packages always give the same corpus.  Writes OUTDIR/NAME.txt
+too small a share of CJK characters are dropped; of the remaining ones, sorted by
+source path, at most --max-docs evenly spaced ones are kept, then taken in
+path order while the total stays under --max-bytes; the same packages always
+give the same corpus.  Writes OUTDIR/NAME.txt
 (NAME derived from the source path) and OUTDIR/../help.manifest.tsv.
 """
 import argparse
@@ -26,6 +27,8 @@ PACKAGES = {
     "gimp-help-zh-cn": (r"^/usr/share/gimp/2\.0/help/zh_CN/.*\.html$", "html"),
     "debian-reference-zh-cn": (r"^/usr/share/debian-reference/(?!index\.).*\.zh-cn\.html$", "html"),
     "manpages-zh": (r"^/usr/share/man/zh_CN/man[0-9]/.*\.gz$", "man"),
+    "debian-faq-zh-cn": (r"^/usr/share/doc/debian/FAQ/zh-cn/.*\.html$", "html"),
+    "maint-guide-zh-cn": (r"^/usr/share/doc/maint-guide-zh-cn/html/.*\.html$", "html"),
 }
 
 SKIP_TAGS = {"script", "style", "head", "header", "footer", "nav", "aside", "noscript",
@@ -126,7 +129,7 @@ def html_to_text(path):
 
 
 def man_to_text(path):
-    env = dict(os.environ, MANWIDTH="2000", LC_ALL="C.UTF-8", MAN_KEEP_FORMATTING="",
+    env = dict(os.environ, MANWIDTH="400", LC_ALL="C.UTF-8", MAN_KEEP_FORMATTING="",
                GROFF_NO_SGR="1")
     r = subprocess.run(["man", "-E", "UTF-8", "-l", path], env=env, capture_output=True,
                        timeout=120)
@@ -134,7 +137,9 @@ def man_to_text(path):
         return ""
     col = subprocess.run(["col", "-b", "-x"], input=r.stdout, capture_output=True,
                          env=dict(os.environ, LC_ALL="C.UTF-8"))
-    return tidy(col.stdout.decode("utf-8", errors="replace"))
+    # groff pads justified lines and the page header: one space is enough
+    text = re.sub(r"(?<=\S) {2,}", " ", col.stdout.decode("utf-8", errors="replace"))
+    return tidy(text)
 
 
 def convert(item):
@@ -169,7 +174,9 @@ def out_name(path):
     for prefix, tag in (("/usr/share/libreoffice/help/zh-CN/", "libreoffice"),
                         ("/usr/share/gimp/2.0/help/zh_CN/", "gimp"),
                         ("/usr/share/debian-reference/", "debian-reference"),
-                        ("/usr/share/man/zh_CN/", "man")):
+                        ("/usr/share/man/zh_CN/", "man"),
+                        ("/usr/share/doc/debian/FAQ/zh-cn/", "debian-faq"),
+                        ("/usr/share/doc/maint-guide-zh-cn/html/", "maint-guide")):
         if path.startswith(prefix):
             rest = path[len(prefix):]
             break
@@ -184,7 +191,7 @@ def main():
     ap.add_argument("outdir")
     ap.add_argument("--max-docs", type=int, default=2000)
     ap.add_argument("--max-bytes", type=int, default=12_000_000)
-    ap.add_argument("--min-cjk", type=float, default=0.25,
+    ap.add_argument("--min-cjk", type=float, default=0.2,
                     help="minimum share of CJK ideographs among non-space characters")
     ap.add_argument("--min-bytes", type=int, default=300)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -196,23 +203,33 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
         converted = list(ex.map(convert, files))
 
-    os.makedirs(a.outdir, exist_ok=True)
-    kept, total, stats = [], 0, {"candidates": len(files), "too_small": 0, "low_cjk": 0,
-                                  "over_cap": 0}
-    names = set()
+    stats = {"candidates": len(files), "too_small": 0, "low_cjk": 0, "sampled_out": 0,
+             "over_bytes": 0}
+    good = []
     for path, text in converted:  # sorted by source path
         data = text.encode("utf-8")
         if len(data) < a.min_bytes:
             stats["too_small"] += 1
             continue
         nonspace = sum(1 for c in text if not c.isspace())
-        cjk = len(CJK_RE.findall(text))
-        share = cjk / nonspace if nonspace else 0.0
+        share = len(CJK_RE.findall(text)) / nonspace if nonspace else 0.0
         if share < a.min_cjk:
             stats["low_cjk"] += 1
             continue
-        if len(kept) >= a.max_docs or total + len(data) > a.max_bytes:
-            stats["over_cap"] += 1
+        good.append((path, data, share))
+    # More documents than wanted: keep evenly spaced ones of the path-sorted
+    # list, so that every source package stays represented.
+    if len(good) > a.max_docs:
+        n = len(good)
+        pick = sorted({(i * n) // a.max_docs for i in range(a.max_docs)})
+        stats["sampled_out"] = n - len(pick)
+        good = [good[i] for i in pick]
+
+    os.makedirs(a.outdir, exist_ok=True)
+    kept, total, names = [], 0, set()
+    for path, data, share in good:
+        if total + len(data) > a.max_bytes:
+            stats["over_bytes"] += 1
             continue
         name = out_name(path)
         if name in names:
@@ -237,9 +254,9 @@ def main():
         d, b = by_src.get(k, (0, 0))
         by_src[k] = (d + 1, b + size)
     print("extract_help: %d candidates, %d kept (%.1f MB); dropped: %d too small, %d low CJK "
-          "share, %d over the cap" % (stats["candidates"], len(kept), total / 1e6,
-                                       stats["too_small"], stats["low_cjk"], stats["over_cap"]),
-          file=sys.stderr)
+          "share, %d by the document cap, %d by the byte cap"
+          % (stats["candidates"], len(kept), total / 1e6, stats["too_small"], stats["low_cjk"],
+             stats["sampled_out"], stats["over_bytes"]), file=sys.stderr)
     for k in sorted(by_src):
         print("extract_help:   %-17s %5d docs %6.1f MB" % (k, by_src[k][0], by_src[k][1] / 1e6),
               file=sys.stderr)

@@ -49,12 +49,10 @@ void zd_free(zd_codec *c)
     free(c);
 }
 
-/* FNV-1a, never 0 (0 means "no dictionary"). */
-static uint32_t dict_hash(const unsigned char *p, size_t n)
+/* Never 0: 0 means "no dictionary". */
+static uint32_t dict_hash(const void *p, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 16777619u;
+    uint32_t h = zh_hash32(p, n);
     return h ? h : 1;
 }
 

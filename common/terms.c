@@ -23,10 +23,7 @@ typedef struct tcounts {
 
 static uint32_t term_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h | 1; /* 0 marks an empty slot */
+    return zh_hash32(s, n) | 1; /* 0 marks an empty slot */
 }
 
 static int tc_grow(tcounts *tc)
@@ -358,11 +355,8 @@ void zt_id_term(const char *path, zbuf *out)
         zbuf_add(out, path, n);
         return;
     }
-    uint64_t h = 14695981039346656037ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)path[i]) * 1099511628211ull;
     char tail[24];
-    snprintf(tail, sizeof tail, "#%016llx", (unsigned long long)h);
+    snprintf(tail, sizeof tail, "#%016llx", (unsigned long long)zh_hash64(path, n));
     zbuf_add(out, path, utf8_clip(path, n, ZT_ID_KEEP));
     zbuf_adds(out, tail);
 }

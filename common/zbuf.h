@@ -82,6 +82,25 @@ static inline int zbuf_add_cp(zbuf *b, uint32_t c)
     return zbuf_add(b, s, n);
 }
 
+/* FNV-1a hashes: for hash tables, change detection and ids, not security. */
+static inline uint32_t zh_hash32(const void *p, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 16777619u;
+    return h;
+}
+
+static inline uint64_t zh_hash64(const void *p, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    uint64_t h = 14695981039346656037ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 1099511628211ull;
+    return h;
+}
+
 /* Decode one UTF-8 sequence at s[0..n) (n > 0).  Stores the code point (or
  * U+FFFD for an invalid sequence) and returns the number of bytes consumed
  * (at least 1), so that any byte string walks forward safely. */

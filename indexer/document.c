@@ -12,10 +12,7 @@
 
 void zdoc_hash(const char *p, size_t n, char out[17])
 {
-    uint64_t h = 14695981039346656037ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-    snprintf(out, 17, "%016llx", (unsigned long long)h);
+    snprintf(out, 17, "%016llx", (unsigned long long)zh_hash64(p, n));
 }
 
 int zdoc_read(const char *path, const zdoc_opts *o, zdoc_input *in, char *err, size_t errsize)

@@ -12,6 +12,7 @@
  *    are cut out of the line; the rest of the line stays.
  */
 #include "extract.h"
+#include "zbuf.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -28,57 +29,20 @@
 
 /* Growable output; an allocation failure is sticky and checked once. */
 typedef struct obuf {
-    char *p;
-    size_t len, cap;
+    zbuf b;
     int oom;
 } obuf;
 
 static void ob_add(obuf *b, const void *s, size_t n)
 {
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = 0;
+    if (!b->oom && zbuf_add(&b->b, s, n))
+        b->oom = 1;
 }
 
 static void ob_cp(obuf *b, uint32_t cp)
 {
-    char u[4];
-    size_t k;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        k = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | cp >> 6);
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        k = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | cp >> 12);
-        u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        k = 3;
-    } else {
-        u[0] = (char)(0xF0 | cp >> 18);
-        u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-        u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        k = 4;
-    }
-    ob_add(b, u, k);
+    if (!b->oom && zbuf_add_cp(&b->b, cp))
+        b->oom = 1;
 }
 
 /* Length of the well-formed UTF-8 sequence at s, 0 when ill-formed:
@@ -690,7 +654,7 @@ static void add_break(hstate *h) { h->brk = h->brk < 2 ? h->brk + 1 : 2; }
 
 static void flush_owed(hstate *h, uint32_t next)
 {
-    if (h->out.len == 0) /* nothing before the first visible char */
+    if (h->out.b.len == 0) /* nothing before the first visible char */
         h->brk = h->space = 0;
     if (h->brk)
         ob_add(&h->out, "\n\n", (size_t)h->brk);
@@ -704,7 +668,7 @@ static void title_cp(hstate *h, uint32_t cp)
     if (h->title_done || is_ctrl(cp))
         return;
     if (is_html_space(cp)) {
-        h->tspace = h->title.len > 0;
+        h->tspace = h->title.b.len > 0;
         return;
     }
     if (h->tspace)
@@ -996,7 +960,7 @@ static size_t read_title(hstate *h, const char *s, size_t n, size_t from)
     h->in_title = 1;
     run_text(h, s, close, from);
     h->in_title = 0;
-    h->title_done |= h->title.len > 0;
+    h->title_done |= h->title.b.len > 0;
     set_break(h, 2);
     return skip_past(s, n, close, ">");
 }
@@ -1008,7 +972,7 @@ static size_t start_tag(hstate *h, const char *s, size_t n, size_t i)
     size_t end = tag_end(h, s, n, tag_name(s, n, i, name, sizeof name), &selfclose);
     if (h->in_head && !in_list(name, head_tags))
         h->in_head = 0; /* an unclosed <head> ends at the first body tag */
-    if (strcmp(name, "head") == 0 && h->out.len == 0)
+    if (strcmp(name, "head") == 0 && h->out.b.len == 0)
         h->in_head = 1;
     /* XHTML <script/>, <title/>: no content to skip or read */
     if (!selfclose && in_list(name, raw_tags))
@@ -1070,20 +1034,20 @@ int ze_html_to_text(const char *html, size_t n, char **out, size_t *outlen, char
             i = next;
         }
     }
-    if (h.out.len)
+    if (h.out.b.len)
         ob_add(&h.out, "\n", 1);
     ob_add(&h.out, "", 0); /* allocate even when empty */
     if (h.out.oom || h.title.oom) {
-        free(h.out.p);
-        free(h.title.p);
+        zbuf_free(&h.out.b);
+        zbuf_free(&h.title.b);
         return -1;
     }
-    *out = h.out.p;
-    *outlen = h.out.len;
-    if (title && h.title.len)
-        *title = h.title.p;
+    *out = h.out.b.data;
+    *outlen = h.out.b.len;
+    if (title && h.title.b.len)
+        *title = h.title.b.data;
     else
-        free(h.title.p);
+        zbuf_free(&h.title.b);
     return 0;
 }
 

@@ -19,14 +19,6 @@ typedef struct tokvec {
     int failed;
 } tokvec;
 
-static uint32_t hash(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 static int collect(void *ctx, const za_token *t)
 {
     tokvec *tv = ctx;
@@ -41,7 +33,7 @@ static int collect(void *ctx, const za_token *t)
         tv->cap = nc;
     }
     ctok *c = &tv->v[tv->n++];
-    c->h = hash(t->text, t->len);
+    c->h = zh_hash32(t->text, t->len);
     c->pos = t->pos;
     c->start = t->src_start;
     c->end = t->src_end;

@@ -3,7 +3,7 @@
  *   zhindex [-d INDEX] add PATH...      add new files, re-index changed ones
  *   zhindex [-d INDEX] remove PATH...   drop documents (files or whole dirs)
  *   zhindex [-d INDEX] sync DIR...      add/update, and drop files gone from DIR
- *   zhindex [-d INDEX] list | stats | compact
+ *   zhindex [-d INDEX] list | stats | compact | check
  *
  * Writes happen in Xapian transactions of bounded size: a crash leaves the
  * index at its last commit, and rerunning the command finishes the work
@@ -1034,6 +1034,95 @@ static int cmd_stats(const options *o)
     return rc ? 2 : 0;
 }
 
+typedef struct check_ctx {
+    zx_db *db;
+    zd_codec *codec;
+    zbuf text, id;
+    unsigned ids, problems;
+} check_ctx;
+
+static void problem(check_ctx *c, const char *fmt, const char *what, const char *why)
+{
+    c->problems++;
+    if (c->problems <= 20) {
+        fprintf(stderr, "%s: ", prog);
+        fprintf(stderr, fmt, what, why);
+        fputc('\n', stderr);
+    }
+}
+
+static int check_doc(void *ctx, const char *t, size_t len, unsigned freq)
+{
+    check_ctx *c = ctx;
+    zx_err e;
+    char term[300];
+    snprintf(term, sizeof term, "%.*s", (int)len, t);
+    c->ids++;
+    if (freq != 1) {
+        problem(c, "%s: id term indexes %s documents", term, freq ? "several" : "no");
+        return 0;
+    }
+    unsigned id = zx_db_find_doc(c->db, t, len, &e);
+    zx_doc *d = id ? zx_db_get_doc(c->db, id, &e) : NULL;
+    if (!d) {
+        problem(c, "%s: document unreadable: %s", term, e.msg);
+        return 0;
+    }
+    size_t n, plen;
+    char *rec = zx_doc_data(d, &n), *path = zx_doc_value(d, ZT_SLOT_PATH, &plen);
+    zt_id_term(path ? path : "", &c->id);
+    if (!path || c->id.len != len || memcmp(c->id.data, t, len) != 0)
+        problem(c, "%s: stored path %s does not give this id", term, path ? path : "(none)");
+    int64_t dict = rec ? zd_record_dict(rec, n) : -1;
+    if (dict > 0 && !zd_has_dict(c->codec, (uint32_t)dict)) {
+        char key[24], *dd;
+        size_t dn;
+        zd_dict_key((uint32_t)dict, key);
+        if (zx_db_get_metadata(c->db, key, &dd, &dn, &e) == ZX_OK) {
+            if (dn)
+                zd_add_dict(c->codec, dd, dn);
+            free(dd);
+        }
+    }
+    char why[256];
+    if (!rec || zd_decode(c->codec, rec, n, &c->text, why, sizeof why))
+        problem(c, "%s: %s", path ? path : term, rec ? why : "no stored text");
+    free(rec);
+    free(path);
+    zx_doc_free(d);
+    return 0;
+}
+
+/* Consistency: every document has exactly one id term that its stored
+ * path gives back, every stored text decodes, and the counts agree. */
+static int cmd_check(const options *o)
+{
+    zx_db *db = open_reader(o);
+    if (!db)
+        return 2;
+    check_ctx c = {.db = db, .codec = zd_new(3)};
+    zx_err e;
+    int rc = !c.codec || zx_db_each_term(db, "Q", check_doc, &c, &e);
+    unsigned docs = zx_db_doccount(db);
+    if (rc)
+        say("%s: cannot read the index: %s", o->index, c.codec ? e.msg : "out of memory");
+    else if (c.ids != docs) {
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%u", docs);
+        snprintf(b, sizeof b, "%u", c.ids);
+        problem(&c, "%s documents but %s id terms", a, b);
+    }
+    if (!rc && !c.problems && !o->quiet)
+        fprintf(stderr, "%s: %s: ok, %u documents, all stored texts decode\n", prog, o->index, docs);
+    else if (!rc && c.problems)
+        say("%s: %u problem%s found", o->index, c.problems, c.problems == 1 ? "" : "s");
+    zd_free(c.codec);
+    zbuf_free(&c.text);
+    zbuf_free(&c.id);
+    zx_db_close(db);
+    return rc ? 2 : c.problems ? 1 : 0;
+}
+
 static int rm_tree(const char *path)
 {
     DIR *d = opendir(path);
@@ -1104,6 +1193,7 @@ static void usage(FILE *f)
             "  list             list indexed documents: path, year, title\n"
             "  stats            sizes, counts and versions of the index\n"
             "  compact          rewrite the index smaller and faster to read\n"
+            "  check            verify the index: ids, counts, every stored text decodes\n"
             "\n"
             "options:\n"
             "  -d, --index DIR      index directory (default $ZHSEARCH_INDEX or ./zhsearch.idx)\n"
@@ -1198,6 +1288,8 @@ int main(int argc, char **argv)
         return cmd_stats(&o);
     if (!strcmp(cmd, "compact"))
         return cmd_compact(&o);
+    if (!strcmp(cmd, "check"))
+        return cmd_check(&o);
     say("unknown command '%s' (try --help)", cmd);
     return 2;
 }

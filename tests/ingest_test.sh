@@ -165,6 +165,25 @@ check "compact leaves no temporary directories" test "$(ls "$tmp" | grep -c 'sid
 "$zhindex" -q -d "$tmp/sidx" add "$tmp/enc/gb.txt"
 check "index still writable after compact" test "$("$zhindex" -d "$tmp/sidx" list | wc -l)" = 6
 
+# --- check, and damaged index files: clear errors, never a crash
+check "check passes on a good index" "$zhindex" -q -d "$tmp/sidx" check
+for table in docdata postlist termlist; do
+    cp -r "$tmp/sidx" "$tmp/dmg-$table"
+    f="$tmp/dmg-$table/$table.glass"
+    [ -f "$f" ] || continue
+    size=$(stat -c %s "$f")
+    # flip bytes in the middle of the table, then truncate another copy
+    printf '\xde\xad\xbe\xef\xde\xad\xbe\xef' | dd of="$f" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+    "$zhindex" -q -d "$tmp/dmg-$table" check >/dev/null 2>"$tmp/e"; rc=$?
+    check "damaged $table: check exits 0..2, no crash (rc $rc)" test $rc -le 2
+    "$zhsearch" -d "$tmp/dmg-$table" --all 法治 >/dev/null 2>"$tmp/e"; rc=$?
+    check "damaged $table: search exits 0..2, no crash (rc $rc)" test $rc -le 2
+    cp -r "$tmp/sidx" "$tmp/trunc-$table"
+    truncate -s $((size / 3)) "$tmp/trunc-$table/$table.glass"
+    "$zhsearch" -d "$tmp/trunc-$table" --all 法治 >/dev/null 2>"$tmp/e"; rc=$?
+    check "truncated $table: search exits 2 with a message (rc $rc)" bash -c "test $rc = 2 && test -s '$tmp/e'"
+done
+
 # --- metadata of every bundled report, through the whole pipeline
 "$zhsearch" -d "$tmp/sidx" --json --all --snippet 0 'year:2019..2023' >"$tmp/meta"
 check "metadata of the bundled reports" python3 - "$tmp/meta" <<'PY'

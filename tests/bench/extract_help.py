@@ -189,7 +189,7 @@ def out_name(path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("outdir")
-    ap.add_argument("--max-docs", type=int, default=2000)
+    ap.add_argument("--max-docs", type=int, default=2500)
     ap.add_argument("--max-bytes", type=int, default=12_000_000)
     ap.add_argument("--min-cjk", type=float, default=0.2,
                     help="minimum share of CJK ideographs among non-space characters")

@@ -27,36 +27,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BATCH_BYTES (32u << 20) /* text per transaction */
-#define BATCH_DOCS 2000u
-#define DICT_SAMPLE_BYTES (8u << 20)
-#define DICT_MIN_BYTES (16u << 10)
-#define ZHINDEX_MAX_THREADS 16
-
-typedef struct options {
-    const char *index;
-    const char *encoding;
-    size_t max_bytes;
-    size_t batch_docs; /* documents per transaction */
-    int threads;       /* analysis threads, the main one included */
-    int quiet;
-    int progress;
-} options;
-
-typedef struct counts {
-    unsigned added, updated, unchanged, removed, failed;
-    uint64_t bytes;
-} counts;
-
-typedef struct filelist {
-    char **v;
-    size_t n, cap;
-    uint64_t bytes;
-} filelist;
+#include "zhindex.h"
 
 static const char *prog = "zhindex";
 
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -66,7 +41,7 @@ static void say(const char *fmt, ...)
     va_end(ap);
 }
 
-static double now(void)
+double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -195,14 +170,6 @@ static void filelist_free(filelist *fl)
 
 /* ---- the index ---- */
 
-typedef struct writer {
-    zx_db *db;
-    za_analyzer *an;
-    zd_codec *codec;
-    const options *o;
-    int in_txn;
-} writer;
-
 /* A directory that exists, is not empty and holds no Xapian index is not
  * ours to write into. */
 static int foreign_dir(const char *path)
@@ -303,7 +270,7 @@ static void close_writer(writer *w)
     zd_free(w->codec);
 }
 
-static int begin(writer *w)
+int begin(writer *w)
 {
     zx_err e;
     if (zx_db_begin(w->db, &e)) {
@@ -314,7 +281,7 @@ static int begin(writer *w)
     return 0;
 }
 
-static int commit(writer *w)
+int commit(writer *w)
 {
     zx_err e;
     w->in_txn = 0;
@@ -323,340 +290,6 @@ static int commit(writer *w)
         return -1;
     }
     return 0;
-}
-
-/* The stored hash of an indexed document, or "" when not indexed. */
-static void indexed_hash(writer *w, const char *key, zbuf *term, char out[17])
-{
-    out[0] = 0;
-    zt_id_term(key, term);
-    zx_err e;
-    unsigned id = zx_db_find_doc(w->db, term->data, term->len, &e);
-    if (!id)
-        return;
-    zx_doc *d = zx_db_get_doc(w->db, id, &e);
-    if (!d)
-        return;
-    size_t n;
-    char *h = zx_doc_value(d, ZT_SLOT_HASH, &n);
-    if (h && n == 16)
-        memcpy(out, h, 17);
-    else
-        strcpy(out, "?");
-    free(h);
-    zx_doc_free(d);
-}
-
-/* Train the stored-text dictionary from the first batch of a new index,
- * cutting texts into samples of a few KB. */
-static void maybe_train(writer *w, zdoc_input *batch, size_t n)
-{
-    if (zd_current_dict(w->codec))
-        return;
-    zbuf samples = {0};
-    size_t *sizes = NULL, ns = 0, cap = 0;
-    for (size_t i = 0; i < n && samples.len < DICT_SAMPLE_BYTES; i++) {
-        const char *t = batch[i].text;
-        for (size_t off = 0; off < batch[i].len; off += 4096) {
-            size_t k = batch[i].len - off < 4096 ? batch[i].len - off : 4096;
-            if (ns == cap) {
-                cap = cap ? cap * 2 : 256;
-                size_t *ns2 = realloc(sizes, cap * sizeof *sizes);
-                if (!ns2)
-                    goto done;
-                sizes = ns2;
-            }
-            zbuf_add(&samples, t + off, k);
-            sizes[ns++] = k;
-        }
-    }
-    if (samples.len < DICT_MIN_BYTES)
-        goto done;
-    size_t dcap = samples.len / 8;
-    dcap = dcap < 4096 ? 4096 : dcap > (112u << 10) ? (112u << 10) : dcap;
-    zbuf dict = {0};
-    if (zd_train(samples.data, sizes, (unsigned)ns, dcap, &dict) == 0) {
-        uint32_t id = zd_add_dict(w->codec, dict.data, dict.len);
-        char key[24], hex[12];
-        zd_dict_key(id, key);
-        snprintf(hex, sizeof hex, "%08x", (unsigned)id);
-        zx_err e;
-        if (id && zx_db_set_metadata(w->db, key, dict.data, dict.len, &e) == ZX_OK &&
-            zx_db_set_metadata(w->db, "zhs:dict", hex, strlen(hex), &e) == ZX_OK)
-            zd_use_dict(w->codec, id);
-    }
-    zbuf_free(&dict);
-done:
-    zbuf_free(&samples);
-    free(sizes);
-}
-
-static void progress(const options *o, size_t done, size_t total, uint64_t bytes, uint64_t all,
-                     double t0, int final)
-{
-    static double last;
-    if (!o->progress)
-        return;
-    double t = now();
-    if (!final && t - last < 0.1)
-        return;
-    last = t;
-    double el = t - t0, rate = el > 0 ? (double)bytes / el : 0;
-    double eta = rate > 0 ? (double)(all - bytes) / rate : 0;
-    int width = 24, fill = total ? (int)((double)done * width / (double)total) : width;
-    char bar[32];
-    for (int i = 0; i < width; i++)
-        bar[i] = i < fill ? '#' : '.';
-    bar[width] = 0;
-    fprintf(stderr, "\r[%s] %zu/%zu files  %.1f MB  %.2f MB/s  ETA %.0fs   ", bar, done, total,
-            (double)bytes / 1e6, rate / 1e6, eta);
-    if (final)
-        fputc('\n', stderr);
-}
-
-/* ---- the indexing pipeline ----
- *
- * Per batch: the main thread reads files and skips unchanged ones (it owns
- * the database); worker threads, each with its own analyzer and codec,
- * extract text and build documents; the main thread then writes them in
- * one transaction.  Extraction and building are most of the work, so they
- * run on every core. */
-
-typedef struct job {
-    const char *key;
-    zdoc_input in;
-    zx_doc *doc;
-    int update;
-    int failed;
-    char err[512];
-} job;
-
-typedef struct worker {
-    za_analyzer *an;
-    zd_codec *codec;
-    zbuf scratch;
-} worker;
-
-typedef struct phase {
-    job *jobs;
-    size_t n;
-    size_t next; /* next job to take, under lock */
-    pthread_mutex_t lock;
-    int build;   /* 0: extract text, 1: build documents */
-    const zdoc_opts *dop;
-} phase;
-
-typedef struct worker_arg {
-    phase *ph;
-    worker *w;
-} worker_arg;
-
-static void *run_phase(void *arg)
-{
-    worker_arg *a = arg;
-    phase *ph = a->ph;
-    for (;;) {
-        pthread_mutex_lock(&ph->lock);
-        size_t i = ph->next++;
-        pthread_mutex_unlock(&ph->lock);
-        if (i >= ph->n)
-            return NULL;
-        job *j = &ph->jobs[i];
-        if (j->failed)
-            continue;
-        if (!ph->build) {
-            if (zdoc_extract(j->key, ph->dop, &j->in, j->err, sizeof j->err))
-                j->failed = 1;
-        } else {
-            j->doc = zdoc_build(a->w->an, a->w->codec, j->key, &j->in, &a->w->scratch);
-            if (!j->doc) {
-                snprintf(j->err, sizeof j->err, "cannot build the document: out of memory");
-                j->failed = 1;
-            }
-        }
-    }
-}
-
-/* Run one phase over jobs on nthreads threads (the calling thread is one). */
-static void parallel(job *jobs, size_t n, int build, const zdoc_opts *dop, worker *ws, int nthreads)
-{
-    phase ph = {.jobs = jobs, .n = n, .build = build, .dop = dop};
-    pthread_mutex_init(&ph.lock, NULL);
-    pthread_t tid[ZHINDEX_MAX_THREADS];
-    worker_arg args[ZHINDEX_MAX_THREADS];
-    int started = 0;
-    for (int t = 1; t < nthreads; t++) {
-        args[t] = (worker_arg){&ph, &ws[t]};
-        if (pthread_create(&tid[t], NULL, run_phase, &args[t]) == 0)
-            started = t;
-        else
-            break;
-    }
-    args[0] = (worker_arg){&ph, &ws[0]};
-    run_phase(&args[0]);
-    for (int t = 1; t <= started; t++)
-        pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&ph.lock);
-}
-
-static void free_workers(worker *ws, int n)
-{
-    for (int t = 0; ws && t < n; t++) {
-        za_free(ws[t].an);
-        zd_free(ws[t].codec);
-        zbuf_free(&ws[t].scratch);
-    }
-    free(ws);
-}
-
-static worker *new_workers(int n)
-{
-    worker *ws = calloc((size_t)n, sizeof *ws);
-    char err[256];
-    for (int t = 0; ws && t < n; t++) {
-        ws[t].an = za_new(err, sizeof err);
-        ws[t].codec = zd_new(3);
-        if (!ws[t].an || !ws[t].codec) {
-            free_workers(ws, n);
-            return NULL;
-        }
-    }
-    return ws;
-}
-
-/* Give every worker's codec the writer's current dictionary. */
-static void share_dict(writer *w, worker *ws, int n)
-{
-    uint32_t id = zd_current_dict(w->codec);
-    if (!id)
-        return;
-    char key[24], *d;
-    size_t len;
-    zx_err e;
-    zd_dict_key(id, key);
-    if (zx_db_get_metadata(w->db, key, &d, &len, &e))
-        return;
-    for (int t = 0; t < n; t++)
-        if (zd_add_dict(ws[t].codec, d, len) == id)
-            zd_use_dict(ws[t].codec, id);
-    free(d);
-}
-
-/* Train the stored-text dictionary from the first batch of a new index. */
-static void train_from_jobs(writer *w, job *jobs, size_t n)
-{
-    zdoc_input *ins = calloc(n, sizeof *ins);
-    size_t k = 0;
-    if (!ins)
-        return;
-    for (size_t i = 0; i < n; i++)
-        if (!jobs[i].failed)
-            ins[k++] = jobs[i].in; /* shallow: texts stay owned by the jobs */
-    maybe_train(w, ins, k);
-    free(ins);
-}
-
-static int index_files(writer *w, const filelist *fl, counts *c)
-{
-    const options *o = w->o;
-    zdoc_opts dop = {o->encoding, o->max_bytes};
-    job *jobs = calloc(o->batch_docs, sizeof *jobs);
-    worker *ws = new_workers(o->threads);
-    zbuf term = {0};
-    int rc = 0;
-    double t0 = now();
-    uint64_t done_bytes = 0;
-    size_t done_files = 0;
-    if (!jobs || !ws) {
-        say("out of memory");
-        rc = -1;
-        goto out;
-    }
-    share_dict(w, ws, o->threads);
-    for (size_t i = 0; i < fl->n && rc == 0;) {
-        size_t nb = 0, bytes = 0;
-        /* Read until the batch is full, skipping unchanged files. */
-        for (; i < fl->n && nb < o->batch_docs && bytes < BATCH_BYTES; i++) {
-            job *j = &jobs[nb];
-            char old[17];
-            memset(j, 0, sizeof *j);
-            j->key = fl->v[i];
-            progress(o, done_files, fl->n, done_bytes, fl->bytes, t0, 0);
-            if (zdoc_read(j->key, &dop, &j->in, j->err, sizeof j->err)) {
-                say("%s: %s", j->key, j->err);
-                c->failed++;
-                done_files++;
-                zdoc_input_clear(&j->in);
-                continue;
-            }
-            indexed_hash(w, j->key, &term, old);
-            if (strcmp(old, j->in.hash) == 0) {
-                c->unchanged++;
-                done_files++;
-                done_bytes += j->in.nbytes;
-                zdoc_input_clear(&j->in);
-                continue;
-            }
-            j->update = old[0] != 0;
-            bytes += j->in.nbytes;
-            nb++;
-        }
-        if (nb == 0)
-            continue;
-        parallel(jobs, nb, 0, &dop, ws, o->threads);
-        for (size_t k = 0; k < nb; k++) {
-            if (jobs[k].failed) {
-                say("%s: %s", jobs[k].key, jobs[k].err);
-                c->failed++;
-                done_files++;
-                done_bytes += jobs[k].in.nbytes;
-            }
-        }
-        if (begin(w)) {
-            rc = -1;
-        } else if (!zd_current_dict(w->codec)) {
-            train_from_jobs(w, jobs, nb);
-            share_dict(w, ws, o->threads);
-        }
-        if (rc == 0)
-            parallel(jobs, nb, 1, &dop, ws, o->threads);
-        for (size_t k = 0; k < nb && rc == 0; k++) {
-            job *j = &jobs[k];
-            if (j->failed && !j->doc) {
-                if (j->in.text) { /* extracted, but building failed */
-                    say("%s: %s", j->key, j->err);
-                    rc = -1;
-                }
-                continue;
-            }
-            zx_err e;
-            zt_id_term(j->key, &term);
-            if (!zx_db_replace(w->db, term.data, term.len, j->doc, &e)) {
-                say("%s: cannot index: %s", j->key, e.msg);
-                rc = -1;
-            } else if (j->update) {
-                c->updated++;
-            } else {
-                c->added++;
-            }
-            c->bytes += j->in.nbytes;
-            done_bytes += j->in.nbytes;
-            done_files++;
-            progress(o, done_files, fl->n, done_bytes, fl->bytes, t0, 0);
-        }
-        if (rc == 0 && commit(w))
-            rc = -1;
-        for (size_t k = 0; k < nb; k++) {
-            zx_doc_free(jobs[k].doc);
-            zdoc_input_clear(&jobs[k].in);
-        }
-    }
-    progress(o, fl->n, fl->n, done_bytes, fl->bytes, t0, 1);
-out:
-    free(jobs);
-    free_workers(ws, o->threads);
-    zbuf_free(&term);
-    return rc;
 }
 
 /* ---- removing ---- */

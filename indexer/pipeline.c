@@ -1,0 +1,488 @@
+/* pipeline.c - the indexing pipeline of zhindex.
+ *
+ * Batches of files flow through three stages:
+ *   1. the main thread reads each file, hashes it and skips it when the
+ *      index already holds that content (looked up through a read-only
+ *      handle of its own, reopened when the writer overtakes it);
+ *   2. worker threads - the main one among them - each with its own
+ *      analyzer and codec, extract the text and metadata, then build the
+ *      Xapian documents (analysis, terms, compressed stored text);
+ *   3. one writer thread writes a finished batch in one transaction.
+ * Stage 3 of batch k overlaps stages 1-2 of batch k+1, so the single
+ * Xapian writer is not left waiting for analysis, nor analysis for it.
+ * Batches are bounded by document count and text bytes, which bounds
+ * memory; a crash loses at most the batches not yet committed.
+ *
+ * The first batch of an index without a stored-text dictionary trains one
+ * (zstd) before its documents are built; the writer stores it in the same
+ * transaction as those documents.
+ */
+#include "document.h"
+#include "terms.h"
+#include "zhindex.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#define DICT_SAMPLE_BYTES (4u << 20)
+#define DICT_MIN_BYTES (16u << 10)
+#define DICT_MAX_BYTES (112u << 10)
+
+typedef struct job {
+    const char *key;
+    zdoc_input in;
+    zx_doc *doc;
+    int update;
+    int failed;
+    char err[512];
+} job;
+
+typedef struct worker {
+    za_analyzer *an;
+    zd_codec *codec;
+    zbuf scratch;
+} worker;
+
+typedef struct batch {
+    job *jobs;
+    size_t n;
+    zbuf dict; /* a dictionary to store with this batch, if any */
+    uint32_t dict_id;
+} batch;
+
+/* ---- stage 2: parallel extraction and building ---- */
+
+typedef struct phase {
+    job *jobs;
+    size_t n, next;
+    pthread_mutex_t lock;
+    int build; /* 0: extract, 1: build */
+    const zdoc_opts *dop;
+} phase;
+
+typedef struct worker_arg {
+    phase *ph;
+    worker *w;
+} worker_arg;
+
+static void *run_phase(void *arg)
+{
+    worker_arg *a = arg;
+    phase *ph = a->ph;
+    for (;;) {
+        pthread_mutex_lock(&ph->lock);
+        size_t i = ph->next++;
+        pthread_mutex_unlock(&ph->lock);
+        if (i >= ph->n)
+            return NULL;
+        job *j = &ph->jobs[i];
+        if (j->failed)
+            continue;
+        if (!ph->build) {
+            if (zdoc_extract(j->key, ph->dop, &j->in, j->err, sizeof j->err))
+                j->failed = 1;
+        } else if (!(j->doc = zdoc_build(a->w->an, a->w->codec, j->key, &j->in, &a->w->scratch))) {
+            snprintf(j->err, sizeof j->err, "cannot build the document: out of memory");
+            j->failed = 2;
+        }
+    }
+}
+
+/* One phase over the jobs on nthreads threads, the calling one included. */
+static void parallel(job *jobs, size_t n, int build, const zdoc_opts *dop, worker *ws, int nthreads)
+{
+    phase ph = {.jobs = jobs, .n = n, .build = build, .dop = dop};
+    pthread_mutex_init(&ph.lock, NULL);
+    pthread_t tid[ZHINDEX_MAX_THREADS];
+    worker_arg args[ZHINDEX_MAX_THREADS];
+    int started = 0;
+    for (int t = 1; t < nthreads; t++) {
+        args[t] = (worker_arg){&ph, &ws[t]};
+        if (pthread_create(&tid[t], NULL, run_phase, &args[t]) != 0)
+            break;
+        started = t;
+    }
+    args[0] = (worker_arg){&ph, &ws[0]};
+    run_phase(&args[0]);
+    for (int t = 1; t <= started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&ph.lock);
+}
+
+static void free_workers(worker *ws, int n)
+{
+    for (int t = 0; ws && t < n; t++) {
+        za_free(ws[t].an);
+        zd_free(ws[t].codec);
+        zbuf_free(&ws[t].scratch);
+    }
+    free(ws);
+}
+
+static worker *new_workers(int n)
+{
+    worker *ws = calloc((size_t)n, sizeof *ws);
+    char err[256];
+    for (int t = 0; ws && t < n; t++) {
+        ws[t].an = za_new(err, sizeof err);
+        ws[t].codec = zd_new(3);
+        if (!ws[t].an || !ws[t].codec) {
+            free_workers(ws, n);
+            return NULL;
+        }
+    }
+    return ws;
+}
+
+static void use_dict(worker *ws, int n, const char *d, size_t len, uint32_t id)
+{
+    for (int t = 0; t < n; t++)
+        if (zd_add_dict(ws[t].codec, d, len) == id)
+            zd_use_dict(ws[t].codec, id);
+}
+
+/* The writer's current dictionary, if any, for every worker. */
+static void share_dict(writer *w, worker *ws, int n)
+{
+    uint32_t id = zd_current_dict(w->codec);
+    char key[24], *d;
+    size_t len;
+    zx_err e;
+    if (!id)
+        return;
+    zd_dict_key(id, key);
+    if (zx_db_get_metadata(w->db, key, &d, &len, &e))
+        return;
+    use_dict(ws, n, d, len, id);
+    free(d);
+}
+
+/* Train the stored-text dictionary from a batch, cutting texts into
+ * samples of a few KB.  Leaves it in b->dict for the writer to store. */
+static void train(writer *w, worker *ws, int nthreads, batch *b)
+{
+    zbuf samples = {0};
+    size_t *sizes = NULL, ns = 0, cap = 0;
+    for (size_t i = 0; i < b->n && samples.len < DICT_SAMPLE_BYTES; i++) {
+        const zdoc_input *in = &b->jobs[i].in;
+        if (b->jobs[i].failed)
+            continue;
+        for (size_t off = 0; off < in->len; off += 4096) {
+            size_t k = in->len - off < 4096 ? in->len - off : 4096;
+            if (ns == cap) {
+                cap = cap ? cap * 2 : 256;
+                size_t *s2 = realloc(sizes, cap * sizeof *sizes);
+                if (!s2)
+                    goto done;
+                sizes = s2;
+            }
+            zbuf_add(&samples, in->text + off, k);
+            sizes[ns++] = k;
+        }
+    }
+    if (samples.len < DICT_MIN_BYTES)
+        goto done;
+    size_t dcap = samples.len / 8;
+    dcap = dcap < 4096 ? 4096 : dcap > DICT_MAX_BYTES ? DICT_MAX_BYTES : dcap;
+    if (zd_train(samples.data, sizes, (unsigned)ns, dcap, &b->dict) == 0) {
+        uint32_t id = zd_add_dict(w->codec, b->dict.data, b->dict.len);
+        if (id) {
+            zd_use_dict(w->codec, id);
+            use_dict(ws, nthreads, b->dict.data, b->dict.len, id);
+            b->dict_id = id;
+        }
+    }
+done:
+    zbuf_free(&samples);
+    free(sizes);
+}
+
+/* ---- stage 1: reading and skipping unchanged files ---- */
+
+/* The content hash the index holds for key ("" when not indexed). */
+static void indexed_hash(zx_db *reader, const char *key, zbuf *term, char out[17])
+{
+    out[0] = 0;
+    zt_id_term(key, term);
+    for (int attempt = 0; attempt < 5; attempt++) {
+        zx_err e;
+        unsigned id = zx_db_find_doc(reader, term->data, term->len, &e);
+        zx_doc *d = id ? zx_db_get_doc(reader, id, &e) : NULL;
+        if (e.code == ZX_ERR_MODIFIED) { /* the writer overtook us */
+            zx_db_reopen(reader, &e);
+            continue;
+        }
+        if (!d)
+            return;
+        size_t n;
+        char *h = zx_doc_value(d, ZT_SLOT_HASH, &n);
+        if (h && n == 16)
+            memcpy(out, h, 17);
+        else
+            strcpy(out, "?");
+        free(h);
+        zx_doc_free(d);
+        return;
+    }
+    strcpy(out, "?"); /* could not tell: index it again */
+}
+
+static void progress(const options *o, size_t done, size_t total, uint64_t bytes, uint64_t all,
+                     double t0, int final)
+{
+    static double last;
+    if (!o->progress)
+        return;
+    double t = now();
+    if (!final && t - last < 0.1)
+        return;
+    last = t;
+    double el = t - t0, rate = el > 0 ? (double)bytes / el : 0;
+    double eta = rate > 0 ? (double)(all - bytes) / rate : 0;
+    int width = 24, fill = total ? (int)((double)done * width / (double)total) : width;
+    char bar[32];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[width] = 0;
+    fprintf(stderr, "\r[%s] %zu/%zu files  %.1f MB  %.2f MB/s  ETA %.0fs   ", bar, done, total,
+            (double)bytes / 1e6, rate / 1e6, eta);
+    if (final)
+        fputc('\n', stderr);
+}
+
+/* ---- stage 3: the writer thread ---- */
+
+typedef struct writer_thread {
+    writer *w;
+    counts *c;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    batch *pending; /* handed over, not yet written */
+    int busy, quit, failed;
+    zbuf term;
+} writer_thread;
+
+static void free_batch_docs(batch *b)
+{
+    for (size_t k = 0; k < b->n; k++) {
+        zx_doc_free(b->jobs[k].doc);
+        b->jobs[k].doc = NULL;
+        zdoc_input_clear(&b->jobs[k].in);
+    }
+    b->n = 0;
+    zbuf_free(&b->dict);
+    b->dict_id = 0;
+}
+
+static int write_batch(writer_thread *wt, batch *b)
+{
+    writer *w = wt->w;
+    zx_err e;
+    if (begin(w))
+        return -1;
+    if (b->dict_id) {
+        char key[24], hex[12];
+        zd_dict_key(b->dict_id, key);
+        snprintf(hex, sizeof hex, "%08x", (unsigned)b->dict_id);
+        if (zx_db_set_metadata(w->db, key, b->dict.data, b->dict.len, &e) ||
+            zx_db_set_metadata(w->db, "zhs:dict", hex, strlen(hex), &e)) {
+            say("%s: %s", w->o->index, e.msg);
+            return -1;
+        }
+    }
+    for (size_t k = 0; k < b->n; k++) {
+        job *j = &b->jobs[k];
+        if (!j->doc)
+            continue;
+        zt_id_term(j->key, &wt->term);
+        if (!zx_db_replace(w->db, wt->term.data, wt->term.len, j->doc, &e)) {
+            say("%s: cannot index: %s", j->key, e.msg);
+            return -1;
+        }
+    }
+    if (commit(w))
+        return -1;
+    for (size_t k = 0; k < b->n; k++) { /* count only what is committed */
+        job *j = &b->jobs[k];
+        if (!j->doc)
+            continue;
+        if (j->update)
+            wt->c->updated++;
+        else
+            wt->c->added++;
+        wt->c->bytes += j->in.nbytes;
+    }
+    return 0;
+}
+
+static void *writer_main(void *arg)
+{
+    writer_thread *wt = arg;
+    pthread_mutex_lock(&wt->lock);
+    for (;;) {
+        while (!wt->pending && !wt->quit)
+            pthread_cond_wait(&wt->cond, &wt->lock);
+        if (!wt->pending)
+            break;
+        batch *b = wt->pending;
+        pthread_mutex_unlock(&wt->lock);
+        int rc = wt->failed ? -1 : write_batch(wt, b);
+        free_batch_docs(b);
+        pthread_mutex_lock(&wt->lock);
+        if (rc)
+            wt->failed = 1;
+        wt->pending = NULL;
+        wt->busy = 0;
+        pthread_cond_broadcast(&wt->cond);
+    }
+    pthread_mutex_unlock(&wt->lock);
+    return NULL;
+}
+
+/* Wait until the writer has nothing in hand; returns its failure flag. */
+static int writer_wait(writer_thread *wt)
+{
+    pthread_mutex_lock(&wt->lock);
+    while (wt->busy)
+        pthread_cond_wait(&wt->cond, &wt->lock);
+    int failed = wt->failed;
+    pthread_mutex_unlock(&wt->lock);
+    return failed;
+}
+
+static void writer_give(writer_thread *wt, batch *b)
+{
+    pthread_mutex_lock(&wt->lock);
+    wt->pending = b;
+    wt->busy = 1;
+    pthread_cond_broadcast(&wt->cond);
+    pthread_mutex_unlock(&wt->lock);
+}
+
+/* ---- the whole ---- */
+
+int index_files(writer *w, const filelist *fl, counts *c)
+{
+    const options *o = w->o;
+    zdoc_opts dop = {o->encoding, o->max_bytes};
+    batch bufs[2] = {{0}, {0}};
+    worker *ws = new_workers(o->threads);
+    writer_thread wt = {.w = w, .c = c};
+    zbuf term = {0};
+    zx_err e;
+    zx_db *reader = zx_db_open(o->index, &e);
+    pthread_t wtid;
+    int rc = 0, have_writer = 0;
+    double t0 = now();
+    uint64_t done_bytes = 0;
+    size_t done_files = 0;
+    bufs[0].jobs = calloc(o->batch_docs, sizeof(job));
+    bufs[1].jobs = calloc(o->batch_docs, sizeof(job));
+    pthread_mutex_init(&wt.lock, NULL);
+    pthread_cond_init(&wt.cond, NULL);
+    if (!reader) {
+        say("%s: %s", o->index, e.msg);
+        rc = -1;
+        goto out;
+    }
+    if (!bufs[0].jobs || !bufs[1].jobs || !ws) {
+        say("out of memory");
+        rc = -1;
+        goto out;
+    }
+    if (pthread_create(&wtid, NULL, writer_main, &wt) != 0) {
+        say("cannot start the writer thread");
+        rc = -1;
+        goto out;
+    }
+    have_writer = 1;
+    share_dict(w, ws, o->threads);
+    int cur = 0;
+    for (size_t i = 0; i < fl->n && rc == 0; cur ^= 1) {
+        batch *b = &bufs[cur]; /* the other one may be in the writer's hands */
+        size_t nb = 0, bytes = 0;
+        for (; i < fl->n && nb < o->batch_docs && bytes < BATCH_BYTES; i++) {
+            job *j = &b->jobs[nb];
+            char old[17];
+            memset(j, 0, sizeof *j);
+            j->key = fl->v[i];
+            progress(o, done_files, fl->n, done_bytes, fl->bytes, t0, 0);
+            if (zdoc_read(j->key, &dop, &j->in, j->err, sizeof j->err)) {
+                say("%s: %s", j->key, j->err);
+                c->failed++;
+                done_files++;
+                zdoc_input_clear(&j->in);
+                continue;
+            }
+            indexed_hash(reader, j->key, &term, old);
+            if (strcmp(old, j->in.hash) == 0) {
+                c->unchanged++;
+                done_files++;
+                done_bytes += j->in.nbytes;
+                zdoc_input_clear(&j->in);
+                continue;
+            }
+            j->update = old[0] != 0;
+            bytes += j->in.nbytes;
+            nb++;
+        }
+        b->n = nb;
+        if (nb == 0)
+            continue;
+        parallel(b->jobs, nb, 0, &dop, ws, o->threads);
+        for (size_t k = 0; k < nb; k++) {
+            if (b->jobs[k].failed) {
+                say("%s: %s", b->jobs[k].key, b->jobs[k].err);
+                c->failed++;
+            }
+        }
+        if (!zd_current_dict(w->codec)) {
+            /* The writer must not be storing a dictionary meanwhile. */
+            if (writer_wait(&wt)) {
+                rc = -1;
+                break;
+            }
+            if (!zd_current_dict(w->codec))
+                train(w, ws, o->threads, b);
+        }
+        parallel(b->jobs, nb, 1, &dop, ws, o->threads);
+        for (size_t k = 0; k < nb; k++) {
+            if (b->jobs[k].failed == 2) {
+                say("%s: %s", b->jobs[k].key, b->jobs[k].err);
+                rc = -1;
+            }
+            done_files++;
+            done_bytes += b->jobs[k].in.nbytes;
+        }
+        progress(o, done_files, fl->n, done_bytes, fl->bytes, t0, 0);
+        if (writer_wait(&wt))
+            rc = -1;
+        if (rc == 0)
+            writer_give(&wt, b);
+        else
+            free_batch_docs(b);
+    }
+    if (writer_wait(&wt))
+        rc = -1;
+    progress(o, fl->n, fl->n, done_bytes, fl->bytes, t0, 1);
+out:
+    if (have_writer) {
+        pthread_mutex_lock(&wt.lock);
+        wt.quit = 1;
+        pthread_cond_broadcast(&wt.cond);
+        pthread_mutex_unlock(&wt.lock);
+        pthread_join(wtid, NULL);
+    }
+    pthread_mutex_destroy(&wt.lock);
+    pthread_cond_destroy(&wt.cond);
+    free_batch_docs(&bufs[0]);
+    free_batch_docs(&bufs[1]);
+    free(bufs[0].jobs);
+    free(bufs[1].jobs);
+    free_workers(ws, o->threads);
+    zbuf_free(&term);
+    zbuf_free(&wt.term);
+    zx_db_close(reader);
+    return rc;
+}

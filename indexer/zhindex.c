@@ -9,6 +9,8 @@
  * index at its last commit, and rerunning the command finishes the work
  * (unchanged files are recognised by their content hash and skipped).
  */
+/* renameat2 (RENAME_EXCHANGE) is a GNU extension. */
+#define _GNU_SOURCE
 #include "document.h"
 #include "docstore.h"
 #include "terms.h"
@@ -16,6 +18,7 @@
 #include "zx.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -797,9 +800,12 @@ static int cmd_compact(const options *o)
         return 2;
     }
     close_writer(&w);
-    /* Swap directories: the old index stays complete until the new one is
-     * in place. */
-    if (rename(o->index, old) || rename(tmp, o->index)) {
+    /* Swap the two directories in one step: readers see either the old
+     * index or the new one, never no index.  Where the kernel or file
+     * system cannot exchange, fall back to two renames. */
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, o->index, RENAME_EXCHANGE) == 0) {
+        snprintf(old, sizeof old, "%s", tmp);
+    } else if (rename(o->index, old) || rename(tmp, o->index)) {
         say("%s: cannot replace the index: %s (compacted copy left in %s)", o->index,
             strerror(errno), tmp);
         if (access(o->index, F_OK) != 0)

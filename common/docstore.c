@@ -172,6 +172,14 @@ int zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, char *err, si
         snprintf(err, errsize, "damaged stored-text record");
         return -1;
     }
+    /* The frame states its size: trust the header only when both agree, so
+     * a damaged length never makes us allocate gigabytes. */
+    unsigned long long fsize = ZSTD_getFrameContentSize(p, (size_t)(end - p));
+    if (fsize != raw) {
+        snprintf(err, errsize, "damaged stored-text record (length %llu, frame says %lld)",
+                 (unsigned long long)raw, (long long)fsize);
+        return -1;
+    }
     dict *d = NULL;
     if (id && !(d = find(c, (uint32_t)id))) {
         snprintf(err, errsize, "stored text needs dictionary %08x, which the index lacks",

@@ -500,6 +500,10 @@ int zq_parse(za_analyzer *a, const char *q, zq_parsed *out, char *err, size_t er
         return ZQ_ERR_EMPTY;
     }
     zx_query *r = p.failed ? NULL : parse_or(&p, 0);
+    if (r && p.failed) { /* the tokenizer failed after a complete term */
+        zx_q_free(r);
+        r = NULL;
+    }
     if (r && p.tok == TK_RPAREN) {
         zx_q_free(r);
         r = fail(&p, ZQ_ERR_SYNTAX, p.tstart, "unbalanced parenthesis: ')' without '('");

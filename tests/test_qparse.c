@@ -103,6 +103,8 @@ int main(void)
     bad("复议 AND", ZQ_ERR_SYNTAX, "AND needs a term");
     bad("()", ZQ_ERR_SYNTAX, "empty parentheses");
     bad("复议 NOT", ZQ_ERR_SYNTAX, "NOT or - needs something to exclude");
+    bad("(a) \"b", ZQ_ERR_SYNTAX, "column 5: unbalanced quote");
+    bad("复议 \"b", ZQ_ERR_SYNTAX, "column 4: unbalanced quote");
     bad("NOT -复议", ZQ_ERR_SYNTAX, "double negation");
     bad("year:abc", ZQ_ERR_SYNTAX, "year: expected a year");
     bad("year:20211", ZQ_ERR_SYNTAX, "year: expected");

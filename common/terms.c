@@ -387,14 +387,18 @@ int zt_stamp_index(zx_db *db, zx_err *err)
     return 0;
 }
 
-int zt_check_index(zx_db *db, char *msg, size_t msgsize)
+static int check_one(zx_db *db, int shard, char *msg, size_t msgsize)
 {
     zx_err err;
     char *scheme = NULL, *set = NULL;
     size_t n;
     int rc = -1;
-    if (zx_db_get_metadata(db, "zhs:scheme", &scheme, &n, &err) ||
-        zx_db_get_metadata(db, "zhs:settings", &set, &n, &err)) {
+    zx_status st = shard < 0 ? zx_db_get_metadata(db, "zhs:scheme", &scheme, &n, &err)
+                             : zx_db_shard_metadata(db, (unsigned)shard, "zhs:scheme", &scheme, &n, &err);
+    if (st == ZX_OK)
+        st = shard < 0 ? zx_db_get_metadata(db, "zhs:settings", &set, &n, &err)
+                       : zx_db_shard_metadata(db, (unsigned)shard, "zhs:settings", &set, &n, &err);
+    if (st != ZX_OK) {
         snprintf(msg, msgsize, "%s", err.msg);
     } else if (!scheme[0]) {
         snprintf(msg, msgsize, "not a zhsearch index (no scheme stamp)");
@@ -411,4 +415,19 @@ int zt_check_index(zx_db *db, char *msg, size_t msgsize)
     free(scheme);
     free(set);
     return rc;
+}
+
+int zt_check_index(zx_db *db, char *msg, size_t msgsize)
+{
+    unsigned n = zx_db_shard_count(db);
+    if (n <= 1)
+        return check_one(db, -1, msg, msgsize);
+    for (unsigned i = 0; i < n; i++) {
+        char one[400];
+        if (check_one(db, (int)i, one, sizeof one)) {
+            snprintf(msg, msgsize, "shard %s: %s", zx_db_shard_spec(db, i), one);
+            return -1;
+        }
+    }
+    return 0;
 }

@@ -7,16 +7,22 @@
 
 #include <xapian.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <new>
 #include <string>
 #include <vector>
 
 struct zx_db {
-    Xapian::Database rdb;
+    Xapian::Database rdb; // read-only: all shards combined
     Xapian::WritableDatabase wdb;
     bool writable = false;
+    std::vector<Xapian::Database> shards; // read-only: each shard on its own
+    std::vector<std::string> specs;
     Xapian::Database &db() { return writable ? wdb : rdb; }
 };
 struct zx_doc {
@@ -156,14 +162,18 @@ const char *zx_version_string(void)
 
 zx_db *zx_db_open(const char *path, zx_err *err)
 {
+    zx_db *d = zx_db_open_empty(err);
+    if (d && zx_db_add_shard(d, path, 10000, err) != ZX_OK) {
+        zx_db_close(d);
+        return nullptr;
+    }
+    return d;
+}
+
+zx_db *zx_db_open_empty(zx_err *err)
+{
     GUARD_BEGIN
     zx_db *d = new zx_db;
-    try {
-        d->rdb = Xapian::Database(path);
-    } catch (...) {
-        delete d;
-        throw;
-    }
     ok(err);
     return d;
     GUARD_END(nullptr)
@@ -185,6 +195,82 @@ zx_db *zx_db_open_writable(const char *path, int create, zx_err *err)
     GUARD_END(nullptr)
 }
 
+namespace {
+
+bool is_remote_spec(const std::string &s, std::string &host, unsigned &port)
+{
+    size_t colon = s.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 >= s.size() ||
+        s.find_first_not_of("0123456789", colon + 1) != std::string::npos ||
+        s.find('/') != std::string::npos)
+        return false;
+    host = s.substr(0, colon);
+    port = static_cast<unsigned>(atoi(s.c_str() + colon + 1));
+    return true;
+}
+
+// A stub: a file, or a directory holding a file XAPIANDB, one database per
+// line: "auto PATH" or "glass PATH" (relative to the stub's directory), or
+// "remote HOST:PORT".  Returns false when path is no stub.
+bool read_stub(const std::string &path, std::string &stubfile, std::vector<std::string> &out)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        return false;
+    std::string dir;
+    if (S_ISDIR(st.st_mode)) {
+        stubfile = path + "/XAPIANDB";
+        if (stat(stubfile.c_str(), &st) != 0)
+            return false;
+        dir = path;
+    } else {
+        stubfile = path;
+        size_t slash = path.rfind('/');
+        dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    }
+    std::ifstream in(stubfile);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream ls(line);
+        std::string kind, arg;
+        if (!(ls >> kind) || kind[0] == '#')
+            continue;
+        ls >> arg;
+        if ((kind == "auto" || kind == "glass") && !arg.empty())
+            out.push_back(arg[0] == '/' ? arg : dir + "/" + arg);
+        else if (kind == "remote" && !arg.empty() && arg[0] != ':')
+            out.push_back(arg);
+        else
+            throw Xapian::DatabaseOpeningError("unsupported line in stub " + stubfile + ": " + line);
+    }
+    return true;
+}
+
+void open_spec(zx_db *db, const std::string &spec, unsigned timeout_ms, int depth)
+{
+    if (depth > 8)
+        throw Xapian::DatabaseOpeningError("stub files nested too deeply: " + spec);
+    std::string host, stubfile;
+    unsigned port;
+    std::vector<std::string> parts;
+    if (is_remote_spec(spec, host, port)) {
+        Xapian::Database shard = Xapian::Remote::open(host, port, timeout_ms, timeout_ms);
+        db->shards.push_back(shard);
+        db->specs.push_back(spec);
+        db->rdb.add_database(shard);
+    } else if (read_stub(spec, stubfile, parts)) {
+        for (const std::string &p : parts)
+            open_spec(db, p, timeout_ms, depth + 1);
+    } else {
+        Xapian::Database shard(spec);
+        db->shards.push_back(shard);
+        db->specs.push_back(spec);
+        db->rdb.add_database(shard);
+    }
+}
+
+} // namespace
+
 zx_status zx_db_add_shard(zx_db *db, const char *spec, unsigned timeout_ms, zx_err *err)
 {
     GUARD_BEGIN
@@ -192,17 +278,65 @@ zx_status zx_db_add_shard(zx_db *db, const char *spec, unsigned timeout_ms, zx_e
         set_err(err, ZX_ERR_INVALID, "cannot add shards to a writable database");
         return ZX_ERR_INVALID;
     }
-    std::string s(spec);
-    size_t colon = s.rfind(':');
-    bool remote = colon != std::string::npos && colon + 1 < s.size() &&
-                  s.find_first_not_of("0123456789", colon + 1) == std::string::npos &&
-                  s.find('/') == std::string::npos;
-    if (remote) {
-        unsigned port = static_cast<unsigned>(atoi(s.c_str() + colon + 1));
-        db->rdb.add_database(Xapian::Remote::open(s.substr(0, colon), port, timeout_ms, timeout_ms));
-    } else {
-        db->rdb.add_database(Xapian::Database(s));
+    open_spec(db, spec, timeout_ms ? timeout_ms : 10000, 0);
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+unsigned zx_db_shard_count(zx_db *db)
+{
+    return db ? static_cast<unsigned>(db->writable ? 1 : db->shards.size()) : 0;
+}
+
+const char *zx_db_shard_spec(zx_db *db, unsigned i)
+{
+    return db && i < db->specs.size() ? db->specs[i].c_str() : "";
+}
+
+zx_status zx_db_shard_metadata(zx_db *db, unsigned i, const char *key, char **val, size_t *len,
+                               zx_err *err)
+{
+    GUARD_BEGIN
+    if (i >= db->shards.size()) {
+        set_err(err, ZX_ERR_INVALID, "no such shard");
+        return ZX_ERR_INVALID;
     }
+    *val = dup_string(db->shards[i].get_metadata(key), len);
+    if (!*val)
+        throw std::bad_alloc();
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+zx_status zx_db_shard_probe(zx_db *db, unsigned i, zx_err *err)
+{
+    GUARD_BEGIN
+    if (i >= db->shards.size()) {
+        set_err(err, ZX_ERR_INVALID, "no such shard");
+        return ZX_ERR_INVALID;
+    }
+    db->shards[i].reopen(); // a round trip for a remote shard
+    (void)db->shards[i].get_doccount();
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+zx_status zx_db_drop_shard(zx_db *db, unsigned i, zx_err *err)
+{
+    GUARD_BEGIN
+    if (i >= db->shards.size()) {
+        set_err(err, ZX_ERR_INVALID, "no such shard");
+        return ZX_ERR_INVALID;
+    }
+    db->shards.erase(db->shards.begin() + i);
+    db->specs.erase(db->specs.begin() + i);
+    Xapian::Database combined;
+    for (const Xapian::Database &s : db->shards)
+        combined.add_database(s);
+    db->rdb = combined;
     ok(err);
     return ZX_OK;
     GUARD_END_ST

@@ -46,11 +46,25 @@ typedef struct zx_mset zx_mset;
 const char *zx_version_string(void);
 
 /* ---- databases ---- */
-zx_db *zx_db_open(const char *path, zx_err *err);            /* read-only */
+/* Read-only: a local index directory, a stub (a file, or a directory with
+ * a XAPIANDB file, listing "auto PATH" / "remote HOST:PORT" lines), or
+ * "HOST:PORT" of a remote xapian-tcpsrv shard. */
+zx_db *zx_db_open(const char *path, zx_err *err);
+zx_db *zx_db_open_empty(zx_err *err); /* no shard yet */
 zx_db *zx_db_open_writable(const char *path, int create, zx_err *err);
-/* Add another database (a local path, a stub file, or "host:port" for a
- * remote xapian-tcpsrv shard, with timeout_ms) to a read-only handle. */
+/* Add shards named by spec (as for zx_db_open) to a read-only handle;
+ * remote operations time out after timeout_ms (0: 10 s).  Searches see all
+ * shards as one index with global statistics. */
 zx_status zx_db_add_shard(zx_db *db, const char *spec, unsigned timeout_ms, zx_err *err);
+unsigned zx_db_shard_count(zx_db *db);
+const char *zx_db_shard_spec(zx_db *db, unsigned i); /* owned by db */
+/* Metadata of one shard (the combined handle shows the first shard's). */
+zx_status zx_db_shard_metadata(zx_db *db, unsigned i, const char *key, char **val, size_t *len,
+                               zx_err *err);
+/* A round trip to shard i: ZX_OK when it answers. */
+zx_status zx_db_shard_probe(zx_db *db, unsigned i, zx_err *err);
+/* Stop using shard i (e.g. one that is down). */
+zx_status zx_db_drop_shard(zx_db *db, unsigned i, zx_err *err);
 void zx_db_close(zx_db *db);
 /* Reopen a read-only handle on the latest commit: 1 changed, 0 same, <0 error. */
 int zx_db_reopen(zx_db *db, zx_err *err);

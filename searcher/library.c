@@ -21,6 +21,9 @@ struct zhs_index {
     zx_db *db;
     za_analyzer *an;
     zd_codec *codec;
+    long timeout_ms;   /* for remote shards */
+    int allow_partial; /* go on without shards that are down */
+    unsigned skipped;  /* shards left out so far */
     char err[1024];
 };
 
@@ -54,7 +57,7 @@ typedef struct facet {
 } facet;
 
 struct zhs_results {
-    unsigned total, count;
+    unsigned total, count, skipped;
     double seconds;
     zhs_hit *hits;
     zhs_hits it;
@@ -126,29 +129,73 @@ const char *zhs_index_last_error(const zhs_index *idx)
 
 /* ---- index ---- */
 
-zhs_status zhs_index_open(const char *path, zhs_index **out)
+zhs_index *zhs_index_new(void)
 {
     zhs_index *idx = calloc(1, sizeof *idx);
+    if (!idx)
+        return NULL;
+    char msg[512];
+    zx_err e;
+    idx->timeout_ms = 10000;
+    idx->db = zx_db_open_empty(&e);
+    idx->an = za_new(msg, sizeof msg);
+    idx->codec = zd_new(3);
+    if (!idx->db || !idx->an || !idx->codec) {
+        zhs_index_close(idx);
+        return NULL;
+    }
+    return idx;
+}
+
+zhs_status zhs_index_set(zhs_index *idx, zhs_index_param p, long v)
+{
+    if (!idx || v < 0)
+        return set_error(idx, ZHS_ERR_INVALID, "invalid index parameter");
+    switch (p) {
+    case ZHS_I_TIMEOUT_MS: idx->timeout_ms = v ? v : 10000; return ZHS_OK;
+    case ZHS_I_ALLOW_PARTIAL: idx->allow_partial = v != 0; return ZHS_OK;
+    }
+    return set_error(idx, ZHS_ERR_INVALID, "invalid index parameter");
+}
+
+zhs_status zhs_index_add(zhs_index *idx, const char *spec)
+{
+    if (!idx)
+        return ZHS_ERR_INVALID;
+    if (!spec || !*spec)
+        return set_error(idx, ZHS_ERR_INVALID, "no index path given");
+    zx_err e;
+    if (zx_db_add_shard(idx->db, spec, (unsigned)idx->timeout_ms, &e) != ZX_OK) {
+        zhs_status st = from_zx(&e);
+        if (st == ZHS_ERR_IO)
+            st = ZHS_ERR_OPEN;
+        if (st == ZHS_ERR_NETWORK && idx->allow_partial) {
+            idx->skipped++;
+            set_error(idx, ZHS_OK, "%s: left out: %s", spec, e.msg);
+            return ZHS_OK;
+        }
+        if (st == ZHS_ERR_NETWORK)
+            return set_error(idx, st, "%s: shard did not answer (%s)", spec, e.msg);
+        return set_error(idx, st, "%s: not a readable zhsearch index (%s)", spec, e.msg);
+    }
+    char msg[512];
+    if (zt_check_index(idx->db, msg, sizeof msg))
+        return set_error(idx, ZHS_ERR_SCHEME, "%s: %s", spec, msg);
+    return ZHS_OK;
+}
+
+zhs_status zhs_index_open(const char *path, zhs_index **out)
+{
+    zhs_index *idx = zhs_index_new();
     *out = idx;
     if (!idx)
         return ZHS_ERR_NOMEM;
-    if (!path || !*path)
-        return set_error(idx, ZHS_ERR_INVALID, "no index path given");
-    zx_err e;
-    idx->db = zx_db_open(path, &e);
-    if (!idx->db)
-        return set_error(idx, from_zx(&e) == ZHS_ERR_IO ? ZHS_ERR_OPEN : from_zx(&e),
-                         "%s: not a readable zhsearch index (%s)", path, e.msg);
-    char msg[512];
-    if (zt_check_index(idx->db, msg, sizeof msg))
-        return set_error(idx, ZHS_ERR_SCHEME, "%s: %s", path, msg);
-    idx->an = za_new(msg, sizeof msg);
-    if (!idx->an)
-        return set_error(idx, ZHS_ERR_INTERNAL, "%s", msg);
-    idx->codec = zd_new(3);
-    if (!idx->codec)
-        return set_error(idx, ZHS_ERR_NOMEM, "out of memory");
-    return ZHS_OK;
+    return zhs_index_add(idx, path);
+}
+
+unsigned zhs_index_shard_count(zhs_index *idx)
+{
+    return idx ? zx_db_shard_count(idx->db) : 0;
 }
 
 zhs_status zhs_index_reopen(zhs_index *idx)
@@ -243,10 +290,19 @@ static void load_dict(zhs_index *idx, const char *rec, size_t len)
     char *d;
     size_t n;
     zx_err e;
-    if (zx_db_get_metadata(idx->db, key, &d, &n, &e) == ZX_OK) {
+    /* The combined handle shows the first shard's metadata; a dictionary
+     * of another shard is found in that shard's. */
+    unsigned shards = zx_db_shard_count(idx->db);
+    for (unsigned i = 0; i <= shards; i++) {
+        zx_status st = i == 0 ? zx_db_get_metadata(idx->db, key, &d, &n, &e)
+                              : zx_db_shard_metadata(idx->db, i - 1, key, &d, &n, &e);
+        if (st != ZX_OK)
+            continue;
         if (n)
             zd_add_dict(idx->codec, d, n);
         free(d);
+        if (n)
+            return;
     }
 }
 
@@ -482,6 +538,20 @@ done:
     return st;
 }
 
+/* Leave out shards that do not answer; true when any was dropped. */
+static int drop_dead_shards(zhs_index *idx)
+{
+    int dropped = 0;
+    zx_err e;
+    for (unsigned i = zx_db_shard_count(idx->db); i-- > 0;) {
+        if (zx_db_shard_probe(idx->db, i, &e) == ZX_ERR_NETWORK && zx_db_drop_shard(idx->db, i, &e) == ZX_OK) {
+            idx->skipped++;
+            dropped = 1;
+        }
+    }
+    return dropped;
+}
+
 zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts, zhs_results **out)
 {
     *out = NULL;
@@ -507,12 +577,20 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
     if (o->explain)
         r->explain = explain_query(idx, &pq);
     zhs_status st = run_search(idx, &pq, o, r);
-    /* A reader overtaken by the indexer retries once on the newest commit. */
-    if (st == ZHS_ERR_MODIFIED && zhs_index_reopen(idx) == ZHS_OK) {
+    if (st == ZHS_ERR_NETWORK && !idx->allow_partial)
+        strncat(idx->err, " (a shard did not answer; --partial goes on without it)",
+                sizeof idx->err - strlen(idx->err) - 1);
+    /* A reader overtaken by the indexer retries once on the newest commit;
+     * with partial results allowed, shards that stopped answering are left
+     * out and the search runs again on the others. */
+    if ((st == ZHS_ERR_MODIFIED && zhs_index_reopen(idx) == ZHS_OK) ||
+        (st == ZHS_ERR_NETWORK && idx->allow_partial && drop_dead_shards(idx))) {
         zhs_results_free(r);
         r = calloc(1, sizeof *r);
         st = r ? run_search(idx, &pq, o, r) : ZHS_ERR_NOMEM;
     }
+    if (r)
+        r->skipped = idx->skipped;
     zq_parsed_clear(&pq);
     if (st != ZHS_OK) {
         zhs_results_free(r);
@@ -546,6 +624,7 @@ void zhs_results_free(zhs_results *r)
 
 unsigned zhs_results_total(const zhs_results *r) { return r ? r->total : 0; }
 unsigned zhs_results_count(const zhs_results *r) { return r ? r->count : 0; }
+unsigned zhs_results_shards_skipped(const zhs_results *r) { return r ? r->skipped : 0; }
 double zhs_results_seconds(const zhs_results *r) { return r ? r->seconds : 0; }
 const char *zhs_results_normalized_query(const zhs_results *r) { return r && r->normalized ? r->normalized : ""; }
 const char *zhs_results_explain(const zhs_results *r) { return r && r->explain ? r->explain : ""; }

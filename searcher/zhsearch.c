@@ -14,6 +14,10 @@
 
 typedef struct cli {
     const char *index;
+    const char *shards[64];
+    int nshards;
+    long timeout_ms;
+    int partial;
     int json, count, color, explain, all;
     long limit, offset, snippet, sort;
     int facet_year, facet_issuer;
@@ -28,7 +32,11 @@ static void usage(FILE *f)
             "       year:2021 year:2019..2022 date:2022-01..2022-06 issuer:乐山 title:复议\n"
             "\n"
             "options:\n"
-            "  -d, --index DIR        index directory (default $ZHSEARCH_INDEX or ./zhsearch.idx)\n"
+            "  -d, --index SPEC       index directory, sharded set, stub file or HOST:PORT of a\n"
+            "                         xapian-tcpsrv shard; repeat to search shards as one index\n"
+            "                         (default $ZHSEARCH_INDEX or ./zhsearch.idx)\n"
+            "      --timeout MS       remote shards must answer within MS (default 10000)\n"
+            "      --partial          leave out shards that are down and say so (default: error)\n"
             "  -n, --limit N          show N hits (default 10; 0 = all, like --all)\n"
             "      --offset N         skip the first N hits\n"
             "  -a, --all              show every matching document\n"
@@ -103,8 +111,11 @@ static void print_json(zhs_results *r, const char *query, const cli *c)
     const char *nq = zhs_results_normalized_query(r);
     printf(",\"normalized\":");
     json_str(nq, strlen(nq));
-    printf(",\"total\":%u,\"offset\":%ld,\"elapsed_ms\":%.3f,\"hits\":[", zhs_results_total(r),
-           c->offset, zhs_results_seconds(r) * 1000);
+    printf(",\"total\":%u,\"offset\":%ld,\"elapsed_ms\":%.3f,", zhs_results_total(r), c->offset,
+           zhs_results_seconds(r) * 1000);
+    if (zhs_results_shards_skipped(r))
+        printf("\"partial\":true,\"shards_skipped\":%u,", zhs_results_shards_skipped(r));
+    printf("\"hits\":[");
     int i = 0;
     for (zhs_hits *it = zhs_results_hits(r); zhs_hits_valid(it); zhs_hits_next(it), i++) {
         const zhs_hit *h = zhs_hits_get(it);
@@ -208,6 +219,10 @@ static void print_human(zhs_results *r, const cli *c)
     unsigned total = zhs_results_total(r);
     printf("%s%u result%s in %.1f ms%s\n", dim, total, total == 1 ? "" : "s",
            zhs_results_seconds(r) * 1000, reset);
+    if (zhs_results_shards_skipped(r))
+        printf("partial results: %u shard%s did not answer and %s left out\n",
+               zhs_results_shards_skipped(r), zhs_results_shards_skipped(r) == 1 ? "" : "s",
+               zhs_results_shards_skipped(r) == 1 ? "was" : "were");
 }
 
 static int parse_long(const char *opt, const char *v, long *out)
@@ -231,7 +246,7 @@ int main(int argc, char **argv)
     c.limit = 10;
     c.snippet = 120;
     const char *color = "auto";
-    enum { O_OFFSET = 256, O_SORT, O_FACET, O_SNIPPET, O_JSON, O_EXPLAIN, O_COLOR };
+    enum { O_OFFSET = 256, O_SORT, O_FACET, O_SNIPPET, O_JSON, O_EXPLAIN, O_COLOR, O_TIMEOUT, O_PARTIAL };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'd'},   {"limit", required_argument, 0, 'n'},
         {"offset", required_argument, 0, O_OFFSET}, {"all", no_argument, 0, 'a'},
@@ -239,11 +254,20 @@ int main(int argc, char **argv)
         {"facet", required_argument, 0, O_FACET}, {"snippet", required_argument, 0, O_SNIPPET},
         {"json", no_argument, 0, O_JSON},       {"explain", no_argument, 0, O_EXPLAIN},
         {"color", required_argument, 0, O_COLOR}, {"colour", required_argument, 0, O_COLOR},
+        {"timeout", required_argument, 0, O_TIMEOUT}, {"partial", no_argument, 0, O_PARTIAL},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "d:n:ach", longopts, NULL)) != -1) {
         switch (ch) {
-        case 'd': c.index = optarg; break;
+        case 'd':
+            if (c.nshards == (int)(sizeof c.shards / sizeof *c.shards)) {
+                fprintf(stderr, "zhsearch: at most %d -d options\n", c.nshards);
+                return 2;
+            }
+            c.shards[c.nshards++] = optarg;
+            break;
+        case O_TIMEOUT: if (parse_long("--timeout", optarg, &c.timeout_ms)) return 2; break;
+        case O_PARTIAL: c.partial = 1; break;
         case 'n': if (parse_long("--limit", optarg, &c.limit)) return 2; break;
         case O_OFFSET: if (parse_long("--offset", optarg, &c.offset)) return 2; break;
         case 'a': c.all = 1; break;
@@ -298,10 +322,21 @@ int main(int argc, char **argv)
             strcat(query, " ");
         strcat(query, argv[i]);
     }
-    zhs_index *idx;
-    zhs_status st = zhs_index_open(c.index, &idx);
+    if (c.nshards == 0)
+        c.shards[c.nshards++] = c.index;
+    zhs_index *idx = zhs_index_new();
+    zhs_status st = idx ? ZHS_OK : ZHS_ERR_NOMEM;
+    if (idx && c.timeout_ms)
+        zhs_index_set(idx, ZHS_I_TIMEOUT_MS, c.timeout_ms);
+    if (idx && c.partial)
+        zhs_index_set(idx, ZHS_I_ALLOW_PARTIAL, 1);
+    for (int i = 0; i < c.nshards && st == ZHS_OK; i++) {
+        st = zhs_index_add(idx, c.shards[i]);
+        if (st == ZHS_OK && *zhs_index_last_error(idx))
+            fprintf(stderr, "zhsearch: warning: %s\n", zhs_index_last_error(idx));
+    }
     if (st != ZHS_OK) {
-        fprintf(stderr, "zhsearch: %s\n", zhs_index_last_error(idx));
+        fprintf(stderr, "zhsearch: %s\n", idx ? zhs_index_last_error(idx) : "out of memory");
         zhs_index_close(idx);
         free(query);
         return 2;

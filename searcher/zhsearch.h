@@ -77,10 +77,29 @@ ZHS_API unsigned zhs_version_number(void);
 
 typedef struct zhs_index zhs_index;
 
-/* Open an index read-only.  *out receives a handle even on failure (or
- * NULL when out of memory) so that zhs_index_last_error() can say why;
- * close it in either case. */
+/* Open an index read-only.  path is an index directory, a sharded set (a
+ * directory made by `zhindex --shards`, or any Xapian stub file listing
+ * "auto PATH" and "remote HOST:PORT" lines), or "HOST:PORT" of a shard
+ * served by xapian-tcpsrv.  *out receives a handle even on failure (or NULL
+ * when out of memory) so that zhs_index_last_error() can say why; close it
+ * in either case. */
 ZHS_API zhs_status zhs_index_open(const char *path, zhs_index **out);
+
+/* Several shards as one index: an empty handle (NULL when out of memory),
+ * its parameters, then zhs_index_add() for each shard.  Ranking statistics,
+ * counts, facets, sorting and snippets are global across shards. */
+ZHS_API zhs_index *zhs_index_new(void);
+
+typedef enum zhs_index_param {
+    ZHS_I_TIMEOUT_MS = 1,   /* remote shards: connect and answer within (default 10000) */
+    ZHS_I_ALLOW_PARTIAL = 2 /* 1 = leave out shards that are down; results say how many */
+} zhs_index_param;
+
+ZHS_API zhs_status zhs_index_set(zhs_index *idx, zhs_index_param param, long value);
+/* Add the shard(s) named by spec (as for zhs_index_open). */
+ZHS_API zhs_status zhs_index_add(zhs_index *idx, const char *spec);
+/* Shards in use. */
+ZHS_API unsigned zhs_index_shard_count(zhs_index *idx);
 
 /* See the latest commit.  Results objects obtained before stay valid. */
 ZHS_API zhs_status zhs_index_reopen(zhs_index *idx);
@@ -132,6 +151,9 @@ ZHS_API void zhs_results_free(zhs_results *res);
 ZHS_API unsigned zhs_results_total(const zhs_results *res);
 /* Hits held (at most the limit). */
 ZHS_API unsigned zhs_results_count(const zhs_results *res);
+/* Shards left out because they were down (ZHS_I_ALLOW_PARTIAL): when not
+ * 0, the results are partial. */
+ZHS_API unsigned zhs_results_shards_skipped(const zhs_results *res);
 /* Seconds the search took, snippets included. */
 ZHS_API double zhs_results_seconds(const zhs_results *res);
 /* The query after normalization, and (with ZHS_P_EXPLAIN) a multi-line

@@ -1,5 +1,6 @@
 /* terms.c - the term scheme; documented in terms.h. */
 #include "terms.h"
+#include "docstore.h"
 #include "zbuf.h"
 
 #include <stdint.h>
@@ -366,6 +367,32 @@ void zt_id_prefix(const char *dir, zbuf *out)
     zbuf_clear(out);
     zbuf_addc(out, 'Q');
     zbuf_add(out, dir, utf8_clip(dir, strlen(dir), ZT_ID_KEEP));
+}
+
+/* ---- stored-text dictionaries ---- */
+
+int zt_load_dict(zx_db *db, zd_codec *codec, uint32_t id)
+{
+    if (zd_has_dict(codec, id))
+        return 0;
+    char key[24], *d;
+    size_t n;
+    zx_err e;
+    zd_dict_key(id, key);
+    /* The combined handle shows the first shard's metadata; a dictionary
+     * of another shard is in that shard's. */
+    unsigned shards = zx_db_shard_count(db);
+    for (unsigned i = 0; i <= shards; i++) {
+        zx_status st = i == 0 ? zx_db_get_metadata(db, key, &d, &n, &e)
+                              : zx_db_shard_metadata(db, i - 1, key, &d, &n, &e);
+        if (st != ZX_OK)
+            continue;
+        uint32_t got = n ? zd_add_dict(codec, d, n) : 0;
+        free(d);
+        if (got == id)
+            return 0;
+    }
+    return -1;
 }
 
 /* ---- index stamp ---- */

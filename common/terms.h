@@ -93,6 +93,11 @@ void zt_query_clear(zt_query *q);
 void zt_id_term(const char *path, zbuf *out);
 void zt_id_prefix(const char *dir, zbuf *out);
 
+/* Load stored-text dictionary `id` into codec from the metadata of any
+ * shard of db.  Returns 0, or -1 when no shard has it. */
+struct zd_codec;
+int zt_load_dict(zx_db *db, struct zd_codec *codec, uint32_t id);
+
 /* Stamp a new index / check an existing one.  zt_check_index returns 0 or
  * -1 with a message naming what differs. */
 int zt_stamp_index(zx_db *db, zx_err *err);

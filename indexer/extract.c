@@ -101,6 +101,25 @@ static int utf8_valid(const char *s, size_t n)
     return 1;
 }
 
+/* Length of s without a character cut off at its very end (a download or
+ * a copy stopped mid-character), when the rest is valid UTF-8; 0 when the
+ * text is not UTF-8 with at most such a tail. */
+static size_t utf8_without_cut_tail(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t p = n;
+    while (p > 0 && n - p < 3 && (u[p - 1] & 0xC0) == 0x80)
+        p--;
+    if (p == 0)
+        return 0;
+    p--; /* the lead byte of the last sequence */
+    size_t need = u[p] >= 0xF0 && u[p] <= 0xF4 ? 4 : u[p] >= 0xE0 && u[p] <= 0xEF ? 3
+                : u[p] >= 0xC2 && u[p] <= 0xDF ? 2 : 0;
+    if (!need || n - p >= need || !utf8_valid(s, p))
+        return 0;
+    return p;
+}
+
 static void put_msg(char *dst, size_t size, const char *msg)
 {
     if (dst && size)
@@ -482,6 +501,9 @@ static int decode_auto(const char *b, size_t n, char **out, size_t *len, char *c
     snprintf(cs, cssize, "UTF-8");
     if (utf8_valid(b, n))
         return copy_out(b, n, out, len);
+    size_t cut = n > 64 ? utf8_without_cut_tail(b, n) : 0;
+    if (cut)
+        return copy_out(b, cut, out, len);
     *guessed = 1;
     return decode_detected(b, n, out, len, cs, cssize);
 }

@@ -152,7 +152,7 @@ static void share_dict(writer *w, worker *ws, int n)
     if (!id)
         return;
     zd_dict_key(id, key);
-    if (zx_db_get_metadata(w->db, key, &d, &len, &e))
+    if (zx_db_get_metadata(w->db[0], key, &d, &len, &e))
         return;
     use_dict(ws, n, d, len, id);
     free(d);
@@ -281,13 +281,13 @@ static int write_batch(writer_thread *wt, batch *b)
     zx_err e;
     if (begin(w))
         return -1;
-    if (b->dict_id) {
+    if (b->dict_id) { /* every shard can decode its own documents */
         char key[24], hex[12];
         zd_dict_key(b->dict_id, key);
         snprintf(hex, sizeof hex, "%08x", (unsigned)b->dict_id);
-        if (zx_db_set_metadata(w->db, key, b->dict.data, b->dict.len, &e) ||
-            zx_db_set_metadata(w->db, "zhs:dict", hex, strlen(hex), &e)) {
-            say("%s: %s", w->o->index, e.msg);
+        if (writer_set_metadata(w, key, b->dict.data, b->dict.len) ||
+            writer_set_metadata(w, "zhs:dict", hex, strlen(hex))) {
+            cancel(w);
             return -1;
         }
     }
@@ -296,8 +296,9 @@ static int write_batch(writer_thread *wt, batch *b)
         if (!j->doc)
             continue;
         zt_id_term(j->key, &wt->term);
-        if (!zx_db_replace(w->db, wt->term.data, wt->term.len, j->doc, &e)) {
+        if (!zx_db_replace(writer_shard(w, j->key), wt->term.data, wt->term.len, j->doc, &e)) {
             say("%s: cannot index: %s", j->key, e.msg);
+            cancel(w);
             return -1;
         }
     }

@@ -173,128 +173,6 @@ static void filelist_free(filelist *fl)
 
 /* ---- the index ---- */
 
-/* A directory that exists, is not empty and holds no Xapian index is not
- * ours to write into. */
-static int foreign_dir(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st))
-        return 0;
-    if (!S_ISDIR(st.st_mode))
-        return 1;
-    char probe[PATH_MAX];
-    snprintf(probe, sizeof probe, "%s/iamglass", path);
-    if (access(probe, F_OK) == 0)
-        return 0;
-    DIR *d = opendir(path);
-    if (!d)
-        return 1;
-    struct dirent *e;
-    int any = 0;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            any = 1;
-    closedir(d);
-    return any;
-}
-
-static int load_dicts(writer *w)
-{
-    char *cur;
-    size_t n;
-    zx_err e;
-    if (zx_db_get_metadata(w->db, "zhs:dict", &cur, &n, &e))
-        return -1;
-    if (n) {
-        uint32_t id = (uint32_t)strtoul(cur, NULL, 16);
-        char key[24], *d;
-        size_t dn;
-        zd_dict_key(id, key);
-        if (zx_db_get_metadata(w->db, key, &d, &dn, &e) == ZX_OK && dn) {
-            if (zd_add_dict(w->codec, d, dn) == id)
-                zd_use_dict(w->codec, id);
-        }
-        free(d);
-    }
-    free(cur);
-    return 0;
-}
-
-static int open_writer(writer *w, const options *o, int create)
-{
-    memset(w, 0, sizeof *w);
-    w->o = o;
-    if (create && foreign_dir(o->index)) {
-        say("%s: exists and is not a zhsearch index; refusing to write into it", o->index);
-        return -1;
-    }
-    zx_err e;
-    w->db = zx_db_open_writable(o->index, create, &e);
-    if (!w->db) {
-        if (e.code == ZX_ERR_LOCK)
-            say("%s: index is locked: another zhindex is writing to it", o->index);
-        else
-            say("%s: cannot open index: %s", o->index, e.msg);
-        return -1;
-    }
-    char msg[512];
-    char *scheme;
-    size_t n;
-    if (zx_db_get_metadata(w->db, "zhs:scheme", &scheme, &n, &e)) {
-        say("%s: %s", o->index, e.msg);
-        return -1;
-    }
-    free(scheme);
-    if (n == 0 && zx_db_doccount(w->db) == 0) {
-        if (zt_stamp_index(w->db, &e) || zx_db_commit(w->db, &e)) {
-            say("%s: cannot initialise index: %s", o->index, e.msg);
-            return -1;
-        }
-    } else if (zt_check_index(w->db, msg, sizeof msg)) {
-        say("%s: %s", o->index, msg);
-        return -1;
-    }
-    w->an = za_new(msg, sizeof msg);
-    w->codec = zd_new(3);
-    if (!w->an || !w->codec || load_dicts(w)) {
-        say("cannot initialise: %s", w->an ? "out of memory" : msg);
-        return -1;
-    }
-    return 0;
-}
-
-static void close_writer(writer *w)
-{
-    zx_err e;
-    if (w->in_txn && w->db)
-        zx_db_cancel(w->db, &e);
-    zx_db_close(w->db);
-    za_free(w->an);
-    zd_free(w->codec);
-}
-
-int begin(writer *w)
-{
-    zx_err e;
-    if (zx_db_begin(w->db, &e)) {
-        say("%s: %s", w->o->index, e.msg);
-        return -1;
-    }
-    w->in_txn = 1;
-    return 0;
-}
-
-int commit(writer *w)
-{
-    zx_err e;
-    w->in_txn = 0;
-    if (zx_db_commit_transaction(w->db, &e)) {
-        say("%s: commit failed, the index keeps its last commit: %s", w->o->index, e.msg);
-        return -1;
-    }
-    return 0;
-}
-
 /* ---- removing ---- */
 
 typedef struct keylist {
@@ -378,7 +256,7 @@ static int remove_keys(writer *w, const keylist *k, counts *c)
     for (size_t i = 0; i < k->n && rc == 0; i++) {
         zx_err e;
         zt_id_term(k->v[i], &term);
-        if (zx_db_delete(w->db, term.data, term.len, &e)) {
+        if (zx_db_delete(writer_shard(w, k->v[i]), term.data, term.len, &e)) {
             say("%s: cannot remove: %s", k->v[i], e.msg);
             rc = -1;
         } else {
@@ -388,11 +266,8 @@ static int remove_keys(writer *w, const keylist *k, counts *c)
     zbuf_free(&term);
     if (rc == 0)
         rc = commit(w);
-    else {
-        zx_err e;
-        zx_db_cancel(w->db, &e);
-        w->in_txn = 0;
-    }
+    else
+        cancel(w);
     return rc;
 }
 
@@ -460,12 +335,18 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
         /* Drop documents under the synced directories whose files are gone
          * (or are no longer picked up, e.g. hidden). */
         keylist gone = {0};
+        zx_err e;
+        zx_db *all = zx_db_open(o->index, &e); /* every shard, as committed */
+        if (!all) {
+            say("%s: %s", o->index, e.msg);
+            rc = -1;
+        }
         for (int i = 0; i < n && rc == 0; i++) {
             char real[PATH_MAX];
             if (canonical(paths[i], real))
                 continue;
             keylist k = {0};
-            rc = docs_under(w.db, real, &k);
+            rc = docs_under(all, real, &k);
             for (size_t j = 0; j < k.n && rc == 0; j++) {
                 if (bsearch(&k.v[j], fl.v, fl.n, sizeof *fl.v, cmp_str) == NULL &&
                     access(k.v[j], F_OK) != 0) {
@@ -475,6 +356,7 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
             }
             keylist_free(&k);
         }
+        zx_db_close(all);
         if (rc == 0)
             rc = remove_keys(&w, &gone, &c);
         keylist_free(&gone);
@@ -500,10 +382,16 @@ static int cmd_remove(const options *o, char **paths, int n)
     }
     keylist all = {0};
     int rc = 0;
+    zx_err e;
+    zx_db *r = zx_db_open(o->index, &e); /* every shard */
+    if (!r) {
+        say("%s: %s", o->index, e.msg);
+        rc = -1;
+    }
     for (int i = 0; i < n && rc == 0; i++) {
         char real[PATH_MAX];
         keylist k = {0};
-        if (canonical(paths[i], real) || (rc = docs_under(w.db, real, &k)) || k.n == 0) {
+        if (canonical(paths[i], real) || (rc = docs_under(r, real, &k)) || k.n == 0) {
             say("%s: not in the index", paths[i]);
             c.failed++;
         }
@@ -513,6 +401,7 @@ static int cmd_remove(const options *o, char **paths, int n)
         }
         keylist_free(&k);
     }
+    zx_db_close(r);
     if (rc == 0)
         rc = remove_keys(&w, &all, &c);
     keylist_free(&all);
@@ -567,6 +456,7 @@ static int cmd_list(const options *o)
     return rc;
 }
 
+/* Bytes of the files under path (a sharded set holds shard directories). */
 static uint64_t dir_bytes(const char *path)
 {
     DIR *d = opendir(path);
@@ -577,9 +467,13 @@ static uint64_t dir_bytes(const char *path)
     while ((e = readdir(d))) {
         char p[PATH_MAX];
         struct stat st;
+        if (e->d_name[0] == '.')
+            continue;
         snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-        if (e->d_name[0] != '.' && stat(p, &st) == 0 && S_ISREG(st.st_mode))
+        if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
             sum += (uint64_t)st.st_size;
+        else if (S_ISDIR(st.st_mode))
+            sum += dir_bytes(p);
     }
     closedir(d);
     return sum;
@@ -710,16 +604,8 @@ static int check_doc(void *ctx, const char *t, size_t len, unsigned freq)
     if (!path || c->id.len != len || memcmp(c->id.data, t, len) != 0)
         problem(c, "%s: stored path %s does not give this id", term, path ? path : "(none)");
     int64_t dict = rec ? zd_record_dict(rec, n) : -1;
-    if (dict > 0 && !zd_has_dict(c->codec, (uint32_t)dict)) {
-        char key[24], *dd;
-        size_t dn;
-        zd_dict_key((uint32_t)dict, key);
-        if (zx_db_get_metadata(c->db, key, &dd, &dn, &e) == ZX_OK) {
-            if (dn)
-                zd_add_dict(c->codec, dd, dn);
-            free(dd);
-        }
-    }
+    if (dict > 0)
+        zt_load_dict(c->db, c->codec, (uint32_t)dict);
     char why[256];
     if (!rec || zd_decode(c->codec, rec, n, &c->text, why, sizeof why))
         problem(c, "%s: %s", path ? path : term, rec ? why : "no stored text");
@@ -781,42 +667,57 @@ static int rm_tree(const char *path)
     return rc | rmdir(path);
 }
 
+/* Compact one index directory into a copy and swap the two. */
+static int compact_one(const char *index)
+{
+    char tmp[PATH_MAX], old[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.compact-%ld", index, (long)getpid());
+    snprintf(old, sizeof old, "%s.old-%ld", index, (long)getpid());
+    zx_err e;
+    if (zx_db_compact(index, tmp, &e)) {
+        say("%s: compact failed, index unchanged: %s", index, e.msg);
+        rm_tree(tmp);
+        return -1;
+    }
+    /* Swap the two directories in one step: readers see either the old
+     * index or the new one, never no index.  Where the kernel or file
+     * system cannot exchange, fall back to two renames. */
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, index, RENAME_EXCHANGE) == 0) {
+        snprintf(old, sizeof old, "%s", tmp);
+    } else if (rename(index, old) || rename(tmp, index)) {
+        say("%s: cannot replace the index: %s (compacted copy left in %s)", index, strerror(errno), tmp);
+        if (access(index, F_OK) != 0)
+            rename(old, index);
+        return -1;
+    }
+    rm_tree(old);
+    return 0;
+}
+
 static int cmd_compact(const options *o)
 {
     writer w;
-    if (open_writer(&w, o, 0)) { /* holds the lock while we copy */
+    if (open_writer(&w, o, 0)) { /* holds the lock(s) while we copy */
         close_writer(&w);
         return 2;
     }
     uint64_t before = dir_bytes(o->index);
-    char tmp[PATH_MAX], old[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s.compact-%ld", o->index, (long)getpid());
-    snprintf(old, sizeof old, "%s.old-%ld", o->index, (long)getpid());
-    zx_err e;
-    if (zx_db_compact(o->index, tmp, &e)) {
-        say("%s: compact failed, index unchanged: %s", o->index, e.msg);
-        rm_tree(tmp);
-        close_writer(&w);
-        return 2;
+    static char parts[ZHINDEX_MAX_SHARDS][4096];
+    unsigned n = index_parts(o->index, parts, ZHINDEX_MAX_SHARDS);
+    int rc = 0;
+    for (unsigned i = 0; i < n && rc == 0; i++) {
+        /* A single index must be closed before its directory is swapped;
+         * shards of a set stay locked through the set's other shards. */
+        if (!w.is_set)
+            close_writer(&w);
+        rc = compact_one(parts[i]);
     }
     close_writer(&w);
-    /* Swap the two directories in one step: readers see either the old
-     * index or the new one, never no index.  Where the kernel or file
-     * system cannot exchange, fall back to two renames. */
-    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, o->index, RENAME_EXCHANGE) == 0) {
-        snprintf(old, sizeof old, "%s", tmp);
-    } else if (rename(o->index, old) || rename(tmp, o->index)) {
-        say("%s: cannot replace the index: %s (compacted copy left in %s)", o->index,
-            strerror(errno), tmp);
-        if (access(o->index, F_OK) != 0)
-            rename(old, o->index);
+    if (rc)
         return 2;
-    }
-    rm_tree(old);
-    uint64_t after = dir_bytes(o->index);
     if (!o->quiet)
         fprintf(stderr, "%s: compacted %s: %.1f MB -> %.1f MB\n", prog, o->index,
-                (double)before / 1e6, (double)after / 1e6);
+                (double)before / 1e6, (double)dir_bytes(o->index) / 1e6);
     return 0;
 }
 
@@ -840,6 +741,8 @@ static void usage(FILE *f)
             "      --max-size MB    skip files larger than this (default 64)\n"
             "      --batch N        documents per commit (default 2000; also at most 32 MB of text)\n"
             "  -j, --threads N      analysis threads (default: the number of cores)\n"
+            "      --shards N       make INDEX a sharded set of N shards (documents placed by a\n"
+            "                       hash of their path); later commands find the shards themselves\n"
             "  -q, --quiet          no progress or summary\n"
             "  -h, --help           this help\n"
             "\n"
@@ -858,6 +761,7 @@ int main(int argc, char **argv)
         {"index", required_argument, 0, 'd'},  {"encoding", required_argument, 0, 'e'},
         {"max-size", required_argument, 0, 'M'}, {"quiet", no_argument, 0, 'q'},
         {"batch", required_argument, 0, 'B'},  {"threads", required_argument, 0, 'j'},
+        {"shards", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "+d:e:j:qh", longopts, NULL)) != -1) {
@@ -883,6 +787,16 @@ int main(int argc, char **argv)
                 return 2;
             }
             o.batch_docs = (size_t)n;
+            break;
+        }
+        case 'S': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > ZHINDEX_MAX_SHARDS) {
+                say("--shards: expected a number from 1 to %d, got '%s'", ZHINDEX_MAX_SHARDS, optarg);
+                return 2;
+            }
+            o.shards = (unsigned)n;
             break;
         }
         case 'j': {

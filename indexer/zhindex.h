@@ -13,6 +13,7 @@
 #define BATCH_BYTES (16u << 20) /* text per transaction: bounds memory */
 #define BATCH_DOCS 2000u
 #define ZHINDEX_MAX_THREADS 16
+#define ZHINDEX_MAX_SHARDS 64
 
 typedef struct options {
     const char *index;
@@ -20,6 +21,7 @@ typedef struct options {
     size_t max_bytes;
     size_t batch_docs; /* documents per transaction */
     int threads;       /* analysis threads, the main one included */
+    unsigned shards;   /* --shards: 0 when not given */
     int quiet;
     int progress;
 } options;
@@ -35,9 +37,14 @@ typedef struct filelist {
     uint64_t bytes;
 } filelist;
 
-/* The index opened for writing; holds the lock. */
+/* The index opened for writing, holding its lock(s): a single index, or a
+ * sharded set - a directory with a XAPIANDB stub listing shard-00 ...
+ * shard-NN, each a complete index; a document lives in the shard chosen
+ * by a stable hash of its id. */
 typedef struct writer {
-    zx_db *db;
+    zx_db *db[ZHINDEX_MAX_SHARDS];
+    unsigned nshards; /* 1 for a single index */
+    int is_set;
     za_analyzer *an;
     zd_codec *codec; /* holds the current stored-text dictionary */
     const options *o;
@@ -47,8 +54,19 @@ typedef struct writer {
 /* "zhindex: " + message + newline on stderr. */
 void say(const char *fmt, ...);
 double now(void);
+
+/* writer.c */
+int open_writer(writer *w, const options *o, int create);
+void close_writer(writer *w);
+zx_db *writer_shard(writer *w, const char *key);
+int writer_set_metadata(writer *w, const char *key, const char *val, size_t len);
+/* Transactions span every shard. */
 int begin(writer *w);
 int commit(writer *w);
+void cancel(writer *w);
+/* Shard directories of an index path: 1 and the path itself for a single
+ * index; for a set, its shards.  paths[i] must hold PATH_MAX bytes. */
+unsigned index_parts(const char *index, char (*paths)[4096], unsigned max);
 
 /* Index the files of fl (adding new, updating changed, skipping
  * unchanged ones), counting into c.  Returns 0, or -1 when the index

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(gcc g++ meson ninja-build pkg-config python3
-          libxapian-dev libicu-dev libzstd-dev)
+          libxapian-dev libicu-dev libzstd-dev xapian-tools)
 
 missing=()
 for p in "${packages[@]}"; do

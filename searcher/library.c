@@ -283,27 +283,8 @@ static char *value_or_null(zx_doc *d, unsigned slot)
 static void load_dict(zhs_index *idx, const char *rec, size_t len)
 {
     int64_t id = zd_record_dict(rec, len);
-    if (id <= 0 || zd_has_dict(idx->codec, (uint32_t)id))
-        return;
-    char key[24];
-    zd_dict_key((uint32_t)id, key);
-    char *d;
-    size_t n;
-    zx_err e;
-    /* The combined handle shows the first shard's metadata; a dictionary
-     * of another shard is found in that shard's. */
-    unsigned shards = zx_db_shard_count(idx->db);
-    for (unsigned i = 0; i <= shards; i++) {
-        zx_status st = i == 0 ? zx_db_get_metadata(idx->db, key, &d, &n, &e)
-                              : zx_db_shard_metadata(idx->db, i - 1, key, &d, &n, &e);
-        if (st != ZX_OK)
-            continue;
-        if (n)
-            zd_add_dict(idx->codec, d, n);
-        free(d);
-        if (n)
-            return;
-    }
+    if (id > 0)
+        zt_load_dict(idx->db, idx->codec, (uint32_t)id);
 }
 
 static zhs_status make_snippet(zhs_index *idx, zx_doc *doc, const zq_parsed *pq, unsigned chars,

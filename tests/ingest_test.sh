@@ -57,6 +57,12 @@ check "forced encoding" bash -c "'$zhindex' -q -d '$tmp/idx2' --encoding gb18030
 check "wrong forced encoding is a per-file failure" bash -c "'$zhindex' -d '$tmp/idx3' --encoding utf-16le add '$tmp/enc/gb.txt' 2>'$tmp/e'; test \$? = 1 && grep -q 'gb.txt' '$tmp/e'"
 check "unknown encoding named" bash -c "'$zhindex' -d '$tmp/idx3' --encoding klingon add '$tmp/enc/gb.txt' 2>&1 | grep -q \"unknown encoding 'klingon'\""
 
+# a download cut off in the middle of its last character still indexes
+head -c 4000 "$src" >"$tmp/cut.txt"
+printf '\xe5\xbb' >>"$tmp/cut.txt"
+"$zhindex" -q -d "$tmp/cutidx" add "$tmp/cut.txt"
+check "file cut mid-character indexed as UTF-8" test "$("$zhsearch" -d "$tmp/cutidx" --count 乐中府)" = 1
+
 # --- HTML with portal chrome
 mkdir "$tmp/html"
 cat >"$tmp/html/report.html" <<'HTML'

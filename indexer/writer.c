@@ -1,0 +1,277 @@
+/* writer.c - the index zhindex writes to: a single index or a sharded set
+ * (see zhindex.h), opened with its locks, stamped when new, with the
+ * stored-text dictionary loaded. */
+#include "terms.h"
+#include "zhindex.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STUB "XAPIANDB"
+
+/* A directory that exists, is not empty and holds neither a Xapian index
+ * nor a sharded set is not ours to write into. */
+static int foreign_dir(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st))
+        return 0;
+    if (!S_ISDIR(st.st_mode))
+        return 1;
+    char probe[PATH_MAX];
+    snprintf(probe, sizeof probe, "%s/iamglass", path);
+    if (access(probe, F_OK) == 0)
+        return 0;
+    snprintf(probe, sizeof probe, "%s/" STUB, path);
+    if (access(probe, F_OK) == 0)
+        return 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return 1;
+    struct dirent *e;
+    int any = 0;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            any = 1;
+    closedir(d);
+    return any;
+}
+
+/* Shards listed by a set's stub: "auto shard-NN" lines, in order. */
+unsigned index_parts(const char *index, char (*paths)[4096], unsigned max)
+{
+    char stub[PATH_MAX];
+    snprintf(stub, sizeof stub, "%s/" STUB, index);
+    FILE *f = fopen(stub, "r");
+    if (!f) {
+        snprintf(paths[0], 4096, "%s", index);
+        return 1;
+    }
+    char line[512], name[256];
+    unsigned n = 0;
+    while (n < max && fgets(line, sizeof line, f))
+        if (sscanf(line, "auto %255s", name) == 1)
+            snprintf(paths[n++], 4096, "%s/%s", index, name);
+    fclose(f);
+    return n;
+}
+
+/* Create a sharded set: the shard directories first, the stub last (by
+ * rename), so that a half-made set is never mistaken for a complete one. */
+static int create_set(const char *index, unsigned n)
+{
+    if (mkdir(index, 0777) && errno != EEXIST) {
+        say("%s: cannot create: %s", index, strerror(errno));
+        return -1;
+    }
+    char tmp[PATH_MAX], stub[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s/" STUB ".tmp", index);
+    snprintf(stub, sizeof stub, "%s/" STUB, index);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        say("%s: cannot write: %s", tmp, strerror(errno));
+        return -1;
+    }
+    for (unsigned i = 0; i < n; i++)
+        fprintf(f, "auto shard-%02u\n", i);
+    if (fclose(f) || rename(tmp, stub)) {
+        say("%s: cannot write: %s", stub, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int load_dict(writer *w)
+{
+    char *cur;
+    size_t n;
+    zx_err e;
+    if (zx_db_get_metadata(w->db[0], "zhs:dict", &cur, &n, &e))
+        return -1;
+    if (n) {
+        uint32_t id = (uint32_t)strtoul(cur, NULL, 16);
+        if (zt_load_dict(w->db[0], w->codec, id) == 0)
+            zd_use_dict(w->codec, id);
+    }
+    free(cur);
+    return 0;
+}
+
+/* Open (creating when asked) one index and stamp or check it. */
+static zx_db *open_one(const char *path, int create)
+{
+    zx_err e;
+    zx_db *db = zx_db_open_writable(path, create, &e);
+    if (!db) {
+        if (e.code == ZX_ERR_LOCK)
+            say("%s: index is locked: another zhindex is writing to it", path);
+        else
+            say("%s: cannot open index: %s", path, e.msg);
+        return NULL;
+    }
+    char msg[512], *scheme;
+    size_t n;
+    if (zx_db_get_metadata(db, "zhs:scheme", &scheme, &n, &e)) {
+        say("%s: %s", path, e.msg);
+        zx_db_close(db);
+        return NULL;
+    }
+    free(scheme);
+    if (n == 0 && zx_db_doccount(db) == 0) {
+        if (zt_stamp_index(db, &e) || zx_db_commit(db, &e)) {
+            say("%s: cannot initialise index: %s", path, e.msg);
+            zx_db_close(db);
+            return NULL;
+        }
+    } else if (zt_check_index(db, msg, sizeof msg)) {
+        say("%s: %s", path, msg);
+        zx_db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+int open_writer(writer *w, const options *o, int create)
+{
+    memset(w, 0, sizeof *w);
+    w->o = o;
+    if (create && foreign_dir(o->index)) {
+        say("%s: exists and is not a zhsearch index; refusing to write into it", o->index);
+        return -1;
+    }
+    char stub[PATH_MAX];
+    snprintf(stub, sizeof stub, "%s/" STUB, o->index);
+    int exists = access(o->index, F_OK) == 0;
+    w->is_set = access(stub, F_OK) == 0;
+    if (o->shards > 1 && !w->is_set) {
+        if (exists && !foreign_dir(o->index) && access(o->index, F_OK) == 0) {
+            char probe[PATH_MAX];
+            snprintf(probe, sizeof probe, "%s/iamglass", o->index);
+            if (access(probe, F_OK) == 0) {
+                say("%s: is a single index; --shards needs a new directory", o->index);
+                return -1;
+            }
+        }
+        if (!create) {
+            say("%s: no such sharded set", o->index);
+            return -1;
+        }
+        char paths[ZHINDEX_MAX_SHARDS][4096];
+        for (unsigned i = 0; i < o->shards; i++)
+            snprintf(paths[i], sizeof paths[i], "%s/shard-%02u", o->index, i);
+        if (mkdir(o->index, 0777) && errno != EEXIST) {
+            say("%s: cannot create: %s", o->index, strerror(errno));
+            return -1;
+        }
+        for (unsigned i = 0; i < o->shards; i++) {
+            if (!(w->db[i] = open_one(paths[i], 1)))
+                return -1;
+            w->nshards = i + 1;
+        }
+        if (create_set(o->index, o->shards))
+            return -1;
+        w->is_set = 1;
+    } else {
+        char paths[ZHINDEX_MAX_SHARDS][4096];
+        unsigned n = w->is_set ? index_parts(o->index, paths, ZHINDEX_MAX_SHARDS)
+                               : (snprintf(paths[0], sizeof paths[0], "%s", o->index), 1u);
+        if (n == 0) {
+            say("%s: the sharded set lists no shards", o->index);
+            return -1;
+        }
+        if (o->shards && o->shards != n) {
+            say("%s: has %u shard%s, not %u", o->index, n, n == 1 ? "" : "s", o->shards);
+            return -1;
+        }
+        for (unsigned i = 0; i < n; i++) {
+            if (!(w->db[i] = open_one(paths[i], create && !w->is_set)))
+                return -1;
+            w->nshards = i + 1;
+        }
+    }
+    char msg[256];
+    w->an = za_new(msg, sizeof msg);
+    w->codec = zd_new(3);
+    if (!w->an || !w->codec || load_dict(w)) {
+        say("cannot initialise: %s", w->an ? "out of memory" : msg);
+        return -1;
+    }
+    return 0;
+}
+
+void close_writer(writer *w)
+{
+    if (w->in_txn)
+        cancel(w);
+    for (unsigned i = 0; i < w->nshards; i++)
+        zx_db_close(w->db[i]);
+    za_free(w->an);
+    zd_free(w->codec);
+    memset(w, 0, sizeof *w);
+}
+
+zx_db *writer_shard(writer *w, const char *key)
+{
+    if (w->nshards <= 1)
+        return w->db[0];
+    return w->db[zh_hash64(key, strlen(key)) % w->nshards];
+}
+
+int writer_set_metadata(writer *w, const char *key, const char *val, size_t len)
+{
+    for (unsigned i = 0; i < w->nshards; i++) {
+        zx_err e;
+        if (zx_db_set_metadata(w->db[i], key, val, len, &e)) {
+            say("%s: %s", w->o->index, e.msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int begin(writer *w)
+{
+    for (unsigned i = 0; i < w->nshards; i++) {
+        zx_err e;
+        if (zx_db_begin(w->db[i], &e)) {
+            say("%s: %s", w->o->index, e.msg);
+            for (unsigned k = 0; k < i; k++)
+                zx_db_cancel(w->db[k], &e);
+            return -1;
+        }
+    }
+    w->in_txn = 1;
+    return 0;
+}
+
+/* Shards commit one after another: a crash between two leaves each shard
+ * at a commit of its own, and a rerun completes the others. */
+int commit(writer *w)
+{
+    int rc = 0;
+    w->in_txn = 0;
+    for (unsigned i = 0; i < w->nshards; i++) {
+        zx_err e;
+        if (rc) {
+            zx_db_cancel(w->db[i], &e);
+        } else if (zx_db_commit_transaction(w->db[i], &e)) {
+            say("%s: commit failed, the index keeps its last commit: %s", w->o->index, e.msg);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+void cancel(writer *w)
+{
+    for (unsigned i = 0; i < w->nshards; i++) {
+        zx_err e;
+        zx_db_cancel(w->db[i], &e);
+    }
+    w->in_txn = 0;
+}

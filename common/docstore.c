@@ -168,12 +168,11 @@ int zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, char *err, si
     uint64_t id, raw;
     zbuf_clear(out);
     if (len < 1 || *p++ != ZD_FORMAT || get_varint(&p, end, &id) || get_varint(&p, end, &raw) ||
-        raw > (1u << 31)) {
+        raw > ZD_MAX_TEXT) {
         snprintf(err, errsize, "damaged stored-text record");
         return -1;
     }
-    /* The frame states its size: trust the header only when both agree, so
-     * a damaged length never makes us allocate gigabytes. */
+    /* The frame states its size: trust the header only when both agree. */
     unsigned long long fsize = ZSTD_getFrameContentSize(p, (size_t)(end - p));
     if (fsize != raw) {
         snprintf(err, errsize, "damaged stored-text record (length %llu, frame says %lld)",
@@ -186,20 +185,44 @@ int zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, char *err, si
                  (unsigned)id);
         return -1;
     }
-    if (zbuf_reserve(out, raw)) {
-        snprintf(err, errsize, "out of memory");
-        return -1;
+    /* Decode as a stream into a buffer that grows with what really comes
+     * out, so a damaged length never makes us allocate what it claims. */
+    ZSTD_DCtx_reset(c->dctx, ZSTD_reset_session_and_parameters);
+    if (d)
+        ZSTD_DCtx_refDDict(c->dctx, d->dd);
+    ZSTD_inBuffer in = {p, (size_t)(end - p), 0};
+    size_t cap = raw < (1u << 20) ? (size_t)raw + 1 : (1u << 20);
+    for (;;) {
+        if (zbuf_reserve(out, cap)) {
+            snprintf(err, errsize, "out of memory");
+            zbuf_clear(out);
+            return -1;
+        }
+        ZSTD_outBuffer o = {out->data, out->cap - 1, out->len};
+        size_t r = ZSTD_decompressStream(c->dctx, &o, &in);
+        out->len = o.pos;
+        if (ZSTD_isError(r) || out->len > raw) {
+            snprintf(err, errsize, "damaged stored text: %s",
+                     ZSTD_isError(r) ? ZSTD_getErrorName(r) : "longer than recorded");
+            zbuf_clear(out);
+            return -1;
+        }
+        if (r == 0)
+            break; /* frame complete */
+        if (in.pos == in.size && o.pos < o.size) {
+            snprintf(err, errsize, "damaged stored text: truncated frame");
+            zbuf_clear(out);
+            return -1;
+        }
+        if (o.pos == o.size)
+            cap = out->cap * 2 - out->len; /* room to double */
     }
-    size_t r = d ? ZSTD_decompress_usingDDict(c->dctx, out->data, raw, p, (size_t)(end - p), d->dd)
-                 : ZSTD_decompressDCtx(c->dctx, out->data, raw, p, (size_t)(end - p));
-    if (ZSTD_isError(r) || r != raw) {
-        snprintf(err, errsize, "damaged stored text: %s",
-                 ZSTD_isError(r) ? ZSTD_getErrorName(r) : "length mismatch");
+    if (out->len != raw) {
+        snprintf(err, errsize, "damaged stored text: length mismatch");
         zbuf_clear(out);
         return -1;
     }
-    out->len = r;
-    out->data[r] = 0;
+    out->data[out->len] = 0;
     return 0;
 }
 

@@ -19,6 +19,7 @@
 
 #define ZD_FORMAT 1
 #define ZD_MAX_DICTS 16
+#define ZD_MAX_TEXT (1ull << 30) /* larger stored texts are refused as damaged */
 
 typedef struct zd_codec zd_codec;
 

@@ -77,6 +77,12 @@ int main(int argc, char **argv)
     refused(c, bad.data, bad.len, "damaged", "flipped byte");
     /* a header claiming ~1 GB must not allocate it */
     refused(c, "\x01\x00\xa4\xa2\xa4\xa4\x04\xc0\x2f", 9, "damaged", "huge claimed length");
+    /* ... nor a frame header that agrees with it: 1 GB claimed, a few bytes given */
+    {
+        static const char rec1g[] = "\x01\x00\xff\xff\xff\xff\x03\x28\xb5\x2f\xfd\xa0\xff\xff\xff\x3f"
+                                    "\x00\x00\x00";
+        refused(c, rec1g, sizeof rec1g - 1, "damaged", "frame agreeing with a huge length");
+    }
     zbuf_clear(&bad);
     zbuf_addc(&bad, 1);
     zbuf_add(&bad, "\x00\xff\xff\xff\xff\x0f", 6);

@@ -161,9 +161,17 @@ def package_files():
             missing.append(pkg)
             continue
         rx = re.compile(pattern)
+        listed = present = 0
         for line in r.stdout.splitlines():
-            if rx.match(line) and os.path.isfile(line):
-                files.append((line, kind))
+            if rx.match(line):
+                listed += 1
+                if os.path.isfile(line):
+                    present += 1
+                    files.append((line, kind))
+        if listed and not present:
+            print("extract_help: %s is installed but its files are missing (a dpkg path-exclude "
+                  "for /usr/share/doc or /usr/share/man, as in slim images?)" % pkg,
+                  file=sys.stderr)
     if missing:
         print("extract_help: packages not installed, skipped: %s" % " ".join(missing),
               file=sys.stderr)

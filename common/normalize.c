@@ -29,6 +29,13 @@ struct zn_normalizer {
     mapped16 out;   /* after Traditional → Simplified */
     UChar *tmp;
     int32_t tmpcap;
+    /* NFKC_Casefold of single code points whose stretch is just themselves
+     * (context-free): full-width punctuation and the like, met constantly
+     * in Chinese text.  len 0xFF: not cached yet; output up to 3 units. */
+    struct one {
+        uint8_t len;
+        UChar u[3];
+    } *one;
 };
 
 static int m16_reserve(mapped16 *m, int32_t extra)
@@ -54,11 +61,10 @@ static int m16_reserve(mapped16 *m, int32_t extra)
     return 0;
 }
 
-/* Append code point c mapped to original bytes [s, e). */
-static int m16_put(mapped16 *m, uint32_t c, uint32_t s, uint32_t e)
+/* Append code point c mapped to original bytes [s, e); the caller has
+ * reserved room for two units. */
+static inline void m16_put_unchecked(mapped16 *m, uint32_t c, uint32_t s, uint32_t e)
 {
-    if (m16_reserve(m, 2))
-        return -1;
     if (c <= 0xFFFF) {
         m->u[m->len] = (UChar)c;
         m->start[m->len] = s;
@@ -70,7 +76,6 @@ static int m16_put(mapped16 *m, uint32_t c, uint32_t s, uint32_t e)
         m->end[m->len] = m->end[m->len + 1] = e;
         m->len += 2;
     }
-    return 0;
 }
 
 static void m16_free(mapped16 *m)
@@ -88,6 +93,12 @@ zn_normalizer *zn_new(char *err, size_t errsize)
         snprintf(err, errsize, "out of memory");
         return NULL;
     }
+    n->one = malloc(0x10000 * sizeof *n->one);
+    if (!n->one) {
+        snprintf(err, errsize, "out of memory");
+        goto fail;
+    }
+    memset(n->one, 0xFF, 0x10000 * sizeof *n->one);
     n->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
     if (U_FAILURE(st)) {
         snprintf(err, errsize, "ICU NFKC_Casefold: %s", u_errorName(st));
@@ -103,6 +114,7 @@ void zn_free(zn_normalizer *n)
 {
     if (!n)
         return;
+    free(n->one);
     m16_free(&n->src);
     m16_free(&n->nfk);
     m16_free(&n->out);
@@ -126,18 +138,27 @@ uint32_t zn_simplify(zn_normalizer *n, uint32_t cp)
     return lo < ZN_T2S_COUNT && zn_t2s_table[lo][0] == cp ? zn_t2s_table[lo][1] : cp;
 }
 
-/* UTF-8 → UTF-16 with byte offsets. */
+/* UTF-8 → UTF-16 with byte offsets.  A byte yields at most one unit
+ * (four bytes two), so one reservation covers the whole input. */
 static int decode_input(zn_normalizer *n, const char *utf8, size_t len)
 {
     mapped16 *m = &n->src;
     m->len = 0;
+    if (m16_reserve(m, (int32_t)len + 2))
+        return -1;
     const unsigned char *s = (const unsigned char *)utf8;
     size_t i = 0;
     while (i < len) {
+        if (s[i] < 0x80) { /* ASCII runs */
+            m->u[m->len] = s[i];
+            m->start[m->len] = (uint32_t)i;
+            m->end[m->len++] = (uint32_t)(i + 1);
+            i++;
+            continue;
+        }
         uint32_t c;
         size_t k = utf8_decode(s + i, len - i, &c);
-        if (m16_put(m, c, (uint32_t)i, (uint32_t)(i + k)))
-            return -1;
+        m16_put_unchecked(m, c, (uint32_t)i, (uint32_t)(i + k));
         i += k;
     }
     return 0;
@@ -148,6 +169,28 @@ static int nfkc_stretch(zn_normalizer *n, int32_t a, int32_t b)
 {
     mapped16 *src = &n->src, *dst = &n->nfk;
     uint32_t s = src->start[a], e = src->end[b - 1];
+    if (b - a == 1) { /* one BMP code point: cached */
+        struct one *o = &n->one[src->u[a]];
+        if (o->len == 0xFF) {
+            UErrorCode st = U_ZERO_ERROR;
+            UChar buf[8];
+            int32_t got = unorm2_normalize(n->nfkc_cf, &src->u[a], 1, buf, 8, &st);
+            if (U_SUCCESS(st) && got <= 3) {
+                o->len = (uint8_t)got;
+                memcpy(o->u, buf, (size_t)got * sizeof(UChar));
+            }
+        }
+        if (o->len != 0xFF) {
+            if (m16_reserve(dst, o->len))
+                return -1;
+            for (int k = 0; k < o->len; k++) {
+                dst->u[dst->len] = o->u[k];
+                dst->start[dst->len] = s;
+                dst->end[dst->len++] = e;
+            }
+            return 0;
+        }
+    }
     for (;;) {
         UErrorCode st = U_ZERO_ERROR;
         int32_t got = unorm2_normalize(n->nfkc_cf, src->u + a, b - a, n->tmp, n->tmpcap, &st);
@@ -215,13 +258,24 @@ static int simplify_all(zn_normalizer *n)
 {
     mapped16 *src = &n->nfk, *dst = &n->out;
     dst->len = 0;
+    /* mappings are one code point to one; a BMP one may become
+     * supplementary, hence the doubled reservation */
+    if (m16_reserve(dst, src->len * 2 + 2))
+        return -1;
     int32_t i = 0;
     while (i < src->len) {
+        UChar u = src->u[i];
+        if (u < 0x2E80) { /* nothing below the CJK radicals changes */
+            dst->u[dst->len] = u;
+            dst->start[dst->len] = src->start[i];
+            dst->end[dst->len++] = src->end[i];
+            i++;
+            continue;
+        }
         int32_t at = i;
         UChar32 c;
         U16_NEXT(src->u, i, src->len, c);
-        if (m16_put(dst, zn_simplify(n, (uint32_t)c), src->start[at], src->end[at]))
-            return -1;
+        m16_put_unchecked(dst, zn_simplify(n, (uint32_t)c), src->start[at], src->end[at]);
     }
     return 0;
 }

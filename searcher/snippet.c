@@ -1,8 +1,11 @@
 /* snippet.c - see snippet.h. */
 #include "snippet.h"
+#include "normalize.h"
 
 #include <stdint.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf16.h>
 
 typedef struct ctok {
     uint32_t h;      /* hash of the token text, to compare quickly */
@@ -104,43 +107,247 @@ static int match_atom(const tokvec *d, const tokvec *q, unsigned atom, mlist *m)
     return 0;
 }
 
-static void sort_matches(mlist *m)
+typedef struct match_ix {
+    zs_range r;
+    unsigned atom;
+} match_ix;
+
+static int cmp_match(const void *x, const void *y)
 {
-    /* insertion sort: match lists are short and nearly sorted */
-    for (unsigned i = 1; i < m->n; i++) {
-        zs_range r = m->r[i];
-        unsigned a = m->atom[i], j = i;
-        while (j > 0 && (m->r[j - 1].start > r.start ||
-                         (m->r[j - 1].start == r.start && m->r[j - 1].len < r.len))) {
-            m->r[j] = m->r[j - 1];
-            m->atom[j] = m->atom[j - 1];
-            j--;
-        }
-        m->r[j] = r;
-        m->atom[j] = a;
-    }
+    const match_ix *a = x, *b = y;
+    if (a->r.start != b->r.start)
+        return a->r.start < b->r.start ? -1 : 1;
+    if (a->r.len != b->r.len)
+        return a->r.len > b->r.len ? -1 : 1; /* longer first */
+    return a->atom < b->atom ? -1 : a->atom > b->atom;
 }
+
+/* Sort by start and drop exact duplicates (two atoms, same place). */
+static int sort_matches(mlist *m)
+{
+    if (m->n < 2)
+        return 0;
+    match_ix *v = malloc(m->n * sizeof *v);
+    if (!v)
+        return -1;
+    for (unsigned i = 0; i < m->n; i++)
+        v[i] = (match_ix){m->r[i], m->atom[i]};
+    qsort(v, m->n, sizeof *v, cmp_match);
+    unsigned k = 0;
+    for (unsigned i = 0; i < m->n; i++) {
+        if (k && v[i].r.start == m->r[k - 1].start && v[i].r.len == m->r[k - 1].len)
+            continue;
+        m->r[k] = v[i].r;
+        m->atom[k++] = v[i].atom;
+    }
+    m->n = k;
+    free(v);
+    return 0;
+}
+
+/* ---- finding matches: scan, then analyze only around candidates ----
+ *
+ * Analyzing a whole document with ICU for every hit is the slow part of a
+ * search.  Instead the document is only normalized (cheap), each run of a
+ * query atom is looked for as a plain sequence of code points, whitespace
+ * skipped, and the analyzer runs on a window around each candidate.  The
+ * window is cut at line breaks, 。 and 、, which never fall inside a token,
+ * so it tokenizes exactly as the whole document would: the exact token
+ * match on the window decides, as the index does. */
+
+typedef struct ntext {
+    uint32_t *cp;            /* normalized code points */
+    uint32_t *start, *end;   /* their original bytes */
+    size_t n;
+} ntext;
+
+static void nt_free(ntext *t)
+{
+    free(t->cp);
+    free(t->start);
+    free(t->end);
+}
+
+static int normalize_doc(za_analyzer *a, const char *doc, size_t len, ntext *out)
+{
+    zn_text t;
+    memset(out, 0, sizeof *out);
+    if (zn_normalize(za_normalizer(a), doc, len, &t))
+        return -1;
+    size_t n = (size_t)t.len + 1;
+    out->cp = malloc(n * sizeof *out->cp);
+    out->start = malloc(n * sizeof *out->start);
+    out->end = malloc(n * sizeof *out->end);
+    if (!out->cp || !out->start || !out->end)
+        return -1;
+    int32_t i = 0;
+    while (i < t.len) {
+        int32_t at = i;
+        UChar32 c;
+        U16_NEXT(t.text, i, t.len, c);
+        out->cp[out->n] = (uint32_t)c;
+        out->start[out->n] = t.src_start[at];
+        out->end[out->n++] = t.src_end[at];
+    }
+    return 0;
+}
+
+/* The analyzer's whitespace (analyzer.c): never a gap between tokens. */
+static int is_space_cp(uint32_t c)
+{
+    return u_isUWhiteSpace((UChar32)c);
+}
+
+static int is_window_edge(uint32_t c)
+{
+    return c == '\n' || c == 0x3002 /* 。 */ || c == 0x3001 /* 、 */;
+}
+
+/* Code points of UTF-8 s[0..n) appended to p. */
+static int push_cps(uint32_t **p, size_t *np, size_t *cap, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        i += utf8_decode((const unsigned char *)s + i, n - i, &c);
+        if (*np == *cap) {
+            size_t nc = *cap ? *cap * 2 : 32;
+            uint32_t *q = realloc(*p, nc * sizeof *q);
+            if (!q)
+                return -1;
+            *p = q;
+            *cap = nc;
+        }
+        (*p)[(*np)++] = c;
+    }
+    return 0;
+}
+
+typedef struct span {
+    size_t s, e; /* code point indexes of a window */
+} span;
+
+typedef struct spans {
+    span *v;
+    size_t n, cap;
+} spans;
+
+static int add_span(spans *w, size_t s, size_t e)
+{
+    if (w->n == w->cap) {
+        size_t nc = w->cap ? w->cap * 2 : 16;
+        span *v = realloc(w->v, nc * sizeof *v);
+        if (!v)
+            return -1;
+        w->v = v;
+        w->cap = nc;
+    }
+    w->v[w->n++] = (span){s, e};
+    return 0;
+}
+
+static int cmp_span(const void *x, const void *y)
+{
+    const span *a = x, *b = y;
+    return a->s < b->s ? -1 : a->s > b->s;
+}
+
+/* Windows around every place where pat occurs, whitespace between its
+ * code points allowed. */
+static int find_candidates(const ntext *t, const uint32_t *pat, size_t np, spans *w)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->cp[i] != pat[0])
+            continue;
+        size_t j = i + 1, k = 1;
+        while (k < np && j < t->n) {
+            if (t->cp[j] == pat[k]) {
+                j++;
+                k++;
+            } else if (is_space_cp(t->cp[j])) {
+                j++;
+            } else {
+                break;
+            }
+        }
+        if (k < np)
+            continue;
+        size_t s = i, e = j;
+        while (s > 0 && !is_window_edge(t->cp[s - 1]))
+            s--;
+        while (e < t->n && !is_window_edge(t->cp[e]))
+            e++;
+        if (add_span(w, s, e))
+            return -1;
+        i = e > i ? e - 1 : i; /* the window covers what follows */
+    }
+    return 0;
+}
+
+typedef struct qatom {
+    tokvec toks;
+} qatom;
 
 int zs_find_matches(za_analyzer *a, const char *doc, size_t len, const char *const *atoms,
                     unsigned natoms, zs_range **out, unsigned **atom_of, unsigned *n)
 {
-    tokvec d = {0};
+    ntext t = {0};
     mlist m = {0};
+    spans w = {0};
+    qatom *q = calloc(natoms ? natoms : 1, sizeof *q);
+    uint32_t *pat = NULL;
+    size_t np = 0, pcap = 0;
     int rc = -1;
-    if (za_analyze(a, doc, len, collect, &d) < 0 || d.failed)
+    if (!q)
         goto done;
+    for (unsigned i = 0; i < natoms; i++)
+        if (za_analyze(a, atoms[i], strlen(atoms[i]), collect, &q[i].toks) < 0 || q[i].toks.failed)
+            goto done;
+    if (normalize_doc(a, doc, len, &t)) /* after the atoms: the normalizer is shared */
+        goto done;
+    /* candidates for every run of every atom */
     for (unsigned i = 0; i < natoms; i++) {
-        tokvec q = {0};
-        int bad = za_analyze(a, atoms[i], strlen(atoms[i]), collect, &q) < 0 || q.failed ||
-                  match_atom(&d, &q, i, &m);
-        tv_free(&q);
+        tokvec *qt = &q[i].toks;
+        for (size_t s = 0; s < qt->n;) {
+            size_t e = s + 1;
+            while (e < qt->n && qt->v[e].pos == qt->v[e - 1].pos + 1)
+                e++;
+            np = 0;
+            for (size_t k = s; k < e; k++)
+                if (push_cps(&pat, &np, &pcap, qt->pool.data + qt->v[k].off, qt->v[k].len))
+                    goto done;
+            if (np && find_candidates(&t, pat, np, &w))
+                goto done;
+            s = e;
+        }
+    }
+    /* merge overlapping windows, analyze each once, match exactly */
+    qsort(w.v, w.n, sizeof *w.v, cmp_span);
+    for (size_t i = 0; i < w.n;) {
+        size_t s = w.v[i].s, e = w.v[i].e;
+        for (i++; i < w.n && w.v[i].s <= e; i++)
+            if (w.v[i].e > e)
+                e = w.v[i].e;
+        uint32_t base = t.start[s], stop = t.end[e - 1];
+        tokvec d = {0};
+        int bad = za_analyze(a, doc + base, stop - base, collect, &d) < 0 || d.failed;
+        for (size_t k = 0; !bad && k < d.n; k++) {
+            d.v[k].start += base;
+            d.v[k].end += base;
+        }
+        for (unsigned j = 0; !bad && j < natoms; j++)
+            bad = match_atom(&d, &q[j].toks, j, &m);
+        tv_free(&d);
         if (bad)
             goto done;
     }
-    sort_matches(&m);
-    rc = 0;
+    rc = sort_matches(&m);
 done:
-    tv_free(&d);
+    for (unsigned i = 0; q && i < natoms; i++)
+        tv_free(&q[i].toks);
+    free(q);
+    free(pat);
+    free(w.v);
+    nt_free(&t);
     if (rc) {
         free(m.r);
         free(m.atom);

@@ -35,8 +35,12 @@ static int foreign_dir(const char *path)
         return 1;
     struct dirent *e;
     int any = 0;
+    unsigned k;
+    char c;
     while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+            /* a set whose creation was interrupted is ours to finish */
+            sscanf(e->d_name, "shard-%u%c", &k, &c) != 1)
             any = 1;
     closedir(d);
     return any;
@@ -102,11 +106,38 @@ static int load_dict(writer *w)
     return 0;
 }
 
-/* Open (creating when asked) one index and stamp or check it. */
+/* Create a new index atomically: made and stamped under a temporary name,
+ * then renamed into place, so a crash never leaves an unstamped index. */
+static int create_one(const char *path)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.new-%ld", path, (long)getpid());
+    zx_err e;
+    zx_db *db = zx_db_open_writable(tmp, 1, &e);
+    if (!db) {
+        say("%s: cannot create index: %s", path, e.msg);
+        return -1;
+    }
+    int rc = zt_stamp_index(db, &e) || zx_db_commit(db, &e) ? -1 : 0;
+    if (rc)
+        say("%s: cannot initialise index: %s", path, e.msg);
+    zx_db_close(db);
+    if (rc == 0 && rename(tmp, path) != 0 && access(path, F_OK) != 0) {
+        say("%s: cannot create index: %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (access(tmp, F_OK) == 0) /* lost a race, or failed: tidy up */
+        rm_tree(tmp);
+    return rc;
+}
+
+/* Open (creating when asked) one index and check its stamp. */
 static zx_db *open_one(const char *path, int create)
 {
     zx_err e;
-    zx_db *db = zx_db_open_writable(path, create, &e);
+    if (create && access(path, F_OK) != 0 && create_one(path))
+        return NULL;
+    zx_db *db = zx_db_open_writable(path, 0, &e);
     if (!db) {
         if (e.code == ZX_ERR_LOCK)
             say("%s: index is locked: another zhindex is writing to it", path);
@@ -123,6 +154,7 @@ static zx_db *open_one(const char *path, int create)
     }
     free(scheme);
     if (n == 0 && zx_db_doccount(db) == 0) {
+        /* an empty index left unstamped by an older version: stamp it */
         if (zt_stamp_index(db, &e) || zx_db_commit(db, &e)) {
             say("%s: cannot initialise index: %s", path, e.msg);
             zx_db_close(db);

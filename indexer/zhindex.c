@@ -119,7 +119,8 @@ static void walk(const char *dir, filelist *fl, visited **seen, size_t *nseen, c
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         char path[PATH_MAX];
         if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= sizeof path) {
@@ -435,7 +436,8 @@ static int cmd_list(const options *o)
     keylist k = {0};
     zx_err e = {0};
     int rc = docs_under(db, NULL, &k) ? 2 : 0;
-    qsort(k.v, k.n, sizeof *k.v, cmp_str);
+    if (k.n > 1)
+        qsort(k.v, k.n, sizeof *k.v, cmp_str);
     zbuf term = {0};
     for (size_t i = 0; i < k.n && rc == 0; i++) {
         zt_id_term(k.v[i], &term);
@@ -645,7 +647,7 @@ static int cmd_check(const options *o)
     return rc ? 2 : c.problems ? 1 : 0;
 }
 
-static int rm_tree(const char *path)
+int rm_tree(const char *path)
 {
     DIR *d = opendir(path);
     if (!d)

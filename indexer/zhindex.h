@@ -54,6 +54,8 @@ typedef struct writer {
 /* "zhindex: " + message + newline on stderr. */
 void say(const char *fmt, ...);
 double now(void);
+/* Remove a directory tree (or a file); 0 or -1. */
+int rm_tree(const char *path);
 
 /* writer.c */
 int open_writer(writer *w, const options *o, int create);

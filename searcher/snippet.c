@@ -321,7 +321,8 @@ int zs_find_matches(za_analyzer *a, const char *doc, size_t len, const char *con
         }
     }
     /* merge overlapping windows, analyze each once, match exactly */
-    qsort(w.v, w.n, sizeof *w.v, cmp_span);
+    if (w.n > 1)
+        qsort(w.v, w.n, sizeof *w.v, cmp_span);
     for (size_t i = 0; i < w.n;) {
         size_t s = w.v[i].s, e = w.v[i].e;
         for (i++; i < w.n && w.v[i].s <= e; i++)

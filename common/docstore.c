@@ -167,8 +167,8 @@ int zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, char *err, si
     const unsigned char *p = (const unsigned char *)rec, *end = p + len;
     uint64_t id, raw;
     zbuf_clear(out);
-    if (len < 1 || *p++ != ZD_FORMAT || get_varint(&p, end, &id) || get_varint(&p, end, &raw) ||
-        raw > ZD_MAX_TEXT) {
+    if (len < 1 || *p++ != ZD_FORMAT || get_varint(&p, end, &id) || id > UINT32_MAX ||
+        get_varint(&p, end, &raw) || raw > ZD_MAX_TEXT) {
         snprintf(err, errsize, "damaged stored-text record");
         return -1;
     }

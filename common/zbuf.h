@@ -154,4 +154,20 @@ static inline size_t utf8_clip(const char *s, size_t n, size_t max)
     return k;
 }
 
+/* Length of s[0..n) without an incomplete character at its end (what a
+ * truncating snprintf can leave). */
+static inline size_t utf8_complete(const char *s, size_t n)
+{
+    size_t p = n, cont = 0;
+    while (p > 0 && cont < 3 && ((unsigned char)s[p - 1] & 0xC0) == 0x80) {
+        p--;
+        cont++;
+    }
+    if (p == 0)
+        return n;
+    unsigned char c = (unsigned char)s[p - 1];
+    size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return need > cont + 1 ? p - 1 : n;
+}
+
 #endif

@@ -59,10 +59,13 @@ static zx_query *fail(parser *p, int code, size_t at, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
+        msg[utf8_complete(msg, strlen(msg))] = 0;
         if (code == ZQ_ERR_SYNTAX)
             snprintf(p->err, p->errsize, "query syntax error at column %zu: %s", column(p, at), msg);
         else
             snprintf(p->err, p->errsize, "%s", msg);
+        /* a message cut to fit must still be valid UTF-8 */
+        p->err[utf8_complete(p->err, strlen(p->err))] = 0;
         p->failed = code;
     }
     return NULL;
@@ -182,7 +185,10 @@ static zx_query *text_query(parser *p, const char *text, zq_field f, int negated
         return fail(p, ZQ_ERR_FAIL, at, "out of memory");
     if (!q.match) {
         zt_query_clear(&q);
-        return fail(p, ZQ_ERR_SYNTAX, at, "'%s' has nothing searchable (only punctuation or symbols)", text);
+        /* quote at most 40 bytes of it, cut on a character boundary */
+        size_t n = utf8_clip(text, strlen(text), 40);
+        return fail(p, ZQ_ERR_SYNTAX, at, "'%.*s%s' has nothing searchable (only punctuation or symbols)",
+                    (int)n, text, text[n] ? "…" : "");
     }
     zx_query *r = zx_q_copy(q.both);
     if (f == ZQ_BODY && !negated && q.firstlen) {

@@ -83,6 +83,23 @@ int main(int argc, char **argv)
                                     "\x00\x00\x00";
         refused(c, rec1g, sizeof rec1g - 1, "damaged", "frame agreeing with a huge length");
     }
+    /* a dictionary id beyond 32 bits is damage, not dictionary id & 0xffffffff */
+    zbuf_clear(&bad);
+    zbuf_addc(&bad, 1);
+    {
+        uint64_t big = ((uint64_t)1 << 32) | id;
+        while (big >= 0x80) {
+            zbuf_addc(&bad, (char)(0x80 | (big & 0x7F)));
+            big >>= 7;
+        }
+        zbuf_addc(&bad, (char)big);
+        const char *p = rec.data + 1;
+        while ((unsigned char)*p & 0x80) /* skip the record's own id */
+            p++;
+        p++;
+        zbuf_add(&bad, p, rec.len - (size_t)(p - rec.data));
+        refused(c, bad.data, bad.len, "damaged", "dictionary id above 32 bits");
+    }
     zbuf_clear(&bad);
     zbuf_addc(&bad, 1);
     zbuf_add(&bad, "\x00\xff\xff\xff\xff\x0f", 6);

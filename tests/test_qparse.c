@@ -1,6 +1,7 @@
 /* Unit tests: the query parser, well-formed and malformed input. */
 #include "check.h"
 #include "qparse.h"
+#include "zbuf.h"
 
 #include <stdlib.h>
 
@@ -114,6 +115,17 @@ int main(void)
     bad("foo:bar", ZQ_ERR_SYNTAX, "unknown field 'foo'");
     bad("，。", ZQ_ERR_SYNTAX, "nothing searchable");
     bad("复议 😀", ZQ_ERR_SYNTAX, "column 4: '😀' has nothing searchable");
+    /* a long unsearchable atom is quoted shortly, as valid UTF-8 */
+    {
+        char q[700] = "";
+        for (int i = 0; i < 200; i++)
+            strcat(q, "，");
+        zq_parsed p;
+        char err[512];
+        CHECK(zq_parse(an, q, &p, err, sizeof err) == ZQ_ERR_SYNTAX, "long punctuation refused");
+        size_t n = strlen(err);
+        CHECK(utf8_complete(err, n) == n && strstr(err, "…' has nothing searchable"), "message: %s", err);
+    }
     /* deep nesting is refused, not a crash */
     {
         char q[400];

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BATCH_BYTES (16u << 20) /* text per transaction: bounds memory */
-#define BATCH_DOCS 2000u
+#define BATCH_BYTES (4u << 20) /* text per transaction: bounds memory */
+#define BATCH_DOCS 250u
 #define ZHINDEX_MAX_THREADS 16
 #define ZHINDEX_MAX_SHARDS 64
 

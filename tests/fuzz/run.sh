@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# run.sh [SECONDS_PER_TARGET] [OUTDIR] - build (when needed) and run every
+# fuzz target for a bounded time.
+#
+# For each target: every file in tests/fuzz/regressions/<target>/ runs
+# once, then the fuzzer runs SECONDS_PER_TARGET seconds (default 20) over
+# OUTDIR/corpus/<target> (kept between runs, new inputs land there),
+# OUTDIR/seeds/<target> and the regressions, with tests/fuzz/dict/<target>.dict
+# as libFuzzer dictionary when there is one.  Crash inputs are written to
+# OUTDIR/crashes/<target>/, logs to OUTDIR/logs/.  Prints the executions of
+# each target and a final line "fuzz: N targets, M executions, K crashes";
+# exits 1 when anything crashed (2 when the build failed).
+#
+# Environment: FUZZ_TARGETS (default: all) limits the targets; FUZZ_ARGS
+# adds libFuzzer options (e.g. -jobs=2, -rss_limit_mb=4096).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SECS=${1:-20}
+OUT=${2:-$ROOT/build-fuzz}
+TARGETS=${FUZZ_TARGETS:-analyzer qparse extract metadata docstore snippet}
+case "$SECS" in
+'' | *[!0-9]* | 0) echo "usage: run.sh [SECONDS_PER_TARGET > 0] [OUTDIR]" >&2 && exit 2 ;;
+esac
+
+bash "$HERE/build.sh" "$OUT" || exit 2
+OUT=$(cd "$OUT" && pwd)
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0:handle_abort=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+max_len() {
+    case "$1" in
+    qparse) echo 4096 ;;
+    *) echo 65536 ;;
+    esac
+}
+
+# Executions reported by a libFuzzer log (final stats, else the last
+# status line).
+execs_of() {
+    local e
+    e=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$1" | tail -n 1 | grep -o '[0-9]*$')
+    [ -n "$e" ] || e=$(grep -o '^#[0-9]*' "$1" | tail -n 1 | tr -d '#')
+    echo "${e:-0}"
+}
+
+show_crash() { # show_crash LOG: the reason, the first frames, the input
+    {
+        grep -A1 '==FUZZ INVARIANT' "$1" | head -n 2
+        grep -E 'ERROR: |runtime error|SUMMARY: |Test unit written' "$1" | head -n 4
+        grep -E '^ +#[0-9]+ ' "$1" |
+            grep -vE 'libFuzzer|fuzzer::|__sanitizer|__asan|__interceptor|libc\.so| in (main|abort|raise|fuzz_fail|_start)|pthread_kill' |
+            head -n 6
+    } | cut -c1-300
+}
+
+ntargets=0
+total_exec=0
+total_crash=0
+mkdir -p "$OUT/logs"
+for t in $TARGETS; do
+    bin="$OUT/fuzz_$t"
+    [ -x "$bin" ] || { echo "fuzz: no target $bin" >&2; exit 2; }
+    ntargets=$((ntargets + 1))
+    mkdir -p "$OUT/corpus/$t" "$OUT/crashes/$t"
+    ml=$(max_len "$t")
+    execs=0
+    crashes=0
+    reg="$HERE/regressions/$t"
+    reg_ok=1
+    nreg=0
+
+    # Regression inputs, once each.
+    if [ -d "$reg" ]; then
+        for f in "$reg"/*; do
+            [ -f "$f" ] || continue
+            nreg=$((nreg + 1))
+            log="$OUT/logs/$t-regression-$(basename "$f").log"
+            if "$bin" -max_len="$ml" -timeout=30 "$f" >"$log" 2>&1; then
+                execs=$((execs + 1))
+            else
+                execs=$((execs + 1))
+                crashes=$((crashes + 1))
+                reg_ok=0
+                echo "fuzz_$t: CRASH on regression input ${f#"$ROOT"/} (log: $log)"
+                show_crash "$log" | sed 's/^/    /'
+            fi
+        done
+    fi
+
+    # Timed run.  A regression input that still crashes is left out, so
+    # that the time goes to finding something else.
+    dirs=("$OUT/corpus/$t" "$OUT/seeds/$t")
+    [ "$reg_ok" = 1 ] && [ "$nreg" -gt 0 ] && dirs+=("$reg")
+    dict=()
+    [ -f "$HERE/dict/$t.dict" ] && dict=(-dict="$HERE/dict/$t.dict")
+    log="$OUT/logs/$t.log"
+    # shellcheck disable=SC2086
+    "$bin" -max_total_time="$SECS" -max_len="$ml" -timeout=30 -print_final_stats=1 "${dict[@]}" \
+        -artifact_prefix="$OUT/crashes/$t/" ${FUZZ_ARGS:-} "${dirs[@]}" >"$log" 2>&1
+    rc=$?
+    e=$(execs_of "$log")
+    execs=$((execs + e))
+    if [ "$rc" != 0 ]; then
+        crashes=$((crashes + 1))
+        echo "fuzz_$t: CRASH while fuzzing (exit $rc, log: $log)"
+        show_crash "$log" | sed 's/^/    /'
+    fi
+    echo "fuzz_$t: $execs executions, $crashes crashes (${SECS}s, $nreg regression inputs)"
+    total_exec=$((total_exec + execs))
+    total_crash=$((total_crash + crashes))
+done
+
+echo "fuzz: $ntargets targets, $total_exec executions, $total_crash crashes"
+[ "$total_crash" = 0 ]

@@ -723,6 +723,19 @@ static int cmd_compact(const options *o)
     return 0;
 }
 
+/* A whole number from 1 to max for option opt, or a message. */
+static int parse_count(const char *opt, const char *arg, long max, long *out)
+{
+    char *end;
+    long n = strtol(arg, &end, 10);
+    if (*arg == 0 || *end || n < 1 || n > max) {
+        say("%s: expected a number from 1 to %ld, got '%s'", opt, max, arg);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -766,6 +779,7 @@ int main(int argc, char **argv)
         {"shards", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     int ch;
+    long n;
     while ((ch = getopt_long(argc, argv, "+d:e:j:qh", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd': o.index = optarg; break;
@@ -781,36 +795,21 @@ int main(int argc, char **argv)
             o.max_bytes = (size_t)(mb * 1048576.0);
             break;
         }
-        case 'B': {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*end || n < 1 || n > 1000000) {
-                say("--batch: expected a number from 1 to 1000000, got '%s'", optarg);
+        case 'B':
+            if (parse_count("--batch", optarg, 1000000, &n))
                 return 2;
-            }
             o.batch_docs = (size_t)n;
             break;
-        }
-        case 'S': {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*end || n < 1 || n > ZHINDEX_MAX_SHARDS) {
-                say("--shards: expected a number from 1 to %d, got '%s'", ZHINDEX_MAX_SHARDS, optarg);
+        case 'S':
+            if (parse_count("--shards", optarg, ZHINDEX_MAX_SHARDS, &n))
                 return 2;
-            }
             o.shards = (unsigned)n;
             break;
-        }
-        case 'j': {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*end || n < 1 || n > ZHINDEX_MAX_THREADS) {
-                say("--threads: expected a number from 1 to %d, got '%s'", ZHINDEX_MAX_THREADS, optarg);
+        case 'j':
+            if (parse_count("--threads", optarg, ZHINDEX_MAX_THREADS, &n))
                 return 2;
-            }
             o.threads = (int)n;
             break;
-        }
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

@@ -559,7 +559,7 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
         r->explain = explain_query(idx, &pq);
     zhs_status st = run_search(idx, &pq, o, r);
     if (st == ZHS_ERR_NETWORK && !idx->allow_partial)
-        strncat(idx->err, " (a shard did not answer; --partial goes on without it)",
+        strncat(idx->err, " (a shard did not answer; ZHS_I_ALLOW_PARTIAL goes on without it)",
                 sizeof idx->err - strlen(idx->err) - 1);
     /* A reader overtaken by the indexer retries once on the newest commit;
      * with partial results allowed, shards that stopped answering are left

@@ -2,7 +2,7 @@
  *
  * A query finds exactly the documents whose normalized text contains it
  * (what grep would find after NFKC, case folding and Traditional →
- * Simplified), ranked by BM25 over words.
+ * Simplified), ranked by BM25 over its words and character bigrams.
  *
  *     zhs_index *idx;
  *     if (zhs_index_open("zhsearch.idx", &idx) != ZHS_OK) {

@@ -140,6 +140,27 @@ int main(int argc, char **argv)
     CHECK(zhs_index_doc_count(idx) == 5, "5 documents");
     zhs_index_close(idx);
 
+    /* several indexes as one: the same index twice counts its documents twice */
+    zhs_index *multi = zhs_index_new();
+    CHECK(multi != NULL, "new handle");
+    CHECK(zhs_index_set(multi, ZHS_I_TIMEOUT_MS, 500) == ZHS_OK, "timeout");
+    CHECK(zhs_index_set(multi, (zhs_index_param)99, 1) == ZHS_ERR_INVALID, "bad index parameter");
+    CHECK(zhs_index_set(multi, ZHS_I_TIMEOUT_MS, -1) == ZHS_ERR_INVALID, "negative timeout");
+    CHECK(zhs_index_add(multi, idxpath) == ZHS_OK && zhs_index_add(multi, idxpath) == ZHS_OK, "add twice");
+    CHECK(zhs_index_shard_count(multi) == 2 && zhs_index_doc_count(multi) == 10, "2 shards, %u documents",
+          zhs_index_doc_count(multi));
+    CHECK(count(multi, "安岳县") == 2, "a match in each shard");
+    CHECK(zhs_index_add(multi, "/nonexistent") == ZHS_ERR_OPEN, "bad shard refused");
+    CHECK(zhs_index_add(multi, "127.0.0.1:1") == ZHS_ERR_NETWORK, "unreachable remote shard: %s",
+          zhs_index_last_error(multi));
+    CHECK(zhs_index_set(multi, ZHS_I_ALLOW_PARTIAL, 1) == ZHS_OK && zhs_index_add(multi, "127.0.0.1:1") == ZHS_OK,
+          "partial: an unreachable shard is left out");
+    zhs_results *pr;
+    CHECK(zhs_search(multi, "安岳县", NULL, &pr) == ZHS_OK && zhs_results_shards_skipped(pr) == 1 &&
+              zhs_results_total(pr) == 2, "results say a shard was left out");
+    zhs_results_free(pr);
+    zhs_index_close(multi);
+
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s.in' '%s.tmp'", dir, idxpath, dir);
     CHECK(system(cmd) == 0, "cleanup");

@@ -307,6 +307,8 @@ static zx_query *parse_unary(parser *p, int negated, int *is_not)
     p->near_ok = 0;
     size_t at = p->tstart;
     if (p->tok == TK_NOT || p->tok == TK_MINUS) {
+        if (++p->depth > MAX_DEPTH)
+            return fail(p, ZQ_ERR_SYNTAX, at, "too many NOT or - in a row");
         next(p);
         if (p->tok == TK_END || p->tok == TK_RPAREN || p->tok == TK_OR)
             return fail(p, ZQ_ERR_SYNTAX, at, "NOT or - needs something to exclude");
@@ -317,6 +319,7 @@ static zx_query *parse_unary(parser *p, int negated, int *is_not)
             return fail(p, ZQ_ERR_SYNTAX, at, "double negation");
         }
         *is_not = 1;
+        p->depth--;
         return q;
     }
     if (p->tok == TK_LPAREN) {

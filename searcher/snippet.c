@@ -415,14 +415,15 @@ static int is_ws(const char *s, size_t len, size_t i, size_t *n)
  * the most distinct atoms, then the most matches. */
 static size_t best_anchor(const char *doc, size_t len, const mlist *m, unsigned chars, unsigned natoms)
 {
-    size_t best = 0;
+    size_t best = m->n ? m->r[0].start : 0;
     unsigned best_score = 0;
     unsigned char seen[64];
     for (unsigned i = 0; i < m->n; i++) {
         size_t wend = advance(doc, len, m->r[i].start, chars * 3 / 4);
         memset(seen, 0, sizeof seen);
         unsigned distinct = 0, count = 0;
-        for (unsigned j = i; j < m->n && m->r[j].start + m->r[j].len <= wend; j++) {
+        /* match i counts in its own window even when longer than it */
+        for (unsigned j = i; j < m->n && (j == i || m->r[j].start + m->r[j].len <= wend); j++) {
             unsigned a = m->atom[j] % 64;
             if (!seen[a]++)
                 distinct++;
@@ -475,6 +476,12 @@ int zs_make(za_analyzer *a, const char *doc, size_t len, const char *const *atom
     while (start < len && is_ws(doc, len, start, &wn))
         start += wn;
     end = advance(doc, len, start, chars);
+    /* the anchoring match is always shown whole, however short the snippet */
+    for (unsigned i = 0; i < m.n; i++)
+        if (m.r[i].start >= start && m.r[i].start < end && m.r[i].start + m.r[i].len > end) {
+            end = m.r[i].start + m.r[i].len;
+            break;
+        }
     /* Prefer to stop after a sentence end in the last third. */
     if (end < len) {
         size_t third = advance(doc, len, start, chars * 2 / 3);

@@ -135,6 +135,13 @@ int main(void)
         q[356] = 0;
         bad(q, ZQ_ERR_SYNTAX, "nested too deeply");
     }
+    /* a long chain of exclusions is refused, not a stack overflow */
+    {
+        static char q[200020];
+        memset(q, '-', 200000);
+        strcpy(q + 200000, "复议");
+        bad(q, ZQ_ERR_SYNTAX, "too many NOT or -");
+    }
     /* a long query is fine */
     {
         static char q[12000];

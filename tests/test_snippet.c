@@ -94,6 +94,19 @@ int main(void)
         zs_clear(&s);
         zbuf_free(&doc);
     }
+    /* a match longer than the window is still shown and highlighted */
+    {
+        zbuf doc = {0};
+        for (int i = 0; i < 40; i++)
+            zbuf_adds(&doc, "前面的文字。");
+        zbuf_adds(&doc, "全面推进依法行政工作。后面还有文字。");
+        const char *atoms[1] = {"全面推进依法行政工作"};
+        zs_snippet sn;
+        CHECK(zs_make(an, doc.data, doc.len, atoms, 1, 10, &sn) == 0, "long match");
+        CHECK(sn.nranges == 1 && strstr(sn.text.data, "全面推进"), "long match shown: %s", sn.text.data);
+        zs_clear(&sn);
+        zbuf_free(&doc);
+    }
     /* no match: the start of the document */
     snip("\n\n  第一行文字\n第二行", "不存在", 50, "", "第一行文字 第二行");
     snip("", "复议", 50, "", "");

@@ -97,6 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                "zs_find_matches failed");
     unsigned char *db = fuzz_boundaries(doc, len);
     int short_match = 0; /* a match of at most chars / 2 characters */
+    size_t longest = 0;  /* characters of the longest match */
     for (unsigned i = 0; i < nm; i++) {
         FUZZ_CHECK(m[i].len > 0 && m[i].start + m[i].len <= len, "match %u [%u,+%u) outside %zu",
                    i, m[i].start, m[i].len, len);
@@ -104,8 +105,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    "match %u [%u,+%u) not on character boundaries", i, m[i].start, m[i].len);
         FUZZ_CHECK(i == 0 || m[i - 1].start <= m[i].start, "matches not sorted at %u", i);
         FUZZ_CHECK(atom_of[i] < natoms, "match %u of atom %u", i, atom_of[i]);
-        if (cp_count(doc + m[i].start, m[i].len) <= chars / 2)
+        size_t mc = cp_count(doc + m[i].start, m[i].len);
+        if (mc <= chars / 2)
             short_match = 1;
+        if (mc > longest)
+            longest = mc; /* a snippet grows to show its match whole */
     }
     free(db);
     free(m);
@@ -119,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t tl = s.text.len;
     FUZZ_CHECK(t != NULL && t[tl] == 0, "snippet not NUL-terminated");
     size_t ncp = cp_count(t, tl);
-    FUZZ_CHECK(ncp <= chars + 2, "snippet of %zu characters for chars=%u", ncp, chars);
+    FUZZ_CHECK(ncp <= chars + 2 + longest, "snippet of %zu characters for chars=%u", ncp, chars);
     if (valid) {
         size_t bad = fuzz_utf8_bad_at(t, tl);
         FUZZ_CHECK(bad == tl, "snippet invalid UTF-8 at %zu: '%s'", bad, fuzz_show(t, tl));

@@ -25,12 +25,7 @@ static za_analyzer *an;
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    char err[256];
-    an = za_new(err, sizeof err);
-    if (!an) {
-        fprintf(stderr, "za_new: %s\n", err);
-        abort();
-    }
+    an = fuzz_analyzer();
     return 0;
 }
 

@@ -124,4 +124,18 @@ static inline const char *fuzz_show(const char *s, size_t n)
     return buf;
 }
 
+#ifdef ZHS_ANALYZER_H
+/* The analyzer the targets share, or abort. */
+static inline za_analyzer *fuzz_analyzer(void)
+{
+    char err[256];
+    za_analyzer *a = za_new(err, sizeof err);
+    if (!a) {
+        fprintf(stderr, "za_new: %s\n", err);
+        abort();
+    }
+    return a;
+}
+#endif
+
 #endif

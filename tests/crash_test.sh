@@ -8,9 +8,7 @@ set -uo pipefail
 zhindex=$1 zhsearch=$2 corpus=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/tap.sh"
 
 # 200 distinct documents: corpus texts with a unique marker each.
 mkdir "$tmp/in"
@@ -57,5 +55,4 @@ for k in 00001 00137 00200; do
     c=$("$zhsearch" -d "$idx" --count "标记$k")
     [ "$c" = 1 ] && ok "marker $k in exactly one document" || notok "marker $k in $c documents"
 done
-echo "# $((n - fails)) passed, $fails failed"
-[ $fails -eq 0 ]
+tap_done

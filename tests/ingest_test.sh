@@ -7,7 +7,7 @@ set -uo pipefail
 zhindex=$1 zhsearch=$2 corpus=$3
 tmp=$(mktemp -d)
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0 fails=0
+. "$(dirname "$0")/tap.sh"
 check() { # name, command...
     local name=$1
     shift
@@ -211,5 +211,4 @@ for prefix, (issuer, region, year, date, docno) in want.items():
 sys.exit(bad)
 PY
 
-echo "# $((n - fails)) passed, $fails failed"
-[ $fails -eq 0 ]
+tap_done

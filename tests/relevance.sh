@@ -7,7 +7,7 @@ zhindex=$1 zhsearch=$2 corpus=$3 table=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$zhindex" -q -d "$tmp/idx" add "$corpus" || exit 1
-n=0 fails=0
+. "$(dirname "$0")/tap.sh"
 while IFS=$'\t' read -r query want place; do
     case "$query" in ''|'#'*) continue ;; esac
     n=$((n + 1))
@@ -43,5 +43,4 @@ for q in "行政复议 体制改革" "体制改革 行政复议"; do
     if [ "$first" = together.txt ]; then echo "ok $n - proximity: $q ranks the adjacent document first"
     else fails=$((fails + 1)); echo "not ok $n - proximity: $q ranks $first first"; fi
 done
-echo "# $((n - fails)) passed, $fails failed"
-[ $fails -eq 0 ]
+tap_done

@@ -6,9 +6,7 @@ set -uo pipefail
 zhindex=$1 zhsearch=$2 corpus=$3 rounds=${4:-50}
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0 fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/tap.sh"
 expect() { # name, expected exit status, message pattern ('' for none), command...
     local name=$1 want=$2 pat=$3
     shift 3
@@ -154,5 +152,4 @@ if [ $rc = 0 ] || grep -q "doc5.*No such file" "$tmp/err"; then ok "file deleted
 else notok "file deleted while indexing: exit $rc: $(cat "$tmp/err")"; fi
 expect "after deletions the index is consistent" 0 "" "$zhindex" -q -d "$tmp/delidx" check
 
-echo "# $((n - fails)) passed, $fails failed"
-[ $fails -eq 0 ]
+tap_done

@@ -10,9 +10,7 @@ zhindex=$1 zhsearch=$2 corpus=$3 exactness=$4 normalize=$5
 tmp=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0 fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/tap.sh"
 command -v xapian-tcpsrv >/dev/null || { echo "not ok - xapian-tcpsrv not installed (Debian package xapian-tools)"; exit 1; }
 
 # more documents than the corpus, so that every shard holds several
@@ -147,5 +145,4 @@ rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 [ $rc = 2 ] && [ $ms -lt 5000 ] && ok "hanging shard: exit 2 after ${ms} ms (timeout 700 ms)" || notok "hanging shard: rc $rc after ${ms} ms: $(cat "$tmp/err")"
 
-echo "# $((n - fails)) passed, $fails failed"
-[ $fails -eq 0 ]
+tap_done

@@ -100,6 +100,7 @@ static int make_token(run *r, za_kind kind, int32_t s, int32_t e, za_token *tok)
     tok->src_start = r->t->src_start[s];
     tok->src_end = r->t->src_end[e - 1];
     tok->cjk = 0;
+    tok->nchars = 0;
     return 0;
 }
 
@@ -122,6 +123,16 @@ static int emit_word(run *r, int32_t s, int32_t e)
     if (make_token(r, ZA_WORD, s, e, &tok))
         return -1;
     tok.pos = ++r->words;
+    tok.nchars = 0;
+    int prev_cjk = 1;
+    for (int32_t i = s; i < e;) {
+        UChar32 c;
+        U16_NEXT(r->t->text, i, e, c);
+        int cjk = za_is_cjk((uint32_t)c);
+        if (cjk || prev_cjk)
+            tok.nchars++;
+        prev_cjk = cjk;
+    }
     if (r->cb(r->ctx, &tok))
         return 1;
     int32_t other = -1; /* start of a pending non-CJK run */

@@ -38,6 +38,9 @@ typedef struct za_token {
     size_t len;
     uint32_t pos;       /* ZA_CHAR: position (from 1, gaps at punctuation); ZA_WORD: word index */
     int cjk;            /* ZA_CHAR: 1 when this is a single CJK character */
+    uint32_t nchars;    /* ZA_WORD: character-layer tokens the word holds (1: the
+                           word is one CJK character or one non-CJK token, and
+                           the character layer has it under the same text) */
     uint32_t src_start; /* original bytes [src_start, src_end) */
     uint32_t src_end;
 } za_token;

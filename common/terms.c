@@ -114,7 +114,9 @@ static int index_token(void *vctx, const za_token *tok)
     index_ctx *c = vctx;
     zbuf *b = &c->term;
     if (tok->kind == ZA_WORD) {
-        if (c->word_wdf) {
+        /* A word that is one character-layer token is ranked through its
+         * C term: a W term would only repeat it. */
+        if (c->word_wdf && tok->nchars > 1) {
             make_term(b, c->field, 'W', tok->text, tok->len);
             if (tc_add(&c->counts, b->data, b->len, c->word_wdf))
                 c->failed = 1;
@@ -192,7 +194,7 @@ static int query_token(void *vctx, const za_token *tok)
 {
     query_ctx *c = vctx;
     if (tok->kind == ZA_WORD) {
-        make_term(&c->term, c->field, 'W', tok->text, tok->len);
+        make_term(&c->term, c->field, tok->nchars > 1 ? 'W' : 'C', tok->text, tok->len);
         if (push_query(&c->words, &c->nwords, &c->capwords,
                        zx_q_term(c->term.data, c->term.len, 1, 0)))
             c->failed = 1;
@@ -240,9 +242,10 @@ static zx_query *run_query(query_ctx *c, size_t s, size_t e)
     if (e - s == 1) {
         make_term(b, c->field, 'C', t[s].text, t[s].len);
         zx_query *one = zx_q_term(b->data, b->len, 1, 0);
-        /* add_title_rank reuses the term buffer: build `one` first */
-        if (!one || push_query(&c->words, &c->nwords, &c->capwords, zx_q_copy(one)) ||
-            (t[s].cjk && add_title_rank(c, 'C', t[s].text, t[s].len, NULL, 0))) {
+        /* A lone character-layer token is a whole word, ranked through its
+         * C term already (query_token).  add_title_rank reuses the term
+         * buffer: build `one` first. */
+        if (!one || (t[s].cjk && add_title_rank(c, 'C', t[s].text, t[s].len, NULL, 0))) {
             zx_q_free(one);
             return NULL;
         }

@@ -10,6 +10,7 @@
 #include "t2s_table.h"
 #include "zbuf.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
@@ -85,6 +86,40 @@ static void m16_free(mapped16 *m)
     free(m->end);
 }
 
+/* The BMP part of the table as blocks of 256 code points, for one lookup
+ * per character instead of a binary search: t2s_block_of[cp >> 8] is 0
+ * when nothing in the block changes, else 1 + its block; an entry is the
+ * Simplified code point, or 0 when that is supplementary (searched). */
+static uint8_t t2s_block_of[256];
+static uint16_t (*t2s_blocks)[256];
+static pthread_once_t t2s_once = PTHREAD_ONCE_INIT;
+
+static void t2s_build(void)
+{
+    unsigned nb = 0;
+    uint8_t used[256] = {0};
+    for (size_t i = 0; i < ZN_T2S_COUNT; i++)
+        if (zn_t2s_table[i][0] <= 0xFFFF && !used[zn_t2s_table[i][0] >> 8]++)
+            nb++;
+    uint16_t (*blocks)[256] = calloc(nb ? nb : 1, sizeof *blocks);
+    if (!blocks)
+        return; /* lookups fall back to the binary search */
+    unsigned k = 0;
+    for (unsigned hi = 0; hi < 256; hi++) {
+        if (!used[hi])
+            continue;
+        for (unsigned lo = 0; lo < 256; lo++)
+            blocks[k][lo] = (uint16_t)(hi << 8 | lo);
+        t2s_block_of[hi] = (uint8_t)++k;
+    }
+    for (size_t i = 0; i < ZN_T2S_COUNT; i++) {
+        uint32_t from = zn_t2s_table[i][0], to = zn_t2s_table[i][1];
+        if (from <= 0xFFFF)
+            blocks[t2s_block_of[from >> 8] - 1][from & 0xFF] = to <= 0xFFFF ? (uint16_t)to : 0;
+    }
+    t2s_blocks = blocks;
+}
+
 zn_normalizer *zn_new(char *err, size_t errsize)
 {
     UErrorCode st = U_ZERO_ERROR;
@@ -99,6 +134,7 @@ zn_normalizer *zn_new(char *err, size_t errsize)
         goto fail;
     }
     memset(n->one, 0xFF, 0x10000 * sizeof *n->one);
+    pthread_once(&t2s_once, t2s_build);
     n->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
     if (U_FAILURE(st)) {
         snprintf(err, errsize, "ICU NFKC_Casefold: %s", u_errorName(st));
@@ -127,6 +163,14 @@ uint32_t zn_simplify(zn_normalizer *n, uint32_t cp)
     (void)n;
     if (cp < zn_t2s_table[0][0] || cp > zn_t2s_table[ZN_T2S_COUNT - 1][0])
         return cp;
+    if (cp <= 0xFFFF && t2s_blocks) {
+        unsigned b = t2s_block_of[cp >> 8];
+        if (!b)
+            return cp;
+        uint16_t to = t2s_blocks[b - 1][cp & 0xFF];
+        if (to)
+            return to;
+    }
     size_t lo = 0, hi = ZN_T2S_COUNT;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;

@@ -287,26 +287,21 @@ typedef struct qatom {
     tokvec toks;
 } qatom;
 
-int zs_find_matches(za_analyzer *a, const char *doc, size_t len, const char *const *atoms,
-                    unsigned natoms, zs_range **out, unsigned **atom_of, unsigned *n)
+/* Matches of the analyzed atoms in doc[from, to) (offsets stay those of
+ * the whole doc), appended to m.  to must not cut a token. */
+static int find_in(za_analyzer *a, const char *doc, size_t from, size_t to, const qatom *q,
+                   unsigned natoms, mlist *m)
 {
     ntext t = {0};
-    mlist m = {0};
     spans w = {0};
-    qatom *q = calloc(natoms ? natoms : 1, sizeof *q);
     uint32_t *pat = NULL;
     size_t np = 0, pcap = 0;
     int rc = -1;
-    if (!q)
-        goto done;
-    for (unsigned i = 0; i < natoms; i++)
-        if (za_analyze(a, atoms[i], strlen(atoms[i]), collect, &q[i].toks) < 0 || q[i].toks.failed)
-            goto done;
-    if (normalize_doc(a, doc, len, &t)) /* after the atoms: the normalizer is shared */
+    if (normalize_doc(a, doc + from, to - from, &t))
         goto done;
     /* candidates for every run of every atom */
     for (unsigned i = 0; i < natoms; i++) {
-        tokvec *qt = &q[i].toks;
+        const tokvec *qt = &q[i].toks;
         for (size_t s = 0; s < qt->n;) {
             size_t e = s + 1;
             while (e < qt->n && qt->v[e].pos == qt->v[e - 1].pos + 1)
@@ -328,7 +323,7 @@ int zs_find_matches(za_analyzer *a, const char *doc, size_t len, const char *con
         for (i++; i < w.n && w.v[i].s <= e; i++)
             if (w.v[i].e > e)
                 e = w.v[i].e;
-        uint32_t base = t.start[s], stop = t.end[e - 1];
+        uint32_t base = (uint32_t)from + t.start[s], stop = (uint32_t)from + t.end[e - 1];
         tokvec d = {0};
         int bad = za_analyze(a, doc + base, stop - base, collect, &d) < 0 || d.failed;
         for (size_t k = 0; !bad && k < d.n; k++) {
@@ -336,23 +331,88 @@ int zs_find_matches(za_analyzer *a, const char *doc, size_t len, const char *con
             d.v[k].end += base;
         }
         for (unsigned j = 0; !bad && j < natoms; j++)
-            bad = match_atom(&d, &q[j].toks, j, &m);
+            bad = match_atom(&d, &q[j].toks, j, m);
         tv_free(&d);
         if (bad)
             goto done;
     }
-    rc = sort_matches(&m);
+    rc = 0;
+done:
+    free(pat);
+    free(w.v);
+    nt_free(&t);
+    return rc;
+}
+
+/* The end of the first sentence ending at or after byte i: after 。！？；
+ * (punctuation, so no match spans it), or len. */
+static size_t sentence_cut(const char *doc, size_t len, size_t i)
+{
+    static const char *ends[] = {"。", "！", "？", "；"};
+    for (; i + 3 <= len; i++) {
+        if ((unsigned char)doc[i] != 0xE3 && (unsigned char)doc[i] != 0xEF)
+            continue;
+        for (size_t k = 0; k < sizeof ends / sizeof *ends; k++)
+            if (memcmp(doc + i, ends[k], 3) == 0)
+                return i + 3;
+    }
+    return len;
+}
+
+/* First bytes of a document searched for a snippet; doubled each time the
+ * part searched so far lacks one of the atoms. */
+#define ZS_FIRST_PART 8192
+/* ...and once this much is searched, any match will do. */
+#define ZS_ENOUGH (8 * ZS_FIRST_PART)
+
+/* Matches of atoms in doc.  With `early`, the document is searched part by
+ * part and the search stops after the first part in which every atom has
+ * matched: the snippet of a long document comes from its beginning, and
+ * the rest is never normalized. */
+static int find_matches(za_analyzer *a, const char *doc, size_t len, const char *const *atoms,
+                        unsigned natoms, int early, mlist *m)
+{
+    qatom *q = calloc(natoms ? natoms : 1, sizeof *q);
+    unsigned char *seen = calloc(natoms ? natoms : 1, 1);
+    int rc = -1;
+    if (!q || !seen)
+        goto done;
+    for (unsigned i = 0; i < natoms; i++)
+        if (za_analyze(a, atoms[i], strlen(atoms[i]), collect, &q[i].toks) < 0 || q[i].toks.failed)
+            goto done;
+    unsigned nseen = 0;
+    size_t part = ZS_FIRST_PART;
+    for (size_t from = 0; from < len; part *= 2) {
+        size_t to = early && len - from > part ? sentence_cut(doc, len, from + part) : len;
+        unsigned before = m->n;
+        if (find_in(a, doc, from, to, q, natoms, m))
+            goto done;
+        for (unsigned i = before; i < m->n; i++)
+            if (!seen[m->atom[i]]++)
+                nseen++;
+        /* all atoms found, or some after a long stretch (an OR, or an
+         * atom only the title holds) */
+        if (nseen == natoms || (nseen && to >= ZS_ENOUGH))
+            break;
+        from = to;
+    }
+    rc = sort_matches(m);
 done:
     for (unsigned i = 0; q && i < natoms; i++)
         tv_free(&q[i].toks);
     free(q);
-    free(pat);
-    free(w.v);
-    nt_free(&t);
-    if (rc) {
+    free(seen);
+    return rc;
+}
+
+int zs_find_matches(za_analyzer *a, const char *doc, size_t len, const char *const *atoms,
+                    unsigned natoms, zs_range **out, unsigned **atom_of, unsigned *n)
+{
+    mlist m = {0};
+    if (find_matches(a, doc, len, atoms, natoms, 0, &m)) {
         free(m.r);
         free(m.atom);
-        return rc;
+        return -1;
     }
     *out = m.r;
     if (atom_of)
@@ -445,8 +505,11 @@ int zs_make(za_analyzer *a, const char *doc, size_t len, const char *const *atom
 {
     memset(out, 0, sizeof *out);
     mlist m = {0};
-    if (zs_find_matches(a, doc, len, atoms, natoms, &m.r, &m.atom, &m.n))
+    if (find_matches(a, doc, len, atoms, natoms, 1, &m)) {
+        free(m.r);
+        free(m.atom);
         return -1;
+    }
     size_t start = 0, end;
     if (m.n) {
         size_t anchor = best_anchor(doc, len, &m, chars, natoms);

@@ -361,7 +361,7 @@ static size_t sentence_cut(const char *doc, size_t len, size_t i)
 
 /* First bytes of a document searched for a snippet; doubled each time the
  * part searched so far lacks one of the atoms. */
-#define ZS_FIRST_PART 8192
+#define ZS_FIRST_PART 4096
 /* ...and once this much is searched, any match will do. */
 #define ZS_ENOUGH (8 * ZS_FIRST_PART)
 

@@ -169,6 +169,7 @@ typedef struct query_ctx {
     zx_query **words; /* ranking terms: words, bigrams, title bigrams */
     size_t nwords, capwords;
     zbuf term;
+    int single; /* the last run's query is one term */
     int failed;
 } query_ctx;
 
@@ -239,6 +240,7 @@ static zx_query *run_query(query_ctx *c, size_t s, size_t e)
 {
     zbuf *b = &c->term;
     qtok *t = c->chars;
+    c->single = e - s == 1;
     if (e - s == 1) {
         make_term(b, c->field, 'C', t[s].text, t[s].len);
         zx_query *one = zx_q_term(b->data, b->len, 1, 0);
@@ -265,6 +267,7 @@ static zx_query *run_query(query_ctx *c, size_t s, size_t e)
             goto done;
     }
     if (e - s == 2 && ng == 1) { /* two CJK characters: the bigram is exact */
+        c->single = 1;
         r = zx_q_copy(grams[0]);
         goto done;
     }
@@ -320,6 +323,7 @@ int zt_build_query(za_analyzer *a, const char *field, const char *text, size_t l
         q->firstlen = c.term.len;
     }
     q->nchars = (unsigned)c.nchars;
+    q->one_term = nr == 1 && c.single;
     zx_query *scaled = zx_q_scale(q->match, 0); /* matching decides, ranking weighs */
     if (q->rank) {
         zx_query *pair[2] = {scaled, q->rank};

@@ -86,6 +86,7 @@ typedef struct zt_query {
     char first[ZA_MAX_TOKEN + 4]; /* C term of the first character (for NEAR) */
     size_t firstlen;
     unsigned nchars; /* character-layer tokens in the text */
+    int one_term;    /* match is a single term: its count is known without a scan */
 } zt_query;
 
 /* Build the queries for `text` in field `field`.  Returns 0 (check

@@ -847,6 +847,20 @@ zx_mset *zx_enquire_mset(zx_enquire *e, unsigned first, unsigned max, unsigned c
     GUARD_END(nullptr)
 }
 
+zx_status zx_enquire_count(zx_enquire *e, unsigned *count, zx_err *err)
+{
+    GUARD_BEGIN
+    Xapian::Enquire counter(e->db->db());
+    counter.set_query(e->enq.get_query());
+    counter.set_weighting_scheme(Xapian::BoolWeight());
+    Xapian::doccount all = e->db->db().get_doccount();
+    Xapian::MSet m = counter.get_mset(0, 0, all);
+    *count = m.get_matches_estimated();
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
 zx_status zx_enquire_each_facet(zx_enquire *e, int spy,
                                 int (*cb)(void *, const char *, size_t, unsigned), void *ctx,
                                 zx_err *err)

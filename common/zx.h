@@ -157,6 +157,9 @@ int zx_enquire_add_facet(zx_enquire *e, unsigned slot);
 /* Run the query.  check_at_least: how many matches to count exactly. */
 zx_mset *zx_enquire_mset(zx_enquire *e, unsigned first, unsigned max, unsigned check_at_least,
                          zx_err *err);
+/* Count the matches of the query exactly, without weighing them (cheaper
+ * than a match set that checks them all). */
+zx_status zx_enquire_count(zx_enquire *e, unsigned *count, zx_err *err);
 /* Facet counts after zx_enquire_mset, most frequent first. */
 zx_status zx_enquire_each_facet(zx_enquire *e, int spy,
                                 int (*cb)(void *ctx, const char *val, size_t len, unsigned count),

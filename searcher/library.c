@@ -489,7 +489,12 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
     int fi = o->facet_issuer ? zx_enquire_add_facet(enq, ZT_SLOT_ISSUER) : -1;
     unsigned ndocs = zx_db_doccount(idx->db);
     unsigned max = o->limit == 0 ? ndocs : (unsigned)o->limit;
-    zx_mset *ms = zx_enquire_mset(enq, (unsigned)o->offset, max, ndocs, &e);
+    /* Exact totals: Xapian visits every match, unless the query matches
+     * through one term, whose count it knows; then the match set can stop
+     * as soon as no other document can make the page.  Facets see every
+     * match. */
+    int all = fy >= 0 || fi >= 0 || !pq->one_term;
+    zx_mset *ms = zx_enquire_mset(enq, (unsigned)o->offset, max, all ? ndocs : 0, &e);
     zhs_status st = ZHS_OK;
     if (!ms) {
         st = set_error(idx, from_zx(&e), "searching: %s", e.msg);
@@ -497,6 +502,10 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
     }
     int exact;
     r->total = zx_mset_total(ms, &exact);
+    if (!exact && zx_enquire_count(enq, &r->total, &e) != ZX_OK) {
+        st = set_error(idx, from_zx(&e), "counting: %s", e.msg);
+        goto done;
+    }
     r->count = zx_mset_size(ms);
     r->hits = r->count ? calloc(r->count, sizeof *r->hits) : NULL;
     if (r->count && !r->hits) {

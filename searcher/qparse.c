@@ -38,6 +38,8 @@ typedef struct parser {
     char near_term[ZA_MAX_TOKEN + 4];
     size_t near_len;
     unsigned near_chars;
+    unsigned leaves;    /* text atoms and ranges parsed */
+    int one_term;       /* the last text atom matches through one term */
 } parser;
 
 #define MAX_DEPTH 64
@@ -191,6 +193,8 @@ static zx_query *text_query(parser *p, const char *text, zq_field f, int negated
                     (int)n, text, text[n] ? "…" : "");
     }
     zx_query *r = zx_q_copy(q.both);
+    p->leaves++;
+    p->one_term = q.one_term && !negated;
     if (f == ZQ_BODY && !negated && q.firstlen) {
         p->near_ok = 1;
         memcpy(p->near_term, q.first, q.firstlen);
@@ -265,6 +269,7 @@ static zx_query *range_query(parser *p, unsigned slot, const char *v, size_t at,
         return fail(p, ZQ_ERR_SYNTAX, at, "%s range %s is empty (start after end)",
                     is_year ? "year" : "date", v);
     zx_query *q = zx_q_value_range(slot, lo[0] ? lo : NULL, hi[0] ? hi : NULL);
+    p->leaves++;
     return q ? q : fail(p, ZQ_ERR_FAIL, at, "out of memory");
 }
 
@@ -523,6 +528,7 @@ int zq_parse(za_analyzer *a, const char *q, zq_parsed *out, char *err, size_t er
         return p.failed ? p.failed : ZQ_ERR_FAIL;
     }
     out->query = r;
+    out->one_term = p.leaves == 1 && p.one_term;
     return ZQ_OK;
 }
 

@@ -36,6 +36,8 @@ typedef struct zq_parsed {
     zx_query *query; /* owned */
     zq_atom *atoms;
     size_t natoms;
+    int one_term; /* the whole query matches through one term, whose count
+                     Xapian knows without visiting the matches */
 } zq_parsed;
 
 enum { ZQ_OK = 0, ZQ_ERR_SYNTAX = -1, ZQ_ERR_EMPTY = -2, ZQ_ERR_FAIL = -3 };

@@ -71,6 +71,29 @@ int main(int argc, char **argv)
     CHECK(zhs_options_set(o, ZHS_P_LIMIT, -1) == ZHS_ERR_INVALID, "negative limit");
     CHECK(zhs_options_set(o, (zhs_param)999, 1) == ZHS_ERR_INVALID, "bad param");
 
+    /* totals are exact whatever the page size: one-term queries (a
+     * character, two characters) stop early, the others count every match */
+    {
+        static const char *qs[] = {"法", "法治", "复议", "法治政府", "依法 行政", "year:2021", "法 -疫情"};
+        zhs_options *one = zhs_options_new();
+        zhs_options *all = zhs_options_new();
+        zhs_options_set(one, ZHS_P_LIMIT, 1);
+        zhs_options_set(all, ZHS_P_LIMIT, 0);
+        for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+            zhs_results *r1, *ra;
+            CHECK(zhs_search(idx, qs[i], one, &r1) == ZHS_OK && zhs_search(idx, qs[i], all, &ra) == ZHS_OK,
+                  "search '%s': %s", qs[i], zhs_index_last_error(idx));
+            CHECK(zhs_results_total(r1) == zhs_results_count(ra) && zhs_results_total(ra) == zhs_results_count(ra),
+                  "'%s': total %u with one hit shown, %u hits in all", qs[i], zhs_results_total(r1),
+                  zhs_results_count(ra));
+            CHECK(zhs_results_count(r1) == (zhs_results_count(ra) ? 1u : 0u), "'%s': one hit", qs[i]);
+            zhs_results_free(r1);
+            zhs_results_free(ra);
+        }
+        zhs_options_free(one);
+        zhs_options_free(all);
+    }
+
     /* a search with everything on */
     zhs_options_set(o, ZHS_P_LIMIT, 2);
     zhs_options_set(o, ZHS_P_FACET_YEAR, 1);

@@ -13,6 +13,13 @@ struct za_analyzer {
     zn_normalizer *norm;
     UBreakIterator *brk;
     zbuf tok; /* UTF-8 of the current token */
+    /* character-layer pieces of the current word, found before the word
+     * itself is reported (it carries their count) */
+    struct piece {
+        int32_t s, e;
+        int cjk;
+    } *pieces;
+    size_t piececap;
 };
 
 za_analyzer *za_new(char *err, size_t errsize)
@@ -45,6 +52,7 @@ void za_free(za_analyzer *a)
     if (a->brk)
         ubrk_close(a->brk);
     zbuf_free(&a->tok);
+    free(a->pieces);
     free(a);
 }
 
@@ -116,28 +124,29 @@ static int emit_char(run *r, int32_t s, int32_t e, int cjk)
     return r->cb(r->ctx, &tok) ? 1 : 0;
 }
 
-/* One ICU word [s, e): the word itself, then its character layer. */
+/* Append piece [s, e) of the current word. */
+static int add_piece(za_analyzer *a, size_t *n, int32_t s, int32_t e, int cjk)
+{
+    if (*n == a->piececap) {
+        size_t nc = a->piececap ? a->piececap * 2 : 64;
+        struct piece *p = realloc(a->pieces, nc * sizeof *p);
+        if (!p)
+            return -1;
+        a->pieces = p;
+        a->piececap = nc;
+    }
+    a->pieces[(*n)++] = (struct piece){s, e, cjk};
+    return 0;
+}
+
+/* One ICU word [s, e): the word itself, then its character layer: each CJK
+ * character, and each run of other characters, as one piece. */
 static int emit_word(run *r, int32_t s, int32_t e)
 {
-    za_token tok;
-    if (make_token(r, ZA_WORD, s, e, &tok))
-        return -1;
-    tok.pos = ++r->words;
-    tok.nchars = 0;
-    int prev_cjk = 1;
-    for (int32_t i = s; i < e;) {
-        UChar32 c;
-        U16_NEXT(r->t->text, i, e, c);
-        int cjk = za_is_cjk((uint32_t)c);
-        if (cjk || prev_cjk)
-            tok.nchars++;
-        prev_cjk = cjk;
-    }
-    if (r->cb(r->ctx, &tok))
-        return 1;
+    za_analyzer *a = r->a;
+    size_t n = 0;
     int32_t other = -1; /* start of a pending non-CJK run */
-    int32_t i = s;
-    while (i < e) {
+    for (int32_t i = s; i < e;) {
         int32_t at = i;
         UChar32 c;
         U16_NEXT(r->t->text, i, e, c);
@@ -146,14 +155,25 @@ static int emit_word(run *r, int32_t s, int32_t e)
                 other = at;
             continue;
         }
-        int rc;
-        if (other >= 0 && (rc = emit_char(r, other, at, 0)))
-            return rc;
+        if ((other >= 0 && add_piece(a, &n, other, at, 0)) || add_piece(a, &n, at, i, 1))
+            return -1;
         other = -1;
-        if ((rc = emit_char(r, at, i, 1)))
+    }
+    if (other >= 0 && add_piece(a, &n, other, e, 0))
+        return -1;
+    za_token tok;
+    if (make_token(r, ZA_WORD, s, e, &tok))
+        return -1;
+    tok.pos = ++r->words;
+    tok.nchars = (uint32_t)n;
+    if (r->cb(r->ctx, &tok))
+        return 1;
+    for (size_t k = 0; k < n; k++) {
+        int rc = emit_char(r, a->pieces[k].s, a->pieces[k].e, a->pieces[k].cjk);
+        if (rc)
             return rc;
     }
-    return other >= 0 ? emit_char(r, other, e, 0) : 0;
+    return 0;
 }
 
 /* True when units [s, e) hold anything but whitespace. */

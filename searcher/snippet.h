@@ -24,7 +24,7 @@ typedef struct zs_snippet {
 } zs_snippet;
 
 /* Build a snippet of about `chars` characters of doc for the atoms, from
- * the first part of doc (8 KB, 16 KB, ... ending at a sentence end) in which
+ * the first part of doc (4 KB, 8 KB, ... ending at a sentence end) in which
  * every atom matches.
  * Returns 0 or -1 (out of memory / analysis failure). */
 int zs_make(za_analyzer *a, const char *doc, size_t len, const char *const *atoms,

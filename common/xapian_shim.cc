@@ -564,6 +564,23 @@ zx_status zx_db_delete(zx_db *db, const char *term, size_t len, zx_err *err)
     GUARD_END_ST
 }
 
+zx_status zx_db_check(const char *path, zx_err *err)
+{
+    GUARD_BEGIN
+    std::ostringstream out;
+    size_t errors = Xapian::Database::check(path, 0, &out);
+    if (errors) {
+        std::string report = out.str();
+        set_err(err, ZX_ERR_CORRUPT,
+                std::to_string(errors) + " error(s) in the database" +
+                    (report.empty() ? std::string() : ": " + report));
+        return ZX_ERR_CORRUPT;
+    }
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
 zx_status zx_db_compact(const char *src, const char *dst, zx_err *err)
 {
     GUARD_BEGIN

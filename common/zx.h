@@ -101,6 +101,10 @@ zx_status zx_db_commit(zx_db *db, zx_err *err);
 unsigned zx_db_replace(zx_db *db, const char *term, size_t len, zx_doc *doc, zx_err *err);
 zx_status zx_db_delete(zx_db *db, const char *term, size_t len, zx_err *err);
 
+/* Xapian's own consistency check of the database at path (every table,
+ * including positions).  ZX_OK when consistent; otherwise err says what. */
+zx_status zx_db_check(const char *path, zx_err *err);
+
 /* Copy a database into a compact, read-optimised one at dst. */
 zx_status zx_db_compact(const char *src, const char *dst, zx_err *err);
 

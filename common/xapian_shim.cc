@@ -3,6 +3,26 @@
 // Every extern "C" function catches every exception (Xapian::Error,
 // std::bad_alloc, anything else) and reports it as a zx_status with a
 // message, so no exception ever crosses into C code.
+//
+// Unweighted terms over document-id gaps.  Xapian 1.4's matcher
+// (LocalSubMatch::open_post_list) reads a term that is not weighted (under
+// a zero scale, on the right of FILTER or AND_NOT, or with BoolWeight) and
+// that indexes every document of a shard from the shard's list of all
+// documents, renamed to the term (LeafPostList::set_term).  When the shard's
+// document ids have a gap (a document was removed), that list is a glass
+// posting list for the empty term; past its first chunk (about 2,000
+// documents) GlassPostList::next_chunk looks for the next chunk under the
+// new name, finds none and throws "Unexpected end of posting list", and a
+// skip_to can land in the term's own list instead.  Every zx_query
+// therefore carries a second form, `safe`, with the same matches and no
+// unweighted term that Xapian reads from start to end: a zero scale becomes
+// a tiny one, FILTER becomes AND with a tiny-weighted right side, and
+// counting weighs with BM25 instead of BoolWeight.  (The right side of
+// AND_NOT stays unweighted: it is only ever moved with skip_to, which finds
+// chunks by the term's own name.  A XOR form was tried instead, but Xapian
+// 1.4 crashes on a XOR repeating a subquery over several shards.)  A search uses it only
+// when some shard has a gap and holds one of the query's terms in every
+// document (uses_safe_form), so ordinary searches run unchanged.
 #include "zx.h"
 
 #include <xapian.h>
@@ -29,11 +49,14 @@ struct zx_doc {
     Xapian::Document doc;
 };
 struct zx_query {
-    Xapian::Query q;
+    Xapian::Query q;    // as built
+    Xapian::Query safe; // the same matches without unweighted terms
 };
 struct zx_enquire {
     zx_db *db;
     Xapian::Enquire enq;
+    Xapian::Query q, safe;
+    double bm25[5] = {1, 0, 1, 0.5, 0.5}; // k1, k2, k3, b, min_normlen
     std::vector<Xapian::ValueCountMatchSpy *> spies;
     explicit zx_enquire(zx_db *d) : db(d), enq(d->db()) {}
     ~zx_enquire()
@@ -133,7 +156,44 @@ char *dup_string(const std::string &s, size_t *len)
 
 zx_query *wrap(const Xapian::Query &q)
 {
-    return new zx_query{q};
+    return new zx_query{q, q};
+}
+
+zx_query *wrap(const Xapian::Query &q, const Xapian::Query &safe)
+{
+    return new zx_query{q, safe};
+}
+
+// Weight given to what the built query leaves unweighted, in the safe form:
+// far below any difference of BM25 scores that ranking shows.
+const double TINY = 1e-9;
+
+Xapian::Query tiny(const Xapian::Query &q)
+{
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, TINY);
+}
+
+// The databases a search reads: the writable one, or each shard.
+std::vector<Xapian::Database> parts_of(zx_db *db)
+{
+    if (db->writable)
+        return {db->wdb};
+    return db->shards;
+}
+
+// See the top of the file: could the built query meet Xapian's renamed
+// all-documents list in a shard with a gap?
+bool uses_safe_form(zx_db *db, const Xapian::Query &q)
+{
+    for (const Xapian::Database &part : parts_of(db)) {
+        Xapian::doccount n = part.get_doccount();
+        if (n == 0 || part.get_lastdocid() == n)
+            continue; // no gap: Xapian uses a list that has no chunks
+        for (Xapian::TermIterator t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
+            if (part.get_termfreq(*t) == n)
+                return true;
+    }
+    return false;
 }
 
 } // namespace
@@ -716,27 +776,38 @@ zx_query *zx_q_match_nothing(void)
 zx_query *zx_q_combine(zx_op op, zx_query *const *subs, size_t n, unsigned window)
 {
     try {
-        std::vector<Xapian::Query> v;
+        std::vector<Xapian::Query> v, vs;
         v.reserve(n);
+        vs.reserve(n);
         for (size_t i = 0; i < n; i++) {
             if (!subs[i])
                 return nullptr;
             v.push_back(subs[i]->q);
+            vs.push_back(subs[i]->safe);
         }
-        if (op == ZX_OP_AND_NOT || op == ZX_OP_AND_MAYBE || op == ZX_OP_FILTER) {
-            // Left-associative binary operators over the list.
+        if (op == ZX_OP_AND_NOT || op == ZX_OP_FILTER || op == ZX_OP_AND_MAYBE) {
+            // Left-associative binary operators over the list.  The safe
+            // form of FILTER weighs its right side a little; AND_NOT keeps
+            // an unweighted right side, which Xapian only ever moves with
+            // skip_to, and skip_to looks chunks up by the term's own name.
             if (v.empty())
                 return nullptr;
-            Xapian::Query q = v[0];
-            for (size_t i = 1; i < v.size(); i++)
-                q = Xapian::Query(static_cast<Xapian::Query::op>(op), q, v[i]);
-            return wrap(q);
+            Xapian::Query q = v[0], safe = vs[0];
+            Xapian::Query::op xop = static_cast<Xapian::Query::op>(op);
+            for (size_t i = 1; i < v.size(); i++) {
+                q = Xapian::Query(xop, q, v[i]);
+                safe = op == ZX_OP_FILTER ? Xapian::Query(Xapian::Query::OP_AND, safe, tiny(vs[i]))
+                                          : Xapian::Query(xop, safe, vs[i]);
+            }
+            return wrap(q, safe);
         }
         // Only the positional operators take a window; others must get 0.
         Xapian::termcount param = 0;
         if (op == ZX_OP_PHRASE || op == ZX_OP_NEAR)
             param = window ? window : static_cast<Xapian::termcount>(n);
-        return wrap(Xapian::Query(static_cast<Xapian::Query::op>(op), v.begin(), v.end(), param));
+        Xapian::Query::op xop = static_cast<Xapian::Query::op>(op);
+        return wrap(Xapian::Query(xop, v.begin(), v.end(), param),
+                    Xapian::Query(xop, vs.begin(), vs.end(), param));
     } catch (...) {
         return nullptr;
     }
@@ -747,7 +818,8 @@ zx_query *zx_q_scale(const zx_query *q, double factor)
     try {
         if (!q)
             return nullptr;
-        return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor));
+        return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor),
+                    Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->safe, factor ? factor : TINY));
     } catch (...) {
         return nullptr;
     }
@@ -771,7 +843,7 @@ zx_query *zx_q_value_range(unsigned slot, const char *lo, const char *hi)
 zx_query *zx_q_copy(const zx_query *q)
 {
     try {
-        return q ? wrap(q->q) : nullptr;
+        return q ? wrap(q->q, q->safe) : nullptr;
     } catch (...) {
         return nullptr;
     }
@@ -818,6 +890,8 @@ void zx_enquire_free(zx_enquire *e)
 void zx_enquire_set_query(zx_enquire *e, const zx_query *q)
 {
     try {
+        e->q = q->q;
+        e->safe = q->safe;
         e->enq.set_query(q->q);
     } catch (...) {
     }
@@ -826,6 +900,8 @@ void zx_enquire_set_query(zx_enquire *e, const zx_query *q)
 void zx_enquire_set_bm25(zx_enquire *e, double k1, double k2, double k3, double b, double min_normlen)
 {
     try {
+        double p[5] = {k1, k2, k3, b, min_normlen};
+        memcpy(e->bm25, p, sizeof p);
         e->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
     } catch (...) {
     }
@@ -858,6 +934,7 @@ zx_mset *zx_enquire_mset(zx_enquire *e, unsigned first, unsigned max, unsigned c
                          zx_err *err)
 {
     GUARD_BEGIN
+    e->enq.set_query(uses_safe_form(e->db, e->q) ? e->safe : e->q);
     zx_mset *m = new zx_mset{e->enq.get_mset(first, max, check_at_least)};
     ok(err);
     return m;
@@ -868,8 +945,14 @@ zx_status zx_enquire_count(zx_enquire *e, unsigned *count, zx_err *err)
 {
     GUARD_BEGIN
     Xapian::Enquire counter(e->db->db());
-    counter.set_query(e->enq.get_query());
-    counter.set_weighting_scheme(Xapian::BoolWeight());
+    if (uses_safe_form(e->db, e->q)) {
+        counter.set_query(e->safe);
+        const double *p = e->bm25;
+        counter.set_weighting_scheme(Xapian::BM25Weight(p[0], p[1], p[2], p[3], p[4]));
+    } else {
+        counter.set_query(e->q);
+        counter.set_weighting_scheme(Xapian::BoolWeight());
+    }
     Xapian::doccount all = e->db->db().get_doccount();
     Xapian::MSet m = counter.get_mset(0, 0, all);
     *count = m.get_matches_estimated();

@@ -11,6 +11,7 @@
 #include "zbuf.h"
 #include "zx.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -149,7 +150,7 @@ zhs_index *zhs_index_new(void)
 
 zhs_status zhs_index_set(zhs_index *idx, zhs_index_param p, long v)
 {
-    if (!idx || v < 0)
+    if (!idx || v < 0 || (unsigned long)v > UINT_MAX)
         return set_error(idx, ZHS_ERR_INVALID, "invalid index parameter");
     switch (p) {
     case ZHS_I_TIMEOUT_MS: idx->timeout_ms = v ? v : 10000; return ZHS_OK;
@@ -235,7 +236,9 @@ zhs_options *zhs_options_new(void)
 
 zhs_status zhs_options_set(zhs_options *o, zhs_param p, long v)
 {
-    if (!o || v < 0)
+    /* Counts are 32-bit in Xapian: a larger offset or limit would wrap
+     * around to another page instead of meaning "past the end". */
+    if (!o || v < 0 || (unsigned long)v > UINT_MAX)
         return ZHS_ERR_INVALID;
     switch (p) {
     case ZHS_P_OFFSET: o->offset = v; break;
@@ -488,13 +491,15 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
     int fy = o->facet_year ? zx_enquire_add_facet(enq, ZT_SLOT_YEAR) : -1;
     int fi = o->facet_issuer ? zx_enquire_add_facet(enq, ZT_SLOT_ISSUER) : -1;
     unsigned ndocs = zx_db_doccount(idx->db);
-    unsigned max = o->limit == 0 ? ndocs : (unsigned)o->limit;
+    /* No page reaches past the last document: first + max stays in range. */
+    unsigned first = (unsigned long)o->offset > ndocs ? ndocs : (unsigned)o->offset;
+    unsigned max = o->limit == 0 || (unsigned long)o->limit > ndocs ? ndocs : (unsigned)o->limit;
     /* Exact totals: Xapian visits every match, unless the query matches
      * through one term, whose count it knows; then the match set can stop
      * as soon as no other document can make the page.  Facets see every
      * match. */
     int all = fy >= 0 || fi >= 0 || !pq->one_term;
-    zx_mset *ms = zx_enquire_mset(enq, (unsigned)o->offset, max, all ? ndocs : 0, &e);
+    zx_mset *ms = zx_enquire_mset(enq, first, max, all ? ndocs : 0, &e);
     zhs_status st = ZHS_OK;
     if (!ms) {
         st = set_error(idx, from_zx(&e), "searching: %s", e.msg);

@@ -6,7 +6,9 @@
  */
 #include "zhsearch.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,12 +227,19 @@ static void print_human(zhs_results *r, const cli *c)
                zhs_results_shards_skipped(r) == 1 ? "was" : "were");
 }
 
+/* A number in [0, 4294967295]: the library counts hits in 32 bits, and a
+ * larger value must not wrap around to a small one. */
 static int parse_long(const char *opt, const char *v, long *out)
 {
     char *end;
+    errno = 0;
     long n = strtol(v, &end, 10);
-    if (*v == 0 || *end || n < 0) {
+    if (*v == 0 || *end || n < 0 || (*v == '-' && n == 0)) {
         fprintf(stderr, "zhsearch: %s: expected a number >= 0, got '%s'\n", opt, v);
+        return -1;
+    }
+    if (errno == ERANGE || (unsigned long)n > UINT_MAX) {
+        fprintf(stderr, "zhsearch: %s: %s is too large (at most %u)\n", opt, v, UINT_MAX);
         return -1;
     }
     *out = n;
@@ -327,9 +336,9 @@ int main(int argc, char **argv)
     zhs_index *idx = zhs_index_new();
     zhs_status st = idx ? ZHS_OK : ZHS_ERR_NOMEM;
     if (idx && c.timeout_ms)
-        zhs_index_set(idx, ZHS_I_TIMEOUT_MS, c.timeout_ms);
-    if (idx && c.partial)
-        zhs_index_set(idx, ZHS_I_ALLOW_PARTIAL, 1);
+        st = zhs_index_set(idx, ZHS_I_TIMEOUT_MS, c.timeout_ms);
+    if (idx && c.partial && st == ZHS_OK)
+        st = zhs_index_set(idx, ZHS_I_ALLOW_PARTIAL, 1);
     for (int i = 0; i < c.nshards && st == ZHS_OK; i++) {
         st = zhs_index_add(idx, c.shards[i]);
         if (st == ZHS_OK && *zhs_index_last_error(idx))
@@ -346,14 +355,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "zhsearch: out of memory\n");
         return 2;
     }
-    zhs_options_set(o, ZHS_P_LIMIT, c.count ? 1 : c.all ? 0 : c.limit);
-    zhs_options_set(o, ZHS_P_OFFSET, c.offset);
-    zhs_options_set(o, ZHS_P_SORT, c.sort);
-    zhs_options_set(o, ZHS_P_SNIPPET_CHARS, c.count ? 0 : c.snippet);
-    zhs_options_set(o, ZHS_P_FACET_YEAR, c.facet_year);
-    zhs_options_set(o, ZHS_P_FACET_ISSUER, c.facet_issuer);
-    zhs_options_set(o, ZHS_P_EXPLAIN, c.explain);
-    zhs_results *r;
+    if (zhs_options_set(o, ZHS_P_LIMIT, c.count ? 1 : c.all ? 0 : c.limit) ||
+        zhs_options_set(o, ZHS_P_OFFSET, c.offset) || zhs_options_set(o, ZHS_P_SORT, c.sort) ||
+        zhs_options_set(o, ZHS_P_SNIPPET_CHARS, c.count ? 0 : c.snippet) ||
+        zhs_options_set(o, ZHS_P_FACET_YEAR, c.facet_year) ||
+        zhs_options_set(o, ZHS_P_FACET_ISSUER, c.facet_issuer) ||
+        zhs_options_set(o, ZHS_P_EXPLAIN, c.explain)) {
+        fprintf(stderr, "zhsearch: invalid search option\n");
+        zhs_options_free(o);
+        zhs_index_close(idx);
+        free(query);
+        return 2;
+    }
+    zhs_results *r = NULL;
     st = zhs_search(idx, query, o, &r);
     int rc;
     if (st != ZHS_OK) {

@@ -70,6 +70,23 @@ int main(int argc, char **argv)
     CHECK(zhs_options_set(o, ZHS_P_SORT, 99) == ZHS_ERR_INVALID, "bad sort");
     CHECK(zhs_options_set(o, ZHS_P_LIMIT, -1) == ZHS_ERR_INVALID, "negative limit");
     CHECK(zhs_options_set(o, (zhs_param)999, 1) == ZHS_ERR_INVALID, "bad param");
+    /* counts are 32-bit: larger values are refused, not wrapped to a small one */
+    CHECK(zhs_options_set(o, ZHS_P_OFFSET, 4294967296L) == ZHS_ERR_INVALID, "offset 2^32 refused");
+    CHECK(zhs_options_set(o, ZHS_P_LIMIT, 4294967297L) == ZHS_ERR_INVALID, "limit 2^32+1 refused");
+    CHECK(zhs_index_set(idx, ZHS_I_TIMEOUT_MS, 4294967296L) == ZHS_ERR_INVALID, "timeout 2^32 refused");
+    {
+        zhs_options *far = zhs_options_new();
+        CHECK(zhs_options_set(far, ZHS_P_OFFSET, 4294967295L) == ZHS_OK &&
+                  zhs_options_set(far, ZHS_P_LIMIT, 4294967295L) == ZHS_OK, "largest offset and limit");
+        CHECK(zhs_search(idx, "行政复议", far, &r) == ZHS_OK && zhs_results_count(r) == 0 &&
+                  zhs_results_total(r) == 4, "offset past the end: no hits, exact total");
+        zhs_results_free(r);
+        zhs_options_set(far, ZHS_P_OFFSET, 3);
+        CHECK(zhs_search(idx, "行政复议", far, &r) == ZHS_OK && zhs_results_count(r) == 1 &&
+                  zhs_hit_rank(zhs_results_hit(r, 0)) == 4, "huge limit: the rest");
+        zhs_results_free(r);
+        zhs_options_free(far);
+    }
 
     /* totals are exact whatever the page size: one-term queries (a
      * character, two characters) stop early, the others count every match */

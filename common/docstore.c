@@ -3,6 +3,7 @@
 #include "docstore.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <zdict.h>
 #include <zstd.h>
 
@@ -29,7 +30,10 @@ zd_codec *zd_new(int level)
     c->cctx = ZSTD_createCCtx();
     c->dctx = ZSTD_createDCtx();
     c->level = level;
-    if (!c->cctx || !c->dctx) {
+    /* every frame carries zstd's content checksum (see docstore.h) */
+    if (!c->cctx || !c->dctx ||
+        ZSTD_isError(ZSTD_CCtx_setParameter(c->cctx, ZSTD_c_compressionLevel, level)) ||
+        ZSTD_isError(ZSTD_CCtx_setParameter(c->cctx, ZSTD_c_checksumFlag, 1))) {
         zd_free(c);
         return NULL;
     }
@@ -131,45 +135,72 @@ int zd_encode(zd_codec *c, const char *text, size_t len, zbuf *out)
     size_t bound = ZSTD_compressBound(len);
     if (zbuf_reserve(out, bound))
         return -1;
-    size_t r;
     dict *d = find(c, c->current);
-    if (d)
-        r = ZSTD_compress_usingCDict(c->cctx, out->data + out->len, bound, text, len, d->cd);
-    else
-        r = ZSTD_compressCCtx(c->cctx, out->data + out->len, bound, text, len, c->level);
+    /* ZSTD_compress2 keeps the parameters set in zd_new (the checksum) */
+    size_t r = ZSTD_CCtx_refCDict(c->cctx, d ? d->cd : NULL);
+    if (!ZSTD_isError(r))
+        r = ZSTD_compress2(c->cctx, out->data + out->len, bound, text, len);
     if (ZSTD_isError(r))
         return -1;
     out->len += r;
     return 0;
 }
 
+/* Parse a record's header: its format, dictionary id and text length;
+ * *p is left at the frame.  0, or -1 for a damaged header. */
+static int header(const char *rec, size_t len, const unsigned char **p, int *format, uint64_t *id,
+                  uint64_t *raw)
+{
+    const unsigned char *end = (const unsigned char *)rec + len;
+    *p = (const unsigned char *)rec;
+    if (len < 1 || (**p != ZD_FORMAT && **p != ZD_FORMAT_UNCHECKED))
+        return -1;
+    *format = *(*p)++;
+    if (get_varint(p, end, id) || *id > UINT32_MAX || get_varint(p, end, raw) || *raw > INT64_MAX)
+        return -1;
+    return 0;
+}
+
 int64_t zd_record_dict(const char *rec, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)rec, *end = p + len;
-    uint64_t id;
-    if (len < 1 || *p++ != ZD_FORMAT || get_varint(&p, end, &id) || id > UINT32_MAX)
-        return -1;
-    return (int64_t)id;
+    const unsigned char *p;
+    int format;
+    uint64_t id, raw;
+    return header(rec, len, &p, &format, &id, &raw) ? -1 : (int64_t)id;
 }
 
 int64_t zd_record_raw_len(const char *rec, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)rec, *end = p + len;
+    const unsigned char *p;
+    int format;
     uint64_t id, raw;
-    if (len < 1 || *p++ != ZD_FORMAT || get_varint(&p, end, &id) || get_varint(&p, end, &raw) ||
-        raw > INT64_MAX)
-        return -1;
-    return (int64_t)raw;
+    return header(rec, len, &p, &format, &id, &raw) ? -1 : (int64_t)raw;
+}
+
+int zd_record_checked(const char *rec, size_t len)
+{
+    const unsigned char *p;
+    int format;
+    uint64_t id, raw;
+    return header(rec, len, &p, &format, &id, &raw) ? -1 : format == ZD_FORMAT;
 }
 
 int zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, char *err, size_t errsize)
 {
-    const unsigned char *p = (const unsigned char *)rec, *end = p + len;
+    const unsigned char *p, *end = (const unsigned char *)rec + len;
+    int format;
     uint64_t id, raw;
     zbuf_clear(out);
-    if (len < 1 || *p++ != ZD_FORMAT || get_varint(&p, end, &id) || id > UINT32_MAX ||
-        get_varint(&p, end, &raw) || raw > ZD_MAX_TEXT) {
+    if (header(rec, len, &p, &format, &id, &raw) || raw > ZD_MAX_TEXT) {
         snprintf(err, errsize, "damaged stored-text record");
+        return -1;
+    }
+    /* A checked record's frame must say it has a checksum (RFC 8878: the
+     * magic number, then the frame header descriptor, bit 2), or a
+     * damaged flag would turn the check off. */
+    if (format == ZD_FORMAT &&
+        (end - p < 5 || memcmp(p, "\x28\xb5\x2f\xfd", 4) != 0 || !(p[4] & 0x04))) {
+        snprintf(err, errsize, "damaged stored-text record (no checksum)");
         return -1;
     }
     /* The frame states its size: trust the header only when both agree. */
@@ -207,8 +238,13 @@ int zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, char *err, si
             zbuf_clear(out);
             return -1;
         }
+        if (r == 0 && in.pos < in.size) {
+            snprintf(err, errsize, "damaged stored text: bytes after the frame");
+            zbuf_clear(out);
+            return -1;
+        }
         if (r == 0)
-            break; /* frame complete */
+            break; /* frame complete, checksum verified when there is one */
         if (in.pos == in.size && o.pos < o.size) {
             snprintf(err, errsize, "damaged stored text: truncated frame");
             zbuf_clear(out);

@@ -2,10 +2,17 @@
  * trained on the collection.
  *
  * Record format (the Xapian document data of every document):
- *   byte 0      format, ZD_FORMAT (1)
+ *   byte 0      format, ZD_FORMAT (2)
  *   varint      dictionary id (0: none)
  *   varint      length of the original text in bytes
- *   rest        one zstd frame of the text
+ *   rest        one zstd frame of the text, nothing after it; the frame
+ *               states the same length and carries zstd's content checksum
+ *               (the low 32 bits of XXH64 of the text), so a damaged record
+ *               does not decode: a changed header byte disagrees with the
+ *               frame or picks the wrong dictionary, a changed frame byte
+ *               fails to decode or to match the checksum.
+ * Format 1 (indexes written before checksums) is the same without the
+ * checksum; it is still read, unverified, and zd_record_checked tells.
  * Dictionaries live in the index metadata under "zhs:dict:<id in hex>"; the
  * id is a 32-bit hash of the dictionary bytes, so dictionaries of shards
  * built at different times never collide by accident.
@@ -17,7 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ZD_FORMAT 1
+#define ZD_FORMAT 2
+#define ZD_FORMAT_UNCHECKED 1 /* read, never written */
 #define ZD_MAX_DICTS 16
 #define ZD_MAX_TEXT (1ull << 30) /* larger stored texts are refused as damaged */
 
@@ -40,9 +48,13 @@ int zd_encode(zd_codec *c, const char *text, size_t len, zbuf *out);
 int64_t zd_record_dict(const char *rec, size_t len);
 /* The original text length a record holds, or -1 for a damaged header. */
 int64_t zd_record_raw_len(const char *rec, size_t len);
+/* 1 when a record carries a checksum (format 2), 0 for format 1, -1 for a
+ * damaged header. */
+int zd_record_checked(const char *rec, size_t len);
 
 /* Decode a record into out (cleared first).  Returns 0, or -1 with a
- * reason in err (damaged record, missing dictionary). */
+ * reason in err (damaged record or checksum mismatch, missing
+ * dictionary). */
 int zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, char *err, size_t errsize);
 
 /* Train a dictionary of at most cap bytes from n samples laid end to end in

@@ -1,10 +1,12 @@
 /* Unit tests: the stored-text codec - round trips with and without a
- * trained dictionary, and damaged records refused without crashing or
- * allocating what a damaged header claims. */
+ * trained dictionary, damaged records refused without crashing or
+ * allocating what a damaged header claims, every single-bit flip of a
+ * record refused or harmless, and records of format 1 still read. */
 #include "check.h"
 #include "docstore.h"
 
 #include <stdlib.h>
+#include <zstd.h>
 
 static void roundtrip(zd_codec *c, const char *text, size_t len, const char *what)
 {
@@ -26,6 +28,49 @@ static void refused(zd_codec *c, const char *rec, size_t len, const char *msg, c
     CHECK(zd_decode(c, rec, len, &out, err, sizeof err) == -1 && strstr(err, msg), "%s: '%s'", what, err);
     CHECK(out.len == 0, "%s: nothing decoded", what);
     zbuf_free(&out);
+}
+
+/* Flip every bit of a record in turn: each damaged record must be refused
+ * or give the original text back, never another text. */
+static void every_flip(zd_codec *c, const char *text, size_t len, const char *what)
+{
+    zbuf rec = {0}, out = {0};
+    char err[256];
+    unsigned refused = 0, same = 0, changed = 0;
+    CHECK(zd_encode(c, text, len, &rec) == 0, "%s: encode", what);
+    for (size_t i = 0; i < rec.len; i++)
+        for (int bit = 0; bit < 8; bit++) {
+            rec.data[i] ^= (char)(1 << bit);
+            if (zd_decode(c, rec.data, rec.len, &out, err, sizeof err))
+                refused++;
+            else if (out.len == len && memcmp(out.data, text, len) == 0)
+                same++;
+            else if (changed++ < 3)
+                fprintf(stderr, "# %s: flipping bit %d of byte %zu of %zu changes the text\n", what, bit,
+                        i, rec.len);
+            rec.data[i] ^= (char)(1 << bit);
+        }
+    CHECK(changed == 0, "%s: %u of %zu single-bit flips decode to another text (%u refused, %u harmless)",
+          what, changed, rec.len * 8, refused, same);
+    zbuf_free(&rec);
+    zbuf_free(&out);
+}
+
+/* A record as written before checksums: format 1, a frame without one. */
+static void unchecked_record(const char *text, size_t len, zbuf *rec)
+{
+    zbuf_clear(rec);
+    zbuf_addc(rec, ZD_FORMAT_UNCHECKED);
+    zbuf_addc(rec, 0); /* no dictionary */
+    for (uint64_t v = len; ; v >>= 7) {
+        zbuf_addc(rec, (char)(v >= 0x80 ? 0x80 | (v & 0x7F) : v));
+        if (v < 0x80)
+            break;
+    }
+    size_t bound = ZSTD_compressBound(len);
+    zbuf_reserve(rec, bound);
+    size_t r = ZSTD_compress(rec->data + rec->len, bound, text, len, 3);
+    rec->len += ZSTD_isError(r) ? 0 : r;
 }
 
 int main(int argc, char **argv)
@@ -61,6 +106,43 @@ int main(int argc, char **argv)
     roundtrip(c, text.data, 3000, "with dictionary");
     roundtrip(c, "", 0, "empty, with dictionary");
 
+    /* checksums: no single-bit flip goes unnoticed */
+    every_flip(c, text.data, 3000, "with dictionary");
+    every_flip(c, text.data + 3000, 1500, "with dictionary, another text");
+    zd_codec *plain = zd_new(3);
+    every_flip(plain, text.data, 3000, "no dictionary");
+    every_flip(plain, "法治政府建设", strlen("法治政府建设"), "short, no dictionary");
+    {
+        zbuf r = {0}, out = {0};
+        char err[256] = "";
+        zd_encode(plain, text.data, 2000, &r);
+        CHECK(zd_record_checked(r.data, r.len) == 1, "new records carry a checksum");
+        /* a frame whose checksum flag was cleared is refused, not read unchecked */
+        const char *f = memchr(r.data, '\x28', r.len);
+        CHECK(f && f + 4 < r.data + r.len, "frame found");
+        if (f && f + 4 < r.data + r.len) {
+            r.data[f + 4 - r.data] &= (char)~0x04;
+            refused(plain, r.data, r.len, "damaged", "checksum flag cleared");
+            r.data[f + 4 - r.data] |= 0x04;
+        }
+        zbuf_addc(&r, 0);
+        refused(plain, r.data, r.len, "damaged", "a byte after the frame");
+        r.len--;
+        /* format 1: still read */
+        unchecked_record(text.data, 2000, &r);
+        CHECK(zd_record_checked(r.data, r.len) == 0, "format 1 has no checksum");
+        CHECK(zd_record_raw_len(r.data, r.len) == 2000, "format 1 length");
+        CHECK(zd_decode(plain, r.data, r.len, &out, err, sizeof err) == 0 && out.len == 2000 &&
+                  memcmp(out.data, text.data, 2000) == 0,
+              "format 1 decodes: %s", err);
+        zbuf_addc(&r, 0);
+        refused(plain, r.data, r.len, "damaged", "format 1 with a byte after the frame");
+        CHECK(zd_record_checked("\x03\x00\x00", 3) == -1, "unknown format");
+        zbuf_free(&r);
+        zbuf_free(&out);
+    }
+    zd_free(plain);
+
     /* a record needing a dictionary another codec lacks */
     zbuf rec = {0};
     zd_encode(c, text.data, 3000, &rec);
@@ -68,7 +150,7 @@ int main(int argc, char **argv)
     refused(bare, rec.data, rec.len, "needs dictionary", "missing dictionary");
     /* damage */
     refused(c, "", 0, "damaged", "empty record");
-    refused(c, "\x02\x00\x05hello", 8, "damaged", "unknown format");
+    refused(c, "\x07\x00\x05hello", 8, "damaged", "unknown format");
     refused(c, rec.data, 3, "damaged", "truncated header");
     refused(c, rec.data, rec.len / 2, "damaged", "truncated frame");
     zbuf bad = {0};
@@ -85,7 +167,7 @@ int main(int argc, char **argv)
     }
     /* a dictionary id beyond 32 bits is damage, not dictionary id & 0xffffffff */
     zbuf_clear(&bad);
-    zbuf_addc(&bad, 1);
+    zbuf_addc(&bad, ZD_FORMAT);
     {
         uint64_t big = ((uint64_t)1 << 32) | id;
         while (big >= 0x80) {
@@ -101,7 +183,7 @@ int main(int argc, char **argv)
         refused(c, bad.data, bad.len, "damaged", "dictionary id above 32 bits");
     }
     zbuf_clear(&bad);
-    zbuf_addc(&bad, 1);
+    zbuf_addc(&bad, ZD_FORMAT);
     zbuf_add(&bad, "\x00\xff\xff\xff\xff\x0f", 6);
     zbuf_add(&bad, rec.data + 4, rec.len - 4);
     refused(c, bad.data, bad.len, "damaged", "length disagrees with the frame");

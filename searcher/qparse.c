@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef enum tk {
@@ -217,9 +218,15 @@ static int valid_year(const char *s, size_t n)
     return 1;
 }
 
+static int num2(const char *s)
+{
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
 static int valid_date(const char *s, size_t n)
 {
-    /* YYYY, YYYY-MM or YYYY-MM-DD */
+    /* YYYY, YYYY-MM or YYYY-MM-DD, a real month and day of that month */
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (n != 4 && n != 7 && n != 10)
         return 0;
     for (size_t i = 0; i < n; i++) {
@@ -230,7 +237,16 @@ static int valid_date(const char *s, size_t n)
             return 0;
         }
     }
-    return 1;
+    if (n == 4)
+        return 1;
+    int month = num2(s + 5);
+    if (month < 1 || month > 12)
+        return 0;
+    if (n == 7)
+        return 1;
+    int year = atoi(s), day = num2(s + 8);
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return day >= 1 && day <= (month == 2 && !leap ? 28 : mdays[month - 1]);
 }
 
 /* year:2021, year:2019..2022, year:..2020, year:2020..; date likewise. */
@@ -242,7 +258,7 @@ static zx_query *range_query(parser *p, unsigned slot, const char *v, size_t at,
     size_t nhi = dots ? strlen(dots + 2) : 0;
     int (*ok)(const char *, size_t) = is_year ? valid_year : valid_date;
     const char *what = is_year ? "a year like 2021 or a range like 2019..2022"
-                               : "a date like 2022-02-25 (or 2022-02, 2022) or a range a..b";
+                               : "a real date like 2022-02-25 (or 2022-02, 2022) or a range a..b";
     if ((!dots && !ok(v, nlo)) || (dots && (!nlo && !nhi)) || (nlo && !ok(v, nlo)) ||
         (nhi && !ok(dots + 2, nhi)))
         return fail(p, ZQ_ERR_SYNTAX, at, "%s: expected %s", is_year ? "year" : "date", what);

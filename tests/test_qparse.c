@@ -112,6 +112,20 @@ int main(void)
     bad("year:2022..2019", ZQ_ERR_SYNTAX, "empty");
     bad("year:", ZQ_ERR_SYNTAX, "has no value");
     bad("date:2022-1-5", ZQ_ERR_SYNTAX, "date: expected");
+    /* months and days must exist, also at either end of a range */
+    bad("date:2022-13-45", ZQ_ERR_SYNTAX, "column 1: date: expected a real date");
+    bad("date:2022-13", ZQ_ERR_SYNTAX, "column 1: date: expected");
+    bad("date:2022-00", ZQ_ERR_SYNTAX, "date: expected");
+    bad("date:2022-01-00", ZQ_ERR_SYNTAX, "date: expected");
+    bad("date:2022-04-31", ZQ_ERR_SYNTAX, "date: expected");
+    bad("date:2022-02-29", ZQ_ERR_SYNTAX, "date: expected");
+    bad("date:1900-02-29", ZQ_ERR_SYNTAX, "date: expected");
+    bad("复议 date:2022-01..2022-13", ZQ_ERR_SYNTAX, "column 4: date: expected");
+    bad("date:2022-99-01..2022-12", ZQ_ERR_SYNTAX, "date: expected");
+    has("date:2024-02-29", "VALUE_RANGE 5 2024-02-29 2024-02-29");
+    has("date:2000-02-29", "VALUE_RANGE 5 2000-02-29 2000-02-29");
+    has("date:2022-12-31", "VALUE_RANGE 5 2022-12-31 2022-12-31");
+    has("date:2022-01..2022-12", "VALUE_RANGE 5 2022-01-00 2022-12-99");
     bad("foo:bar", ZQ_ERR_SYNTAX, "unknown field 'foo'");
     bad("，。", ZQ_ERR_SYNTAX, "nothing searchable");
     bad("复议 😀", ZQ_ERR_SYNTAX, "column 4: '😀' has nothing searchable");

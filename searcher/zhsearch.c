@@ -54,11 +54,44 @@ static void usage(FILE *f)
             "exit status: 0 matches found, 1 no match, 2 error\n");
 }
 
+/* Length of the valid UTF-8 sequence at s[0..n) (strict: no overlong
+ * forms, surrogates or code points past U+10FFFF), 0 when s[0] starts none. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (!len || n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) || (c == 0xF0 && s[1] < 0x90) ||
+        (c == 0xF4 && s[1] > 0x8F))
+        return 0;
+    return len;
+}
+
+/* JSON strings are always valid UTF-8: each byte that is not part of a
+ * valid UTF-8 sequence (a file name in another encoding, a query with
+ * stray bytes) is written as U+FFFD. */
 static void json_str(const char *s, size_t n)
 {
     putchar('"');
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
+        size_t k = utf8_len((const unsigned char *)s + i, n - i);
+        if (k == 0) {
+            fputs("\\ufffd", stdout);
+            i++;
+            continue;
+        }
+        if (k > 1) {
+            fwrite(s + i, 1, k, stdout);
+            i += k;
+            continue;
+        }
         switch (c) {
         case '"': fputs("\\\"", stdout); break;
         case '\\': fputs("\\\\", stdout); break;
@@ -71,8 +104,73 @@ static void json_str(const char *s, size_t n)
             else
                 putchar(c);
         }
+        i++;
     }
     putchar('"');
+}
+
+/* Byte offset `off` of s as an offset into the UTF-8 of the JSON string
+ * json_str writes: every replaced byte became the 3 bytes of U+FFFD. */
+static unsigned json_offset(const char *s, size_t n, unsigned off)
+{
+    unsigned extra = 0;
+    for (size_t i = 0; i < off && i < n;) {
+        size_t k = utf8_len((const unsigned char *)s + i, n - i);
+        if (k == 0)
+            extra += 2;
+        i += k ? k : 1;
+    }
+    return off + extra;
+}
+
+/* Text for a terminal: control characters (C0, DEL, C1) and bytes that are
+ * not UTF-8 are shown as escapes, so that a title, file name or snippet
+ * cannot move the cursor, recolor or retitle the terminal.  With
+ * keep_newlines, a newline stays one (explanations are multi-line). */
+static void term_fput(FILE *f, const char *s, size_t n, int keep_newlines)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = utf8_len((const unsigned char *)s + i, n - i);
+        if (k == 0) {
+            fprintf(f, "\\x%02x", c);
+            i++;
+        } else if (k == 2 && c == 0xC2 && (unsigned char)s[i + 1] < 0xA0) {
+            fprintf(f, "\\u%04x", (unsigned char)s[i + 1]); /* C1 control, e.g. CSI */
+            i += 2;
+        } else if (k == 1 && (c < 0x20 || c == 0x7F) && !(keep_newlines && c == '\n')) {
+            if (c == '\n')
+                fputs("\\n", f);
+            else if (c == '\t')
+                fputs("\\t", f);
+            else if (c == '\r')
+                fputs("\\r", f);
+            else
+                fprintf(f, "\\x%02x", c);
+            i++;
+        } else {
+            fwrite(s + i, 1, k, f);
+            i += k;
+        }
+    }
+}
+
+static void term_put(const char *s, size_t n, int keep_newlines)
+{
+    term_fput(stdout, s, n, keep_newlines);
+}
+
+/* An error message (it may quote the query or a path). */
+static void error_msg(const char *msg)
+{
+    fputs("zhsearch: ", stderr);
+    term_fput(stderr, msg, strlen(msg), 0);
+    fputc('\n', stderr);
+}
+
+static void term_puts(const char *s)
+{
+    term_put(s, strlen(s), 0);
 }
 
 static void json_field(const char *name, const char *v, int *first)
@@ -139,8 +237,10 @@ static void print_json(zhs_results *r, const char *query, const cli *c)
             unsigned nr;
             const zhs_range *rg = zhs_hit_highlights(h, &nr);
             printf(",\"highlights\":[");
-            for (unsigned k = 0; k < nr; k++)
-                printf("%s[%u,%u]", k ? "," : "", rg[k].start, rg[k].len);
+            for (unsigned k = 0; k < nr; k++) {
+                unsigned a = json_offset(s, n, rg[k].start), b = json_offset(s, n, rg[k].start + rg[k].len);
+                printf("%s[%u,%u]", k ? "," : "", a, b - a);
+            }
             printf("]");
         }
         if (c->explain)
@@ -168,13 +268,13 @@ static void print_snippet(const zhs_hit *h, int color)
     size_t at = 0;
     fputs("    ", stdout);
     for (unsigned k = 0; k < nr; k++) {
-        fwrite(s + at, 1, r[k].start - at, stdout);
+        term_put(s + at, r[k].start - at, 0);
         fputs(on, stdout);
-        fwrite(s + r[k].start, 1, r[k].len, stdout);
+        term_put(s + r[k].start, r[k].len, 0);
         fputs(off, stdout);
         at = r[k].start + r[k].len;
     }
-    fwrite(s + at, 1, n - at, stdout);
+    term_put(s + at, n - at, 0);
     putchar('\n');
 }
 
@@ -182,8 +282,11 @@ static void print_human(zhs_results *r, const cli *c)
 {
     const char *bold = c->color ? "\033[1m" : "", *dim = c->color ? "\033[2m" : "",
                *reset = c->color ? "\033[0m" : "";
-    if (c->explain)
-        printf("%s\n", zhs_results_explain(r));
+    if (c->explain) {
+        const char *e = zhs_results_explain(r);
+        term_put(e, strlen(e), 1);
+        putchar('\n');
+    }
     for (zhs_hits *it = zhs_results_hits(r); zhs_hits_valid(it); zhs_hits_next(it)) {
         const zhs_hit *h = zhs_hits_get(it);
         const char *title = zhs_hit_title(h);
@@ -192,19 +295,26 @@ static void print_human(zhs_results *r, const cli *c)
             const char *slash = strrchr(path, '/');
             title = slash ? slash + 1 : path;
         }
-        printf("%3u. %s%s%s  %s(%.2f)%s\n", zhs_hit_rank(h), bold, title, reset, dim, zhs_hit_score(h), reset);
+        printf("%3u. %s", zhs_hit_rank(h), bold);
+        term_puts(title);
+        printf("%s  %s(%.2f)%s\n", reset, dim, zhs_hit_score(h), reset);
         printf("     %s", dim);
         const char *f[] = {"year", "issuer", "date", "docno"};
         for (int k = 0; k < 4; k++) {
             const char *v = zhs_hit_field(h, f[k]);
-            if (v)
-                printf("%s · ", v);
+            if (v) {
+                term_puts(v);
+                fputs(" · ", stdout);
+            }
         }
-        printf("%s%s\n", path, reset);
+        term_puts(path);
+        printf("%s\n", reset);
         if (c->snippet)
             print_snippet(h, c->color);
-        if (c->explain)
-            printf("%s", zhs_hit_explain(h));
+        if (c->explain) {
+            const char *e = zhs_hit_explain(h);
+            term_put(e, strlen(e), 1);
+        }
     }
     const char *names[2] = {"year", "issuer"};
     int want[2] = {c->facet_year, c->facet_issuer};
@@ -214,8 +324,11 @@ static void print_human(zhs_results *r, const cli *c)
         printf("%s%s:%s", bold, names[k], reset);
         unsigned n;
         const char *v;
-        for (unsigned i = 0; (v = zhs_results_facet(r, names[k], i, &n)); i++)
-            printf("  %s (%u)", v, n);
+        for (unsigned i = 0; (v = zhs_results_facet(r, names[k], i, &n)); i++) {
+            fputs("  ", stdout);
+            term_puts(v);
+            printf(" (%u)", n);
+        }
         printf("\n");
     }
     unsigned total = zhs_results_total(r);
@@ -342,10 +455,14 @@ int main(int argc, char **argv)
     for (int i = 0; i < c.nshards && st == ZHS_OK; i++) {
         st = zhs_index_add(idx, c.shards[i]);
         if (st == ZHS_OK && *zhs_index_last_error(idx))
-            fprintf(stderr, "zhsearch: warning: %s\n", zhs_index_last_error(idx));
+            {
+            fputs("zhsearch: warning: ", stderr);
+            term_fput(stderr, zhs_index_last_error(idx), strlen(zhs_index_last_error(idx)), 0);
+            fputc('\n', stderr);
+        }
     }
     if (st != ZHS_OK) {
-        fprintf(stderr, "zhsearch: %s\n", idx ? zhs_index_last_error(idx) : "out of memory");
+        error_msg(idx ? zhs_index_last_error(idx) : "out of memory");
         zhs_index_close(idx);
         free(query);
         return 2;
@@ -371,7 +488,7 @@ int main(int argc, char **argv)
     st = zhs_search(idx, query, o, &r);
     int rc;
     if (st != ZHS_OK) {
-        fprintf(stderr, "zhsearch: %s\n", zhs_index_last_error(idx));
+        error_msg(zhs_index_last_error(idx));
         rc = 2;
     } else {
         if (c.count)

@@ -32,6 +32,9 @@ jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1], encoding="ut
 
 mkdir -p "$TMP/docs"
 cp "$CORPUS"/*.txt "$TMP/docs/"
+# a file name that is not UTF-8, terminal escapes and controls in the text
+BADNAME=$(printf '%s/docs/\377\376-报告.txt' "$TMP")
+printf '\033]0;pwned\007\033[31m某某市人民政府关于2021年法治政府建设情况的报告\n\n一、稀有词组\033[2J工作情况。依法办理稀有词组案件\302\23331m。\n' >"$BADNAME"
 "$ZHINDEX" -q -d "$IDX" add "$TMP/docs" || { echo "zhindex failed"; exit 2; }
 
 # --- --offset and --limit do not wrap at 32 bits ---------------------------
@@ -45,5 +48,31 @@ expect "--offset beyond a long refused" test "$RC" = 2
 run zs --offset 4294967295 --json 行政复议
 expect "--offset 2^32-1 is past the end: no hits, exact total" \
     test "$RC" = 0 -a "$(jget 'len(d["hits"]), d["total"]' 2>/dev/null)" = "(0, 5)"
+
+# --- --json is valid UTF-8 whatever the bytes -------------------------------
+run zs --json 稀有词组
+expect "--json parses with a file name that is not UTF-8" json_ok
+expect "bytes that are not UTF-8 become U+FFFD" \
+    test "$(jget 'd["hits"][0]["path"].endswith("/docs/\ufffd\ufffd-报告.txt")' 2>/dev/null)" = True
+expect "highlights still point at the matches" \
+    test "$(jget '"|".join(d["hits"][0]["snippet"].encode()[a:a+n].decode() for a, n in d["hits"][0]["highlights"])' 2>/dev/null)" = "稀有词组|稀有词组"
+run zs --json "$(printf '稀有词组 \377\300\257x\355\240\200')"
+expect "--json parses with invalid bytes in the query" json_ok
+expect "each invalid query byte is one U+FFFD" \
+    test "$(jget 'd["query"].count("\ufffd")' 2>/dev/null)" = 6
+
+# --- human output shows control characters escaped -------------------------
+run zs --color never 稀有词组
+expect "no escape or control character reaches the terminal" \
+    python3 -c 'import sys; b=open(sys.argv[1],"rb").read(); sys.exit(any(c < 32 and c not in (10,) or c == 127 for c in b) or b"\xc2\x9b" in b)' "$TMP/out"
+expect "they are shown as escapes" \
+    test -n "$(grep -F '\x1b[2J' "$TMP/out")" -a -n "$(grep -F '\xff\xfe-报告.txt' "$TMP/out")" -a -n "$(grep -F '\u009b31m' "$TMP/out")"
+run zs --color always 稀有词组
+expect "highlight colors are still written" test -n "$(grep -F "$(printf '\033[1;31m稀有词组')" "$TMP/out")"
+run zs "$(printf '稀有词组 \033\007，')"
+expect "error messages show the query's controls as escapes" \
+    test "$RC" = 2 -a -n "$(grep -F 'x1b' "$TMP/err")" -a -n "$(grep -F 'x07' "$TMP/err")"
+expect "... and write no control byte" \
+    python3 -c 'import sys; b=open(sys.argv[1],"rb").read(); sys.exit(b"\x1b" in b or b"\x07" in b)' "$TMP/err"
 
 tap_done

@@ -568,7 +568,8 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
         zq_parsed_clear(&pq);
         return set_error(idx, ZHS_ERR_NOMEM, "out of memory");
     }
-    r->normalized = zn_normalize_utf8(za_normalizer(idx->an), query, strlen(query), NULL);
+    r->normalized = pq.normalized; /* the results own it now */
+    pq.normalized = NULL;
     if (o->explain)
         r->explain = explain_query(idx, &pq);
     zhs_status st = run_search(idx, &pq, o, r);

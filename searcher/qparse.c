@@ -1,6 +1,7 @@
 /* qparse.c - recursive-descent parser for the language in qparse.h,
  * compiling straight to Xapian queries through the term scheme. */
 #include "qparse.h"
+#include "normalize.h"
 #include "terms.h"
 #include "zbuf.h"
 
@@ -41,6 +42,8 @@ typedef struct parser {
     unsigned near_chars;
     unsigned leaves;    /* text atoms and ranges parsed */
     int one_term;       /* the last text atom matches through one term */
+    zbuf norm;          /* the normalized query, token by token */
+    tk norm_last;       /* the last token added to it (TK_END: none yet) */
 } parser;
 
 #define MAX_DEPTH 64
@@ -92,7 +95,7 @@ static size_t is_space(const char *s, size_t n)
     return match_sym(s, n, "\xE3\x80\x80"); /* ideographic space */
 }
 
-static void next(parser *p)
+static void scan(parser *p)
 {
     const char *s = p->s;
     size_t n = p->len, k;
@@ -161,6 +164,102 @@ static void next(parser *p)
              : strcmp(p->text.data, "AND") == 0 ? TK_AND
              : strcmp(p->text.data, "NOT") == 0 ? TK_NOT
                                                 : TK_WORD;
+}
+
+static int split_field(char *w, char **value);
+
+/* Characters with a meaning to the tokenizer anywhere in a word. */
+static int has_syntax(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (is_space(s + i, n - i) || is_lparen(s + i, n - i) || is_rparen(s + i, n - i) ||
+            is_quote_open(s + i, n - i) || is_quote_close(s + i, n - i))
+            return 1;
+    return 0;
+}
+
+/* `t` as a text atom of the normalized query: bare when it scans back as
+ * the same plain word, else quoted (a phrase is the same text query), else
+ * NULL: the caller keeps the token as typed. */
+static int add_norm_text(zbuf *b, const char *t, size_t n, int bare_ok)
+{
+    if (bare_ok && n && !has_syntax(t, n) && t[0] != '-' && strcmp(t, "OR") && strcmp(t, "AND") &&
+        strcmp(t, "NOT")) {
+        char *w = strndup(t, n), *v;
+        if (!w)
+            return -1;
+        int field = split_field(w, &v);
+        free(w);
+        if (!field)
+            return zbuf_add(b, t, n) ? -1 : 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (is_quote_close(t + i, n - i))
+            return 0;
+    if (zbuf_addc(b, '"') || zbuf_add(b, t, n) || zbuf_addc(b, '"'))
+        return -1;
+    return 1;
+}
+
+/* Append the token just scanned to the normalized query: operators,
+ * parentheses, field names and ranges as typed (NFKC case folding would
+ * turn NOT into the word "not"), text normalized, so that the result
+ * parses into the same query. */
+static int add_norm(parser *p)
+{
+    zbuf *b = &p->norm;
+    const char *raw = p->s + p->tstart;
+    size_t rawlen = p->at - p->tstart;
+    if (p->tok == TK_END)
+        return 0;
+    if (p->tok != TK_RPAREN && p->norm_last != TK_END && p->norm_last != TK_LPAREN &&
+        p->norm_last != TK_MINUS && zbuf_addc(b, ' '))
+        return -1;
+    p->norm_last = p->tok;
+    switch (p->tok) {
+    case TK_LPAREN: return zbuf_addc(b, '(');
+    case TK_RPAREN: return zbuf_addc(b, ')');
+    case TK_OR: return zbuf_adds(b, "OR");
+    case TK_AND: return zbuf_adds(b, "AND");
+    case TK_NOT: return zbuf_adds(b, "NOT");
+    case TK_MINUS: return zbuf_addc(b, '-');
+    default: break;
+    }
+    char *w = strdup(p->text.data), *v = NULL, *n = NULL;
+    int rc = -1;
+    if (!w)
+        return -1;
+    int field = p->tok == TK_WORD && split_field(w, &v);
+    const char *text = field ? v : w;
+    if (field && (!strcmp(w, "year") || !strcmp(w, "date") || !*v)) {
+        rc = zbuf_add(b, raw, rawlen); /* digits and dots, checked as typed */
+        goto done;
+    }
+    size_t nlen;
+    n = zn_normalize_utf8(za_normalizer(p->a), text, strlen(text), &nlen);
+    if (!n)
+        goto done;
+    size_t mark = b->len;
+    if (field && (zbuf_adds(b, w) || zbuf_addc(b, ':')))
+        goto done;
+    rc = add_norm_text(b, n, nlen, p->tok == TK_WORD);
+    if (rc == 0) { /* cannot be written otherwise: as typed */
+        b->len = mark;
+        rc = zbuf_add(b, raw, rawlen);
+    } else if (rc == 1) {
+        rc = 0;
+    }
+done:
+    free(w);
+    free(n);
+    return rc ? -1 : 0;
+}
+
+static void next(parser *p)
+{
+    scan(p);
+    if (!p->failed && add_norm(p))
+        fail(p, ZQ_ERR_FAIL, p->tstart, "out of memory");
 }
 
 static int add_atom(parser *p, const char *text, zq_field f, int negated)
@@ -539,10 +638,16 @@ int zq_parse(za_analyzer *a, const char *q, zq_parsed *out, char *err, size_t er
         r = fail(&p, ZQ_ERR_SYNTAX, p.tstart, "unbalanced parenthesis: ')' without '('");
     }
     zbuf_free(&p.text);
+    if (r && zbuf_add(&p.norm, "", 0)) {
+        zx_q_free(r);
+        r = fail(&p, ZQ_ERR_FAIL, 0, "out of memory");
+    }
     if (!r) {
+        zbuf_free(&p.norm);
         zq_parsed_clear(out);
         return p.failed ? p.failed : ZQ_ERR_FAIL;
     }
+    out->normalized = p.norm.data;
     out->query = r;
     out->one_term = p.leaves == 1 && p.one_term;
     return ZQ_OK;
@@ -551,6 +656,7 @@ int zq_parse(za_analyzer *a, const char *q, zq_parsed *out, char *err, size_t er
 void zq_parsed_clear(zq_parsed *p)
 {
     zx_q_free(p->query);
+    free(p->normalized);
     for (size_t i = 0; i < p->natoms; i++)
         free(p->atoms[i].text);
     free(p->atoms);

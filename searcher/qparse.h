@@ -38,6 +38,9 @@ typedef struct zq_parsed {
     size_t natoms;
     int one_term; /* the whole query matches through one term, whose count
                      Xapian knows without visiting the matches */
+    char *normalized; /* the query with its text normalized and its operators,
+                         field names and ranges as typed: it parses into
+                         the same query */
 } zq_parsed;
 
 enum { ZQ_OK = 0, ZQ_ERR_SYNTAX = -1, ZQ_ERR_EMPTY = -2, ZQ_ERR_FAIL = -3 };

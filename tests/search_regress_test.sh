@@ -61,6 +61,18 @@ expect "--json parses with invalid bytes in the query" json_ok
 expect "each invalid query byte is one U+FFFD" \
     test "$(jget 'd["query"].count("\ufffd")' 2>/dev/null)" = 6
 
+# --- "normalized" keeps operators and field names ---------------------------
+for q in '行政复议 NOT 放管服' '(復議 OR 訴訟) AND -疫情' 'title:法治政府 NOT year:2021' '－疫情 year：2021' '依法 OR ＮＯＴ'; do
+    run zs --json --all "$q"
+    norm=$(jget 'd["normalized"]' 2>/dev/null)
+    want=$(jget 'sorted(h["path"] for h in d["hits"])' 2>/dev/null)
+    run zs --json --all "$norm"
+    expect "normalized form '$norm' of '$q' finds the same documents" \
+        test -n "$norm" -a "$(jget 'sorted(h["path"] for h in d["hits"])' 2>/dev/null)" = "$want"
+done
+run zs --json '行政复议 NOT 放管服'
+expect "NOT is reported as NOT" test "$(jget 'd["normalized"]' 2>/dev/null)" = '行政复议 NOT 放管服'
+
 # --- human output shows control characters escaped -------------------------
 run zs --color never 稀有词组
 expect "no escape or control character reaches the terminal" \

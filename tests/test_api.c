@@ -170,6 +170,10 @@ int main(int argc, char **argv)
     /* exact counts through the library */
     CHECK(count(idx, "year:2021") == 3, "year:2021");
     CHECK(count(idx, "量子计算机") == 0, "no match");
+    CHECK(zhs_search(idx, "行政復議 NOT 放管服", NULL, &r) == ZHS_OK &&
+              strcmp(zhs_results_normalized_query(r), "行政复议 NOT 放管服") == 0,
+          "normalized query keeps NOT: %s", zhs_results_normalized_query(r));
+    zhs_results_free(r);
 
     /* a commit by the indexer: the open handle keeps its snapshot until reopen */
     CHECK(sh("cp '%2$s'/2023-*.txt '%3$s.in'/ && '%1$s' -q -d '%3$s' add '%3$s.in'", argv[1], argv[2]) == 0,

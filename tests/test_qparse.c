@@ -58,6 +58,27 @@ static void atoms(const char *q, size_t n, const char *first, int negated_last)
     zq_parsed_clear(&p);
 }
 
+/* The normalized query keeps operators and field names and parses into
+ * the same query as the original. */
+static void normalized(const char *q, const char *want)
+{
+    zq_parsed p, p2;
+    char err[512];
+    CHECK(zq_parse(an, q, &p, err, sizeof err) == ZQ_OK, "'%s': %s", q, err);
+    CHECK_STR(p.normalized, want, "normalized form of '%s'", q);
+    if (p.normalized && zq_parse(an, p.normalized, &p2, err, sizeof err) == ZQ_OK) {
+        char *a = zx_q_describe(p.query), *b = zx_q_describe(p2.query);
+        CHECK(a && b && strcmp(a, b) == 0, "'%s' and its normalized form '%s' differ:\n  %s\n  %s", q,
+              p.normalized, a, b);
+        free(a);
+        free(b);
+        zq_parsed_clear(&p2);
+    } else {
+        CHECK(0, "normalized form '%s' of '%s' does not parse: %s", p.normalized, q, err);
+    }
+    zq_parsed_clear(&p);
+}
+
 int main(void)
 {
     char err[256];
@@ -92,6 +113,21 @@ int main(void)
     has("http://example", "Chttp");
     atoms("复议 -诉讼", 2, "复议", 1);
     atoms("year:2021 复议", 1, "复议", 0);
+    /* the normalized query */
+    normalized("行政复议 NOT 放管服", "行政复议 NOT 放管服");
+    normalized("行政復議 OR ＡＢＣ AND 诉讼", "行政复议 OR abc AND 诉讼");
+    normalized("  -诉讼   (复议  OR 诉讼 )", "-诉讼 (复议 OR 诉讼)");
+    normalized("（复议 OR 诉讼）", "(复议 OR 诉讼)");
+    normalized("title:行政復議 year:2021..2022 date:2022-02", "title:行政复议 year:2021..2022 date:2022-02");
+    normalized("issuer:\"樂山 市\" region:綦江", "issuer:\"乐山 市\" region:綦江");
+    normalized("“行政 復議”", "\"行政 复议\"");
+    normalized("NOT 复议 诉讼", "NOT 复议 诉讼");
+    normalized("ＯＲ ＮＯＴ", "or not");          /* full-width words stay words */
+    normalized("－诉讼", "\"-诉讼\"");           /* not an exclusion once normalized */
+    normalized("year：2021", "\"year:2021\"");   /* not a field */
+    normalized("＂复议＂", "＂复议＂");            /* cannot be quoted: as typed */
+    normalized("复议\xC2\xA0诉讼", "\"复议 诉讼\""); /* no-break space inside a word */
+    normalized("http://example.org/ABC", "http://example.org/abc");
     /* malformed */
     bad("", ZQ_ERR_EMPTY, "empty query");
     bad("   ", ZQ_ERR_EMPTY, "empty query");

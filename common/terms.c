@@ -3,6 +3,7 @@
 #include "docstore.h"
 #include "zbuf.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <unicode/uversion.h>
@@ -404,12 +405,19 @@ int zt_load_dict(zx_db *db, zd_codec *codec, uint32_t id)
 
 /* ---- index stamp ---- */
 
+/* Filled once: handles are opened from many threads at a time. */
+static char settings[160];
+static pthread_once_t settings_once = PTHREAD_ONCE_INIT;
+
+static void settings_fill(void)
+{
+    snprintf(settings, sizeof settings, "%s;icu=%s", za_settings_id(), U_ICU_VERSION);
+}
+
 const char *zt_settings(void)
 {
-    static char s[160];
-    if (!s[0])
-        snprintf(s, sizeof s, "%s;icu=%s", za_settings_id(), U_ICU_VERSION);
-    return s;
+    pthread_once(&settings_once, settings_fill);
+    return settings;
 }
 
 int zt_stamp_index(zx_db *db, zx_err *err)

@@ -271,15 +271,21 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static char *value_or_null(zx_doc *d, unsigned slot)
+/* A value slot into *out (NULL when the document has none).  Returns -1
+ * when it could not be read: an unreadable field is an error, not an
+ * absent one. */
+static int value_of(zx_doc *d, unsigned slot, char **out)
 {
     size_t n;
     char *v = zx_doc_value(d, slot, &n);
     if (v && n == 0) {
         free(v);
-        return NULL;
+        v = NULL;
+    } else if (!v) {
+        return -1;
     }
-    return v;
+    *out = v;
+    return 0;
 }
 
 /* Make sure the codec holds the dictionary a record needs. */
@@ -343,7 +349,9 @@ typedef struct explain_ctx {
     zhs_index *idx;
     zbuf *b;
     unsigned docid;
-    double sum;
+    int failed;  /* out of memory */
+    zx_err err;  /* a failed read of positions */
+    zx_status st;
 } explain_ctx;
 
 static int add_position(void *ctx, unsigned pos)
@@ -351,8 +359,9 @@ static int add_position(void *ctx, unsigned pos)
     explain_ctx *c = ctx;
     char p[16];
     snprintf(p, sizeof p, " %u", pos);
-    zbuf_adds(c->b, p);
-    return c->b->len > 0 && ++c->sum > 1e18; /* never stops early */
+    if (zbuf_adds(c->b, p))
+        c->failed = 1;
+    return c->failed;
 }
 
 /* One matching term: its statistics, its BM25 part as Xapian computes it
@@ -375,53 +384,51 @@ static int explain_term(void *vctx, const char *t, size_t n)
     int boolean = n > 0 && (t[0] == 'Q' || t[0] == 'Y');
     snprintf(line, sizeof line, "    %-12.*s wdf %-3u in %u of %.0f documents  %s%.4f", (int)n, t,
              wdf, df, N, boolean ? "boolean " : "", part);
-    zbuf_adds(c->b, line);
-    if (t[0] == 'C' || (t[0] == 'T' && n > 1 && t[1] == 'C')) {
-        zbuf_adds(c->b, "  at");
-        double saved = c->sum;
-        zx_err e;
-        c->sum = 0;
-        zx_db_each_position(db, c->docid, t, n, add_position, c, &e);
-        c->sum = saved;
+    if (zbuf_adds(c->b, line))
+        c->failed = 1;
+    if (!c->failed && (t[0] == 'C' || (t[0] == 'T' && n > 1 && t[1] == 'C'))) {
+        if (zbuf_adds(c->b, "  at"))
+            c->failed = 1;
+        zx_status st = zx_db_each_position(db, c->docid, t, n, add_position, c, &c->err);
+        if (st != ZX_OK && !c->failed)
+            c->st = st;
     }
-    zbuf_adds(c->b, "\n");
-    return 0;
+    if (zbuf_adds(c->b, "\n"))
+        c->failed = 1;
+    return c->failed || c->st != ZX_OK;
 }
 
 static int explain_token(void *vctx, const za_token *t)
 {
     zbuf *b = vctx;
-    zbuf_adds(b, t->kind == ZA_WORD ? " [" : " ");
-    zbuf_add(b, t->text, t->len);
-    if (t->kind == ZA_WORD)
-        zbuf_adds(b, "]");
-    return 0;
+    return zbuf_adds(b, t->kind == ZA_WORD ? " [" : " ") || zbuf_add(b, t->text, t->len) ||
+           (t->kind == ZA_WORD && zbuf_adds(b, "]"));
 }
 
-/* The query-level explanation: normalization, segmentation, terms. */
+/* The query-level explanation: normalization, segmentation, terms; NULL
+ * when out of memory. */
 static char *explain_query(zhs_index *idx, const zq_parsed *pq)
 {
     zbuf b = {0};
     static const char *fields[] = {"text", "title", "issuer", "docno"};
-    for (size_t i = 0; i < pq->natoms; i++) {
+    int bad = 0;
+    for (size_t i = 0; i < pq->natoms && !bad; i++) {
         const zq_atom *a = &pq->atoms[i];
         char *norm = zn_normalize_utf8(za_normalizer(idx->an), a->text, strlen(a->text), NULL);
-        zbuf_adds(&b, "atom ");
-        zbuf_adds(&b, a->text);
-        zbuf_adds(&b, " (");
-        zbuf_adds(&b, fields[a->field]);
-        zbuf_adds(&b, a->negated ? ", excluded)\n" : ")\n");
-        zbuf_adds(&b, "  normalized: ");
-        zbuf_adds(&b, norm ? norm : "");
+        bad = !norm || zbuf_adds(&b, "atom ") || zbuf_adds(&b, a->text) || zbuf_adds(&b, " (") ||
+              zbuf_adds(&b, fields[a->field]) || zbuf_adds(&b, a->negated ? ", excluded)\n" : ")\n") ||
+              zbuf_adds(&b, "  normalized: ") || zbuf_adds(&b, norm) ||
+              zbuf_adds(&b, "\n  tokens ([words] and characters):") ||
+              za_analyze(idx->an, a->text, strlen(a->text), explain_token, &b) != 0 ||
+              zbuf_adds(&b, "\n");
         free(norm);
-        zbuf_adds(&b, "\n  tokens ([words] and characters):");
-        za_analyze(idx->an, a->text, strlen(a->text), explain_token, &b);
-        zbuf_adds(&b, "\n");
     }
-    char *d = zx_q_describe(pq->query);
-    zbuf_adds(&b, "xapian query: ");
-    zbuf_adds(&b, d ? d : "");
-    zbuf_adds(&b, "\n");
+    char *d = bad ? NULL : zx_q_describe(pq->query);
+    if (!d || zbuf_adds(&b, "xapian query: ") || zbuf_adds(&b, d) || zbuf_adds(&b, "\n")) {
+        free(d);
+        zbuf_free(&b);
+        return NULL;
+    }
     free(d);
     return b.data;
 }
@@ -449,16 +456,13 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
         return set_error(idx, from_zx(&e), "reading a hit: %s", e.msg);
     h->rank = (unsigned)o->offset + i + 1;
     h->score = zx_mset_weight(ms, i);
-    h->path = value_or_null(doc, ZT_SLOT_PATH);
-    h->title = value_or_null(doc, ZT_SLOT_TITLE);
-    h->issuer = value_or_null(doc, ZT_SLOT_ISSUER);
-    h->region = value_or_null(doc, ZT_SLOT_REGION);
-    h->date = value_or_null(doc, ZT_SLOT_DATE);
-    h->docno = value_or_null(doc, ZT_SLOT_DOCNO);
-    h->year = value_or_null(doc, ZT_SLOT_YEAR);
-    h->encoding = value_or_null(doc, ZT_SLOT_ENCODING);
     zhs_status st = ZHS_OK;
-    if (o->snippet_chars > 0)
+    if (value_of(doc, ZT_SLOT_PATH, &h->path) || value_of(doc, ZT_SLOT_TITLE, &h->title) ||
+        value_of(doc, ZT_SLOT_ISSUER, &h->issuer) || value_of(doc, ZT_SLOT_REGION, &h->region) ||
+        value_of(doc, ZT_SLOT_DATE, &h->date) || value_of(doc, ZT_SLOT_DOCNO, &h->docno) ||
+        value_of(doc, ZT_SLOT_YEAR, &h->year) || value_of(doc, ZT_SLOT_ENCODING, &h->encoding))
+        st = set_error(idx, ZHS_ERR_NOMEM, "reading the fields of a hit: out of memory");
+    if (st == ZHS_OK && o->snippet_chars > 0)
         st = make_snippet(idx, doc, pq, (unsigned)o->snippet_chars, h);
     if (st == ZHS_OK && o->explain) {
         zbuf b = {0};
@@ -468,9 +472,16 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
                  "  score %.4f: BM25 (k1 %.1f, b %.1f) of the ranking terms below, plus the NEAR bonus "
                  "when atoms stand together; document length %u (average %.0f)\n",
                  h->score, BM25_K1, BM25_B, zx_db_doclength(idx->db, docid), zx_db_avlength(idx->db));
-        zbuf_adds(&b, line);
-        explain_ctx c = {idx, &b, docid, 0};
-        zx_enquire_matching_terms(enq, docid, explain_term, &c, &e);
+        explain_ctx c = {.idx = idx, .b = &b, .docid = docid};
+        zx_status xs = zbuf_adds(&b, line) ? ZX_ERR_NOMEM
+                                           : zx_enquire_matching_terms(enq, docid, explain_term, &c, &e);
+        if (c.failed || xs == ZX_ERR_NOMEM) {
+            st = set_error(idx, ZHS_ERR_NOMEM, "explaining a hit: out of memory");
+        } else if (c.st != ZX_OK) {
+            st = set_error(idx, from_zx(&c.err), "explaining a hit: %s", c.err.msg);
+        } else if (xs != ZX_OK) {
+            st = set_error(idx, from_zx(&e), "explaining a hit: %s", e.msg);
+        }
         h->explain = b.data;
     }
     zx_doc_free(doc);
@@ -490,6 +501,12 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
         zx_enquire_set_sort(enq, ZT_SLOT_SORTDATE, o->sort == ZHS_SORT_DATE_DESC);
     int fy = o->facet_year ? zx_enquire_add_facet(enq, ZT_SLOT_YEAR) : -1;
     int fi = o->facet_issuer ? zx_enquire_add_facet(enq, ZT_SLOT_ISSUER) : -1;
+    zx_mset *ms = NULL;
+    zhs_status st = ZHS_OK;
+    if ((o->facet_year && fy < 0) || (o->facet_issuer && fi < 0)) {
+        st = set_error(idx, ZHS_ERR_NOMEM, "counting facets: out of memory");
+        goto done;
+    }
     unsigned ndocs = zx_db_doccount(idx->db);
     /* No page reaches past the last document: first + max stays in range. */
     unsigned first = (unsigned long)o->offset > ndocs ? ndocs : (unsigned)o->offset;
@@ -499,8 +516,7 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
      * as soon as no other document can make the page.  Facets see every
      * match. */
     int all = fy >= 0 || fi >= 0 || !pq->one_term;
-    zx_mset *ms = zx_enquire_mset(enq, first, max, all ? ndocs : 0, &e);
-    zhs_status st = ZHS_OK;
+    ms = zx_enquire_mset(enq, first, max, all ? ndocs : 0, &e);
     if (!ms) {
         st = set_error(idx, from_zx(&e), "searching: %s", e.msg);
         goto done;
@@ -519,14 +535,18 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
     }
     for (unsigned i = 0; i < r->count && st == ZHS_OK; i++)
         st = fill_hit(idx, enq, ms, i, pq, o, &r->hits[i]);
-    facet_ctx fc = {&r->years, 0};
-    if (st == ZHS_OK && fy >= 0)
-        zx_enquire_each_facet(enq, fy, facet_cb, &fc, &e);
-    fc.f = &r->issuers;
-    if (st == ZHS_OK && fi >= 0)
-        zx_enquire_each_facet(enq, fi, facet_cb, &fc, &e);
-    if (st == ZHS_OK && fc.failed)
-        st = set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+    /* Facets that could not be counted are an error, never empty facets. */
+    for (int k = 0; k < 2 && st == ZHS_OK; k++) {
+        int spy = k == 0 ? fy : fi;
+        facet_ctx fc = {k == 0 ? &r->years : &r->issuers, 0};
+        if (spy < 0)
+            continue;
+        zx_status fs = zx_enquire_each_facet(enq, spy, facet_cb, &fc, &e);
+        if (fc.failed)
+            st = set_error(idx, ZHS_ERR_NOMEM, "counting facets: out of memory");
+        else if (fs != ZX_OK)
+            st = set_error(idx, from_zx(&e), "counting %s facets: %s", k == 0 ? "year" : "issuer", e.msg);
+    }
 done:
     zx_mset_free(ms);
     zx_enquire_free(enq);
@@ -570,8 +590,11 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
     }
     r->normalized = pq.normalized; /* the results own it now */
     pq.normalized = NULL;
-    if (o->explain)
-        r->explain = explain_query(idx, &pq);
+    if (o->explain && !(r->explain = explain_query(idx, &pq))) {
+        zq_parsed_clear(&pq);
+        zhs_results_free(r);
+        return set_error(idx, ZHS_ERR_NOMEM, "explaining the query: out of memory");
+    }
     zhs_status st = run_search(idx, &pq, o, r);
     if (st == ZHS_ERR_NETWORK && !idx->allow_partial)
         strncat(idx->err, " (a shard did not answer; ZHS_I_ALLOW_PARTIAL goes on without it)",
@@ -581,9 +604,18 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
      * out and the search runs again on the others. */
     if ((st == ZHS_ERR_MODIFIED && zhs_index_reopen(idx) == ZHS_OK) ||
         (st == ZHS_ERR_NETWORK && idx->allow_partial && drop_dead_shards(idx))) {
-        zhs_results_free(r);
-        r = calloc(1, sizeof *r);
-        st = r ? run_search(idx, &pq, o, r) : ZHS_ERR_NOMEM;
+        zhs_results *again = calloc(1, sizeof *again);
+        if (!again) {
+            st = set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+        } else {
+            /* the query's normalized form and explanation still hold */
+            again->normalized = r->normalized;
+            again->explain = r->explain;
+            r->normalized = r->explain = NULL;
+            zhs_results_free(r);
+            r = again;
+            st = run_search(idx, &pq, o, r);
+        }
     }
     if (r)
         r->skipped = idx->skipped;

@@ -25,13 +25,18 @@
 // document (uses_safe_form), so ordinary searches run unchanged.
 #include "zx.h"
 
+#include "glass_check.h"
+
 #include <xapian.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 #include <new>
 #include <string>
@@ -154,6 +159,14 @@ char *dup_string(const std::string &s, size_t *len)
     return p;
 }
 
+// Refuse a database whose version file would crash Xapian.
+void check_glass(const std::string &path)
+{
+    char why[512];
+    if (zg_check(path.c_str(), why, sizeof why) != 0)
+        throw Xapian::DatabaseCorruptError(why);
+}
+
 zx_query *wrap(const Xapian::Query &q)
 {
     return new zx_query{q, q};
@@ -244,6 +257,7 @@ zx_db *zx_db_open_writable(const char *path, int create, zx_err *err)
     GUARD_BEGIN
     zx_db *d = new zx_db;
     try {
+        check_glass(path);
         d->wdb = Xapian::WritableDatabase(path, create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN);
         d->writable = true;
     } catch (...) {
@@ -265,8 +279,41 @@ bool is_remote_spec(const std::string &s, std::string &host, unsigned &port)
         s.find('/') != std::string::npos)
         return false;
     host = s.substr(0, colon);
-    port = static_cast<unsigned>(atoi(s.c_str() + colon + 1));
+    std::string digits = s.substr(colon + 1);
+    if (digits.size() > 5 || (port = static_cast<unsigned>(atoi(digits.c_str()))) == 0 ||
+        port > 65535)
+        throw Xapian::InvalidArgumentError(s + ": port must be between 1 and 65535");
     return true;
+}
+
+// A stub is small text; anything else (a FIFO, a device, a huge file) is
+// refused before it is read, so opening never blocks or grows unbounded.
+const off_t STUB_MAX = 1 << 20;
+
+std::string read_small_file(const std::string &path)
+{
+    int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        throw Xapian::DatabaseOpeningError(path + ": " + strerror(errno));
+    struct stat st;
+    std::string text;
+    const char *why = nullptr;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        why = ": not an index directory or a stub file";
+    else if (st.st_size > STUB_MAX)
+        why = ": too large for a stub file";
+    else {
+        text.resize(static_cast<size_t>(st.st_size));
+        ssize_t got = text.empty() ? 0 : read(fd, &text[0], text.size());
+        if (got < 0)
+            why = ": cannot be read";
+        else
+            text.resize(static_cast<size_t>(got));
+    }
+    close(fd);
+    if (why)
+        throw Xapian::DatabaseOpeningError(path + why);
+    return text;
 }
 
 // A stub: a file, or a directory holding a file XAPIANDB, one database per
@@ -288,7 +335,7 @@ bool read_stub(const std::string &path, std::string &stubfile, std::vector<std::
         size_t slash = path.rfind('/');
         dir = slash == std::string::npos ? "." : path.substr(0, slash);
     }
-    std::ifstream in(stubfile);
+    std::istringstream in(read_small_file(stubfile));
     std::string line;
     while (std::getline(in, line)) {
         std::istringstream ls(line);
@@ -322,6 +369,7 @@ void open_spec(zx_db *db, const std::string &spec, unsigned timeout_ms, int dept
         for (const std::string &p : parts)
             open_spec(db, p, timeout_ms, depth + 1);
     } else {
+        check_glass(spec);
         Xapian::Database shard(spec);
         db->shards.push_back(shard);
         db->specs.push_back(spec);
@@ -628,6 +676,7 @@ zx_status zx_db_check(const char *path, zx_err *err)
 {
     GUARD_BEGIN
     std::ostringstream out;
+    check_glass(path);
     size_t errors = Xapian::Database::check(path, 0, &out);
     if (errors) {
         std::string report = out.str();
@@ -644,6 +693,7 @@ zx_status zx_db_check(const char *path, zx_err *err)
 zx_status zx_db_compact(const char *src, const char *dst, zx_err *err)
 {
     GUARD_BEGIN
+    check_glass(src);
     Xapian::Database d(src);
     d.compact(dst, Xapian::DBCOMPACT_NO_RENUMBER);
     ok(err);
@@ -971,7 +1021,12 @@ zx_status zx_enquire_each_facet(zx_enquire *e, int spy,
         return ZX_ERR_INVALID;
     }
     Xapian::ValueCountMatchSpy *s = e->spies[static_cast<size_t>(spy)];
-    for (Xapian::TermIterator t = s->top_values_begin(1000000); t != s->top_values_end(1000000); ++t) {
+    // Ask for exactly as many values as were seen: Xapian reserves room for
+    // the number asked.
+    Xapian::doccount distinct = 0;
+    for (Xapian::TermIterator t = s->values_begin(); t != s->values_end(); ++t)
+        distinct++;
+    for (Xapian::TermIterator t = s->top_values_begin(distinct); t != s->top_values_end(distinct); ++t) {
         std::string v = *t;
         if (cb(ctx, v.data(), v.size(), t.get_termfreq()))
             break;

@@ -344,19 +344,51 @@ done:
     return rc;
 }
 
-/* The end of the first sentence ending at or after byte i: after 。！？；
- * (punctuation, so no match spans it), or len. */
-static size_t sentence_cut(const char *doc, size_t len, size_t i)
+/* How far past a part's nominal end a sentence end is looked for, and
+ * then a place to cut without one. */
+#define ZS_CUT_SLACK 1024
+
+static size_t next_char(const char *s, size_t len, size_t i);
+
+static int cjk_at(const char *doc, size_t len, size_t i)
+{
+    uint32_t c;
+    utf8_decode((const unsigned char *)doc + i, len - i, &c);
+    return za_is_cjk(c);
+}
+
+/* Where to end a part that should end near byte i: after the first of
+ * 。！？； (punctuation, so no match spans it) within ZS_CUT_SLACK bytes.
+ * A text without them (one long line) is cut anyway, so that the work
+ * stays bounded: between two CJK characters or before an ASCII space,
+ * where tokens stand alone and only a match spanning the cut can be lost;
+ * *forced tells the caller to search again from a little before. */
+static size_t part_cut(const char *doc, size_t len, size_t i, int *forced)
 {
     static const char *ends[] = {"。", "！", "？", "；"};
-    for (; i + 3 <= len; i++) {
-        if ((unsigned char)doc[i] != 0xE3 && (unsigned char)doc[i] != 0xEF)
+    size_t stop = len - i > ZS_CUT_SLACK ? i + ZS_CUT_SLACK : len;
+    *forced = 0;
+    for (size_t k = i; k + 3 <= stop; k++) {
+        if ((unsigned char)doc[k] != 0xE3 && (unsigned char)doc[k] != 0xEF)
             continue;
-        for (size_t k = 0; k < sizeof ends / sizeof *ends; k++)
-            if (memcmp(doc + i, ends[k], 3) == 0)
-                return i + 3;
+        for (size_t e = 0; e < sizeof ends / sizeof *ends; e++)
+            if (memcmp(doc + k, ends[e], 3) == 0)
+                return k + 3;
     }
-    return len;
+    if (stop == len)
+        return len;
+    *forced = 1;
+    while (i < len && ((unsigned char)doc[i] & 0xC0) == 0x80)
+        i++; /* a character boundary */
+    for (size_t k = i, prev = i; k < stop;) {
+        if (doc[k] == ' ' || doc[k] == '\n' || doc[k] == '\t')
+            return k;
+        if (k > prev && cjk_at(doc, len, prev) && cjk_at(doc, len, k))
+            return k;
+        prev = k;
+        k = next_char(doc, len, k);
+    }
+    return i; /* one long token: cut on a character boundary anyway */
 }
 
 /* First bytes of a document searched for a snippet; doubled each time the
@@ -364,6 +396,8 @@ static size_t sentence_cut(const char *doc, size_t len, size_t i)
 #define ZS_FIRST_PART 4096
 /* ...and once this much is searched, any match will do. */
 #define ZS_ENOUGH (8 * ZS_FIRST_PART)
+/* Parts stop doubling here: memory stays bounded for any document. */
+#define ZS_MAX_PART (256 * ZS_FIRST_PART)
 
 /* Matches of atoms in doc.  With `early`, the document is searched part by
  * part and the search stops after the first part in which every atom has
@@ -380,10 +414,16 @@ static int find_matches(za_analyzer *a, const char *doc, size_t len, const char 
     for (unsigned i = 0; i < natoms; i++)
         if (za_analyze(a, atoms[i], strlen(atoms[i]), collect, &q[i].toks) < 0 || q[i].toks.failed)
             goto done;
+    /* After a forced cut the next part starts this far back (a match may
+     * span the cut, whitespace inside it; duplicates are dropped). */
+    size_t overlap = 256;
+    for (unsigned i = 0; i < natoms; i++)
+        overlap += 4 * strlen(atoms[i]);
     unsigned nseen = 0;
     size_t part = ZS_FIRST_PART;
-    for (size_t from = 0; from < len; part *= 2) {
-        size_t to = early && len - from > part ? sentence_cut(doc, len, from + part) : len;
+    for (size_t from = 0; from < len; part = part < ZS_MAX_PART ? part * 2 : part) {
+        int forced = 0;
+        size_t to = early && len - from > part ? part_cut(doc, len, from + part, &forced) : len;
         unsigned before = m->n;
         if (find_in(a, doc, from, to, q, natoms, m))
             goto done;
@@ -394,7 +434,8 @@ static int find_matches(za_analyzer *a, const char *doc, size_t len, const char 
          * atom only the title holds) */
         if (nseen == natoms || (nseen && to >= ZS_ENOUGH))
             break;
-        from = to;
+        size_t back = forced && to - from > 2 * overlap ? part_cut(doc, len, to - overlap, &forced) : to;
+        from = back > from && back < to ? back : to;
     }
     rc = sort_matches(m);
 done:

@@ -3,6 +3,8 @@
 #include "snippet.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static za_analyzer *an;
 
@@ -104,6 +106,44 @@ int main(void)
         zs_snippet sn;
         CHECK(zs_make(an, doc.data, doc.len, atoms, 1, 10, &sn) == 0, "long match");
         CHECK(sn.nranges == 1 && strstr(sn.text.data, "全面推进"), "long match shown: %s", sn.text.data);
+        zs_clear(&sn);
+        zbuf_free(&doc);
+    }
+    /* One long line without sentence ends: the work is bounded by where
+     * the match is.  Only the first 256 KB of a 4 MB document are readable
+     * (the rest is a PROT_NONE mapping): reading past them crashes. */
+    {
+        size_t big = 4 << 20, ok = 256 << 10;
+        char *doc = mmap(NULL, big, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        CHECK(doc != MAP_FAILED, "mmap");
+        if (doc != MAP_FAILED) {
+            memcpy(doc, "今年稀有词组案件", strlen("今年稀有词组案件"));
+            for (size_t i = strlen("今年稀有词组案件"); i + 3 <= ok; i += 3)
+                memcpy(doc + i, i % 2 ? "法" : "治", 3);
+            CHECK(mprotect(doc + ok, big - ok, PROT_NONE) == 0, "mprotect");
+            const char *atoms[1] = {"稀有词组"};
+            zs_snippet sn;
+            CHECK(zs_make(an, doc, big, atoms, 1, 30, &sn) == 0, "one long line");
+            CHECK(sn.nranges == 1 && strncmp(sn.text.data, "今年稀有词组", strlen("今年稀有词组")) == 0,
+                  "match at the start of a long line: %s", sn.text.data);
+            zs_clear(&sn);
+            munmap(doc, big);
+        }
+    }
+    /* a match across the place where such a line is cut is still found */
+    {
+        zbuf doc = {0};
+        while (doc.len + 3 <= 4092)
+            zbuf_adds(&doc, "法");
+        zbuf_adds(&doc, "稀有词组"); /* bytes 4092..4104: across 4096 */
+        while (doc.len < 12000)
+            zbuf_adds(&doc, "治");
+        const char *atoms[1] = {"稀有词组"};
+        zs_snippet sn;
+        CHECK(zs_make(an, doc.data, doc.len, atoms, 1, 30, &sn) == 0, "cut line");
+        char *m = marked(&sn);
+        CHECK_STR(m, "稀有词组", "match across a cut");
+        free(m);
         zs_clear(&sn);
         zbuf_free(&doc);
     }

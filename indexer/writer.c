@@ -7,9 +7,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define STUB "XAPIANDB"
@@ -131,6 +133,45 @@ static int create_one(const char *path)
     return rc;
 }
 
+/* Remove what a killed zhindex left beside an index: PATH.compact-PID
+ * and PATH.old-PID (compact), PATH.new-PID (create_one), once process PID
+ * is gone.  Called with the index's lock held: a running compaction of
+ * the index would hold it. */
+static void tidy_leftovers(const char *path, int quiet)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    const char *name = slash ? path + (slash - dir) + 1 : path;
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        slash[slash == dir] = 0; /* "/x" -> "/" */
+    size_t n = strlen(name);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, name, n) != 0)
+            continue;
+        const char *rest = e->d_name + n, *num = NULL;
+        if (!strncmp(rest, ".compact-", 9))
+            num = rest + 9;
+        else if (!strncmp(rest, ".old-", 5) || !strncmp(rest, ".new-", 5))
+            num = rest + 5;
+        char *end;
+        long pid = num && *num >= '1' && *num <= '9' ? strtol(num, &end, 10) : 0;
+        if (pid <= 0 || *end || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char p[PATH_MAX];
+        if ((size_t)snprintf(p, sizeof p, "%s/%s", dir, e->d_name) < sizeof p && rm_tree(p) == 0 &&
+            !quiet)
+            say("removed %s, left by an interrupted zhindex", p);
+    }
+    closedir(d);
+}
+
 /* Open (creating when asked) one index and check its stamp. */
 static zx_db *open_one(const char *path, int create)
 {
@@ -204,6 +245,7 @@ int open_writer(writer *w, const options *o, int create)
             if (!(w->db[i] = open_one(paths[i], 1)))
                 return -1;
             w->nshards = i + 1;
+            tidy_leftovers(paths[i], o->quiet);
         }
         if (create_set(o->index, o->shards))
             return -1;
@@ -224,6 +266,7 @@ int open_writer(writer *w, const options *o, int create)
             if (!(w->db[i] = open_one(paths[i], create && !w->is_set)))
                 return -1;
             w->nshards = i + 1;
+            tidy_leftovers(paths[i], o->quiet);
         }
     }
     char msg[256];

@@ -669,14 +669,19 @@ int rm_tree(const char *path)
     return rc | rmdir(path);
 }
 
-/* Compact one index directory into a copy and swap the two. */
-static int compact_one(const char *index)
+/* Compact one index directory into a copy and swap the two.  *db holds
+ * the index open for writing, so nothing is written to it while it is
+ * copied; the copy is opened for writing before it takes the index's
+ * place and *db then holds it instead: the lock is never let go. */
+static int compact_one(const char *index, zx_db **db)
 {
     char tmp[PATH_MAX], old[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s.compact-%ld", index, (long)getpid());
     snprintf(old, sizeof old, "%s.old-%ld", index, (long)getpid());
     zx_err e;
-    if (zx_db_compact(index, tmp, &e)) {
+    zx_db *copy = NULL;
+    rm_tree(tmp); /* left by a killed process that had our pid */
+    if (zx_db_compact(index, tmp, &e) || !(copy = zx_db_open_writable(tmp, 0, &e))) {
         say("%s: compact failed, index unchanged: %s", index, e.msg);
         rm_tree(tmp);
         return -1;
@@ -688,10 +693,13 @@ static int compact_one(const char *index)
         snprintf(old, sizeof old, "%s", tmp);
     } else if (rename(index, old) || rename(tmp, index)) {
         say("%s: cannot replace the index: %s (compacted copy left in %s)", index, strerror(errno), tmp);
+        zx_db_close(copy);
         if (access(index, F_OK) != 0)
             rename(old, index);
         return -1;
     }
+    zx_db_close(*db);
+    *db = copy;
     rm_tree(old);
     return 0;
 }
@@ -707,13 +715,8 @@ static int cmd_compact(const options *o)
     static char parts[ZHINDEX_MAX_SHARDS][4096];
     unsigned n = index_parts(o->index, parts, ZHINDEX_MAX_SHARDS);
     int rc = 0;
-    for (unsigned i = 0; i < n && rc == 0; i++) {
-        /* A single index must be closed before its directory is swapped;
-         * shards of a set stay locked through the set's other shards. */
-        if (!w.is_set)
-            close_writer(&w);
-        rc = compact_one(parts[i]);
-    }
+    for (unsigned i = 0; i < n && i < w.nshards && rc == 0; i++)
+        rc = compact_one(parts[i], &w.db[i]);
     close_writer(&w);
     if (rc)
         return 2;

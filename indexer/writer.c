@@ -180,7 +180,14 @@ static zx_db *open_one(const char *path, int create)
         return NULL;
     zx_db *db = zx_db_open_writable(path, 0, &e);
     if (!db) {
-        if (e.code == ZX_ERR_LOCK)
+        char lock[PATH_MAX];
+        snprintf(lock, sizeof lock, "%s/flintlock", path);
+        /* Xapian reports a lock file it cannot open as a lock held by
+         * another writer: say the true reason */
+        if (e.code == ZX_ERR_LOCK &&
+            (access(path, W_OK) != 0 || (access(lock, F_OK) == 0 && access(lock, W_OK) != 0)))
+            say("%s: cannot write to the index: %s", path, strerror(errno));
+        else if (e.code == ZX_ERR_LOCK)
             say("%s: index is locked: another zhindex is writing to it", path);
         else
             say("%s: cannot open index: %s", path, e.msg);

@@ -857,6 +857,11 @@ int main(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
+    /* One absolute spelling of the index: with "DIR/", "." or "..", the
+     * temporary, swapped and lock paths derived from it went astray. */
+    static char index_path[PATH_MAX];
+    if (canonical(o.index, index_path) == 0)
+        o.index = index_path;
     if (o.threads == 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         o.threads = cores < 1 ? 1 : cores > ZHINDEX_MAX_THREADS ? ZHINDEX_MAX_THREADS : (int)cores;

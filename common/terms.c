@@ -170,6 +170,7 @@ typedef struct query_ctx {
     zx_query **words; /* ranking terms: words, bigrams, title bigrams */
     size_t nwords, capwords;
     zbuf term;
+    zbuf seen;  /* ranking terms so far, each preceded by its length byte */
     int single; /* the last run's query is one term */
     int failed;
 } query_ctx;
@@ -192,13 +193,26 @@ static int push_query(zx_query ***v, size_t *n, size_t *cap, zx_query *q)
     return 0;
 }
 
+/* A ranking term, once: a repeated one adds nothing for BM25 but work,
+ * and past ZT_MAX_RANK_TERMS the ranking of a long string changes little. */
+static int push_rank(query_ctx *c, const char *t, size_t n)
+{
+    if (c->nwords >= ZT_MAX_RANK_TERMS || n > 255)
+        return 0;
+    for (size_t i = 0; i < c->seen.len; i += 1 + (unsigned char)c->seen.data[i])
+        if ((unsigned char)c->seen.data[i] == n && memcmp(c->seen.data + i + 1, t, n) == 0)
+            return 0;
+    if (zbuf_addc(&c->seen, (char)n) || zbuf_add(&c->seen, t, n))
+        return -1;
+    return push_query(&c->words, &c->nwords, &c->capwords, zx_q_term(t, n, 1, 0));
+}
+
 static int query_token(void *vctx, const za_token *tok)
 {
     query_ctx *c = vctx;
     if (tok->kind == ZA_WORD) {
         make_term(&c->term, c->field, tok->nchars > 1 ? 'W' : 'C', tok->text, tok->len);
-        if (push_query(&c->words, &c->nwords, &c->capwords,
-                       zx_q_term(c->term.data, c->term.len, 1, 0)))
+        if (push_rank(c, c->term.data, c->term.len))
             c->failed = 1;
         return c->failed;
     }
@@ -233,7 +247,7 @@ static int add_title_rank(query_ctx *c, char layer, const char *a, size_t na, co
     zbuf *b = &c->term;
     make_term(b, ZT_FIELD_TITLE, layer, a, na);
     zbuf_add(b, b2, nb);
-    return push_query(&c->words, &c->nwords, &c->capwords, zx_q_term(b->data, b->len, 1, 0));
+    return push_rank(c, b->data, b->len);
 }
 
 /* Exact query for chars[s, e), a run of consecutive positions. */
@@ -263,9 +277,23 @@ static zx_query *run_query(query_ctx *c, size_t s, size_t e)
         make_term(b, c->field, 'B', t[i].text, t[i].len);
         zbuf_add(b, t[i + 1].text, t[i + 1].len);
         if (push_query(&grams, &ng, &capg, zx_q_term(b->data, b->len, 1, 0)) ||
-            push_query(&c->words, &c->nwords, &c->capwords, zx_q_term(b->data, b->len, 1, 0)) ||
+            push_rank(c, b->data, b->len) ||
             add_title_rank(c, 'B', t[i].text, t[i].len, t[i + 1].text, t[i + 1].len))
             goto done;
+    }
+    /* The phrase decides; its bigrams only narrow the candidates first, so
+     * a long run keeps ZT_MAX_FILTER_GRAMS of them, spread over it. */
+    if (ng > ZT_MAX_FILTER_GRAMS) {
+        for (size_t k = 0; k < ZT_MAX_FILTER_GRAMS; k++) {
+            size_t pick = k * (ng - 1) / (ZT_MAX_FILTER_GRAMS - 1);
+            zx_query *keep = grams[pick];
+            grams[pick] = NULL;
+            zx_q_free(grams[k]);
+            grams[k] = keep;
+        }
+        for (size_t k = ZT_MAX_FILTER_GRAMS; k < ng; k++)
+            zx_q_free(grams[k]);
+        ng = ZT_MAX_FILTER_GRAMS;
     }
     if (e - s == 2 && ng == 1) { /* two CJK characters: the bigram is exact */
         c->single = 1;
@@ -342,6 +370,7 @@ done:
     free_queries(c.words, c.nwords);
     free(c.chars);
     zbuf_free(&c.term);
+    zbuf_free(&c.seen);
     return rc;
 }
 

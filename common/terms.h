@@ -51,6 +51,10 @@
 #define ZT_SCHEME_VERSION "2"
 #define ZT_TITLE_WDF 4
 #define ZT_NEAR_SCALE 1.0
+/* Query cost bounds for a long string: bigrams filtering the candidates of
+ * one run (the positional phrase stays exact), ranking terms per string. */
+#define ZT_MAX_FILTER_GRAMS 16
+#define ZT_MAX_RANK_TERMS 64
 
 enum {
     ZT_SLOT_PATH = 0,

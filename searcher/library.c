@@ -83,6 +83,7 @@ const char *zhs_status_str(zhs_status s)
     case ZHS_ERR_NETWORK: return "remote index unreachable";
     case ZHS_ERR_INVALID: return "invalid argument";
     case ZHS_ERR_INTERNAL: return "internal error";
+    case ZHS_ERR_QUERY_LIMIT: return "query too large";
     }
     return "unknown status";
 }
@@ -581,6 +582,7 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
     if (rc != ZQ_OK)
         return set_error(idx, rc == ZQ_ERR_SYNTAX ? ZHS_ERR_QUERY_SYNTAX
                               : rc == ZQ_ERR_EMPTY ? ZHS_ERR_QUERY_EMPTY
+                              : rc == ZQ_ERR_LIMIT ? ZHS_ERR_QUERY_LIMIT
                                                    : ZHS_ERR_NOMEM,
                          "%s", msg);
     zhs_results *r = calloc(1, sizeof *r);

@@ -42,6 +42,7 @@ typedef struct parser {
     unsigned near_chars;
     unsigned leaves;    /* text atoms and ranges parsed */
     int one_term;       /* the last text atom matches through one term */
+    unsigned chars;     /* characters in all text atoms so far */
     zbuf norm;          /* the normalized query, token by token */
     tk norm_last;       /* the last token added to it (TK_END: none yet) */
 } parser;
@@ -68,6 +69,8 @@ static zx_query *fail(parser *p, int code, size_t at, const char *fmt, ...)
         msg[utf8_complete(msg, strlen(msg))] = 0;
         if (code == ZQ_ERR_SYNTAX)
             snprintf(p->err, p->errsize, "query syntax error at column %zu: %s", column(p, at), msg);
+        else if (code == ZQ_ERR_LIMIT)
+            snprintf(p->err, p->errsize, "query too large at column %zu: %s", column(p, at), msg);
         else
             snprintf(p->err, p->errsize, "%s", msg);
         /* a message cut to fit must still be valid UTF-8 */
@@ -283,8 +286,21 @@ static zx_query *text_query(parser *p, const char *text, zq_field f, int negated
 {
     static const char *prefix[] = {ZT_FIELD_BODY, ZT_FIELD_TITLE, ZT_FIELD_ISSUER, ZT_FIELD_BODY};
     zt_query q;
+    if (p->leaves >= ZQ_MAX_TERMS)
+        return fail(p, ZQ_ERR_LIMIT, at, "more than %d words, phrases and fields (the limit)", ZQ_MAX_TERMS);
     if (zt_build_query(p->a, prefix[f], text, strlen(text), &q))
         return fail(p, ZQ_ERR_FAIL, at, "out of memory");
+    if (q.match && q.nchars > ZQ_MAX_CHARS) {
+        zt_query_clear(&q);
+        size_t n = utf8_clip(text, strlen(text), 40);
+        return fail(p, ZQ_ERR_LIMIT, at, "'%.*s…' has more than %d characters (the limit for a word or phrase)",
+                    (int)n, text, ZQ_MAX_CHARS);
+    }
+    if (q.match && (p->chars += q.nchars) > ZQ_MAX_TOTAL_CHARS) {
+        zt_query_clear(&q);
+        return fail(p, ZQ_ERR_LIMIT, at, "more than %d characters in all words and phrases (the limit)",
+                    ZQ_MAX_TOTAL_CHARS);
+    }
     if (!q.match) {
         zt_query_clear(&q);
         /* quote at most 40 bytes of it, cut on a character boundary */
@@ -356,6 +372,8 @@ static zx_query *range_query(parser *p, unsigned slot, const char *v, size_t at,
     size_t nlo = dots ? (size_t)(dots - v) : strlen(v);
     size_t nhi = dots ? strlen(dots + 2) : 0;
     int (*ok)(const char *, size_t) = is_year ? valid_year : valid_date;
+    if (p->leaves >= ZQ_MAX_TERMS)
+        return fail(p, ZQ_ERR_LIMIT, at, "more than %d words, phrases and fields (the limit)", ZQ_MAX_TERMS);
     const char *what = is_year ? "a year like 2021 or a range like 2019..2022"
                                : "a real date like 2022-02-25 (or 2022-02, 2022) or a range a..b";
     if ((!dots && !ok(v, nlo)) || (dots && (!nlo && !nhi)) || (nlo && !ok(v, nlo)) ||
@@ -623,6 +641,10 @@ int zq_parse(za_analyzer *a, const char *q, zq_parsed *out, char *err, size_t er
     memset(out, 0, sizeof *out);
     parser p = {.a = a, .s = q, .len = strlen(q), .out = out, .err = err, .errsize = errsize};
     err[0] = 0;
+    if (p.len > ZQ_MAX_BYTES) {
+        snprintf(err, errsize, "query too large: %zu bytes, the limit is %d bytes", p.len, ZQ_MAX_BYTES);
+        return ZQ_ERR_LIMIT;
+    }
     next(&p);
     if (p.tok == TK_END && !p.failed) {
         snprintf(err, errsize, "empty query");

@@ -63,7 +63,11 @@ typedef enum zhs_status {
     ZHS_ERR_IO = 8,           /* other index read error */
     ZHS_ERR_NETWORK = 9,      /* a remote shard is down or timed out */
     ZHS_ERR_INVALID = 10,     /* invalid argument */
-    ZHS_ERR_INTERNAL = 11     /* a bug: please report */
+    ZHS_ERR_INTERNAL = 11,    /* a bug: please report */
+    ZHS_ERR_QUERY_LIMIT = 12  /* the query is over a size limit (8192 bytes, 100 words,
+                                 phrases and fields, 500 characters in one,
+                                 1000 in all);
+                                 the message names it */
 } zhs_status;
 
 /* A short English description of a status ("query syntax error"); static. */

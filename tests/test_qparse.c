@@ -187,23 +187,52 @@ int main(void)
     }
     /* a long chain of exclusions is refused, not a stack overflow */
     {
-        static char q[200020];
-        memset(q, '-', 200000);
-        strcpy(q + 200000, "复议");
+        static char q[8020];
+        memset(q, '-', 8000);
+        strcpy(q + 8000, "复议");
         bad(q, ZQ_ERR_SYNTAX, "too many NOT or -");
     }
-    /* a long query is fine */
+    /* limits: bytes, terms, characters in one term; each named */
     {
-        static char q[12000];
+        static char q[20000];
         size_t n = 0;
-        while (n + 8 < sizeof q - 1) {
+        while (n + 7 < ZQ_MAX_BYTES) { /* 1170 atoms, under the byte limit */
             memcpy(q + n, "复议 ", 7);
             n += 7;
         }
         q[n] = 0;
+        bad(q, ZQ_ERR_LIMIT, "more than 100 words, phrases and fields (the limit)");
+        memset(q, 'a', ZQ_MAX_BYTES + 1);
+        q[ZQ_MAX_BYTES + 1] = 0;
+        bad(q, ZQ_ERR_LIMIT, "query too large: 8193 bytes, the limit is 8192 bytes");
+        /* 100 atoms are fine, the 101st is refused at its column */
+        n = 0;
+        for (int i = 0; i < ZQ_MAX_TERMS; i++)
+            n += (size_t)sprintf(q + n, "%s诉%d", i ? " OR " : "", i);
         char *d = parse_ok(q);
-        CHECK(d != NULL, "10 KB query parses");
+        CHECK(d != NULL, "100 terms parse");
         free(d);
+        strcpy(q + n, " year:2021");
+        bad(q, ZQ_ERR_LIMIT, "more than 100");
+        /* a phrase of 500 characters is exact: a phrase over every
+         * character, filtered by at most 16 of its bigrams */
+        n = 0;
+        for (int i = 0; i < ZQ_MAX_CHARS; i++)
+            n += (size_t)sprintf(q + n, "%s", i % 3 ? "法" : "治");
+        zq_parsed p;
+        char err[512];
+        CHECK(zq_parse(an, q, &p, err, sizeof err) == ZQ_OK, "500 characters parse: %s", err);
+        d = zx_q_describe(p.query);
+        CHECK(d && strstr(d, "PHRASE 500"), "exact phrase of all 500 characters");
+        free(d);
+        zq_parsed_clear(&p);
+        sprintf(q + n, "治");
+        bad(q, ZQ_ERR_LIMIT, "column 1: '治法法治法法");
+        bad(q, ZQ_ERR_LIMIT, "has more than 500 characters (the limit for a word or phrase)");
+        n = 0;
+        for (int i = 0; i < 45; i++)
+            n += (size_t)sprintf(q + n, "%s法治政府法治政府法治政府法治政府法治政府法治政%d", i ? " OR " : "", i);
+        bad(q, ZQ_ERR_LIMIT, "more than 1000 characters in all words and phrases (the limit)");
     }
     za_free(an);
     return check_done();

@@ -73,6 +73,16 @@ done
 run zs --json '行政复议 NOT 放管服'
 expect "NOT is reported as NOT" test "$(jget 'd["normalized"]' 2>/dev/null)" = '行政复议 NOT 放管服'
 
+# --- query limits: exit 2 and a message naming the limit -------------------
+run zs "$(python3 -c "print('法' * 8000)")"
+expect "a query over 8192 bytes is refused" test "$RC" = 2 -a -n "$(grep 'the limit is 8192 bytes' "$TMP/err")"
+run zs "$(python3 -c "print(' OR '.join('诉%d' % i for i in range(101)))")"
+expect "101 terms are refused" test "$RC" = 2 -a -n "$(grep 'more than 100 words' "$TMP/err")"
+run zs "$(python3 -c "print('法治' * 251)")"
+expect "a phrase of 502 characters is refused" test "$RC" = 2 -a -n "$(grep 'more than 500 characters' "$TMP/err")"
+run zs --json "$(python3 -c "print('法治政府' * 125)")"
+expect "a phrase of 500 characters is searched" test "$RC" = 1 -a "$(jget 'd["total"]' 2>/dev/null)" = 0
+
 # --- human output shows control characters escaped -------------------------
 run zs --color never 稀有词组
 expect "no escape or control character reaches the terminal" \

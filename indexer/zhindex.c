@@ -53,10 +53,54 @@ double now(void)
 
 /* ---- collecting files ---- */
 
+/* Directories already walked, by device and inode: a set, so that a
+ * symlink or bind-mount loop ends and big trees stay linear. */
 typedef struct visited {
-    dev_t dev;
-    ino_t ino;
+    struct dirkey {
+        dev_t dev;
+        ino_t ino;
+    } *v;
+    size_t n, cap; /* cap is a power of two, or 0 */
 } visited;
+
+static size_t dirkey_hash(dev_t dev, ino_t ino, size_t cap)
+{
+    uint64_t h = ((uint64_t)dev * 0x9E3779B97F4A7C15u) ^ ((uint64_t)ino * 0xC2B2AE3D27D4EB4Fu);
+    return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+/* 1 when the directory was walked before, 0 when it is new (now noted),
+ * -1 out of memory. */
+static int seen_before(visited *s, const struct stat *st)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 256;
+        struct dirkey *nv = malloc(nc * sizeof *nv);
+        if (!nv)
+            return -1;
+        for (size_t i = 0; i < nc; i++)
+            nv[i].ino = 0;
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->v[i].ino)
+                continue;
+            size_t k = dirkey_hash(s->v[i].dev, s->v[i].ino, nc);
+            while (nv[k].ino)
+                k = (k + 1) & (nc - 1);
+            nv[k] = s->v[i];
+        }
+        free(s->v);
+        s->v = nv;
+        s->cap = nc;
+    }
+    ino_t ino = st->st_ino ? st->st_ino : (ino_t)-1; /* 0 marks a free slot */
+    size_t k = dirkey_hash(st->st_dev, ino, s->cap);
+    for (; s->v[k].ino; k = (k + 1) & (s->cap - 1))
+        if (s->v[k].dev == st->st_dev && s->v[k].ino == ino)
+            return 1;
+    s->v[k] = (struct dirkey){st->st_dev, ino};
+    s->n++;
+    return 0;
+}
 
 static int push_file(filelist *fl, const char *path, off_t size)
 {
@@ -80,71 +124,121 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Walk a directory (following symlinks, each directory once so that
- * symlink loops end), skipping hidden entries. */
-static void walk(const char *dir, filelist *fl, visited **seen, size_t *nseen, counts *c)
+/* A directory being walked: its path and its entries, sorted. */
+typedef struct frame {
+    char *path;
+    char **names;
+    size_t n, next;
+} frame;
+
+/* The non-hidden entry names of dir, sorted; -1 when it cannot be read. */
+static int read_names(const char *dir, frame *f)
 {
-    struct stat st;
-    if (stat(dir, &st))
-        return;
-    for (size_t i = 0; i < *nseen; i++)
-        if ((*seen)[i].dev == st.st_dev && (*seen)[i].ino == st.st_ino)
-            return;
-    visited *v = realloc(*seen, (*nseen + 1) * sizeof *v);
-    if (!v)
-        return;
-    *seen = v;
-    v[(*nseen)++] = (visited){st.st_dev, st.st_ino};
     DIR *d = opendir(dir);
-    if (!d) {
-        say("%s: cannot read directory: %s", dir, strerror(errno));
-        c->failed++;
-        return;
-    }
+    if (!d)
+        return -1;
     struct dirent *e;
-    char **names = NULL;
-    size_t n = 0, cap = 0;
+    size_t cap = 0;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
-        if (n == cap) {
+        if (f->n == cap) {
             cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
+            char **nn = realloc(f->names, cap * sizeof *nn);
             if (!nn)
                 break;
-            names = nn;
+            f->names = nn;
         }
-        if (!(names[n] = strdup(e->d_name)))
+        if (!(f->names[f->n] = strdup(e->d_name)))
             break;
-        n++;
+        f->n++;
     }
     closedir(d);
-    if (n > 1)
-        qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; i < n; i++) {
-        char path[PATH_MAX];
-        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= sizeof path) {
-            say("%s/%s: path too long", dir, names[i]);
-            c->failed++;
-        } else if (stat(path, &st)) {
-            say("%s: %s", path, strerror(errno));
-            c->failed++;
-        } else if (S_ISDIR(st.st_mode)) {
-            walk(path, fl, seen, nseen, c);
-        } else if (S_ISREG(st.st_mode)) {
-            push_file(fl, path, st.st_size);
+    if (f->n > 1)
+        qsort(f->names, f->n, sizeof *f->names, cmp_str);
+    return 0;
+}
+
+static void frame_free(frame *f)
+{
+    for (size_t i = f->next; i < f->n; i++)
+        free(f->names[i]);
+    free(f->names);
+    free(f->path);
+}
+
+/* Walk a directory tree depth-first in name order, skipping hidden
+ * entries.  An explicit stack, not recursion: any depth a path can reach
+ * fits.  Symbolic links found in the tree are left alone unless `follow`
+ * (like rg): a link may lead anywhere, /etc/passwd included.  Each
+ * directory is walked once, so link and bind-mount loops end. */
+static void walk(const char *root, int follow, filelist *fl, visited *seen, counts *c)
+{
+    frame *stack = NULL;
+    size_t depth = 0, cap = 0;
+    char dir[PATH_MAX];
+    struct stat st;
+    if (stat(root, &st))
+        return;
+    snprintf(dir, sizeof dir, "%s", root);
+    for (int more = 1; more;) {
+        /* enter dir (st is its stat) unless it was walked already */
+        int seen_it = seen_before(seen, &st);
+        if (!seen_it && depth == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            frame *ns = realloc(stack, nc * sizeof *ns);
+            if (ns) {
+                stack = ns;
+                cap = nc;
+            }
         }
-        free(names[i]);
+        if (seen_it < 0 || (!seen_it && depth == cap)) {
+            say("%s: cannot read directory: out of memory", dir);
+            c->failed++;
+        } else if (!seen_it) {
+            frame *f = &stack[depth];
+            memset(f, 0, sizeof *f);
+            if (!(f->path = strdup(dir)) || read_names(dir, f)) {
+                say("%s: cannot read directory: %s", dir, f->path ? strerror(errno) : "out of memory");
+                c->failed++;
+                frame_free(f);
+            } else {
+                depth++;
+            }
+        }
+        /* on to the next entry of the innermost unfinished directory */
+        more = 0;
+        while (depth && !more) {
+            frame *f = &stack[depth - 1];
+            if (f->next == f->n) {
+                frame_free(f);
+                depth--;
+                continue;
+            }
+            char *name = f->names[f->next++];
+            if ((size_t)snprintf(dir, sizeof dir, "%s/%s", f->path, name) >= sizeof dir) {
+                say("%s/%s: path too long", f->path, name);
+                c->failed++;
+            } else if (follow ? stat(dir, &st) : lstat(dir, &st)) {
+                say("%s: %s", dir, strerror(errno));
+                c->failed++;
+            } else if (S_ISDIR(st.st_mode)) {
+                more = 1;
+            } else if (S_ISREG(st.st_mode)) {
+                push_file(fl, dir, st.st_size);
+            }
+            free(name);
+        }
     }
-    free(names);
+    free(stack);
 }
 
 /* Files named on the command line, directories expanded, as absolute
- * canonical paths (the documents' unique ids). */
-static void collect(char **paths, int n, filelist *fl, counts *c)
+ * canonical paths (the documents' unique ids).  A link named on the
+ * command line is followed: it was asked for. */
+static void collect(char **paths, int n, int follow, filelist *fl, counts *c)
 {
-    visited *seen = NULL;
-    size_t nseen = 0;
+    visited seen = {0};
     for (int i = 0; i < n; i++) {
         char real[PATH_MAX];
         struct stat st;
@@ -154,7 +248,7 @@ static void collect(char **paths, int n, filelist *fl, counts *c)
             continue;
         }
         if (S_ISDIR(st.st_mode))
-            walk(real, fl, &seen, &nseen, c);
+            walk(real, follow, fl, &seen, c);
         else if (S_ISREG(st.st_mode))
             push_file(fl, real, st.st_size);
         else {
@@ -162,7 +256,7 @@ static void collect(char **paths, int n, filelist *fl, counts *c)
             c->failed++;
         }
     }
-    free(seen);
+    free(seen.v);
 }
 
 static void filelist_free(filelist *fl)
@@ -330,7 +424,7 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
         close_writer(&w);
         return 2;
     }
-    collect(paths, n, &fl, &c);
+    collect(paths, n, o->follow, &fl, &c);
     rc = index_files(&w, &fl, &c);
     if (rc == 0 && sync) {
         /* Drop documents under the synced directories whose files are gone
@@ -428,6 +522,38 @@ static zx_db *open_reader(const options *o)
     return db;
 }
 
+/* s for a terminal: control characters (newline, tab, ESC, C1), bidi
+ * overrides and bytes that are not UTF-8 become escapes (\n, \x1b,
+ * \u202e), a backslash doubles, so every listed name is one line of
+ * plain text and a name cannot rewrite the screen. */
+static void put_escaped(const char *s, FILE *f)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = utf8_decode(u + i, n - i, &cp);
+        if (cp == 0xFFFD && k == 1 && u[i] >= 0x80)
+            fprintf(f, "\\x%02x", u[i]);
+        else if (cp == '\\')
+            fputs("\\\\", f);
+        else if (cp == '\n')
+            fputs("\\n", f);
+        else if (cp == '\t')
+            fputs("\\t", f);
+        else if (cp == '\r')
+            fputs("\\r", f);
+        else if (cp < 0x20 || cp == 0x7F)
+            fprintf(f, "\\x%02x", (unsigned)cp);
+        else if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+                 (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F)
+            fprintf(f, "\\u%04x", (unsigned)cp);
+        else
+            fwrite(u + i, 1, k, f);
+        i += k;
+    }
+}
+
 static int cmd_list(const options *o)
 {
     zx_db *db = open_reader(o);
@@ -445,7 +571,15 @@ static int cmd_list(const options *o)
         zx_doc *d = id ? zx_db_get_doc(db, id, &e) : NULL;
         char *year = d ? zx_doc_value(d, ZT_SLOT_YEAR, NULL) : NULL;
         char *title = d ? zx_doc_value(d, ZT_SLOT_TITLE, NULL) : NULL;
-        printf("%s\t%s\t%s\n", k.v[i], year ? year : "", title ? title : "");
+        if (o->list0) { /* like find -print0: raw paths for xargs -0 */
+            fputs(k.v[i], stdout);
+            putchar(0);
+        } else {
+            put_escaped(k.v[i], stdout);
+            printf("\t%s\t", year ? year : "");
+            put_escaped(title ? title : "", stdout);
+            putchar('\n');
+        }
         free(year);
         free(title);
         zx_doc_free(d);
@@ -788,7 +922,8 @@ static void usage(FILE *f)
             "  add PATH...      index new files and re-index changed ones (dirs recursively)\n"
             "  remove PATH...   remove documents (a file, or everything under a directory)\n"
             "  sync DIR...      add and update, and remove documents whose files are gone\n"
-            "  list             list indexed documents: path, year, title\n"
+            "  list [-0]        list indexed documents: path, year, title (control characters\n"
+            "                   escaped); with -0 only the paths, each ended by a NUL byte\n"
             "  stats            sizes, counts and versions of the index\n"
             "  compact          rewrite the index smaller and faster to read\n"
             "  check            verify the index: ids, counts, every stored text decodes\n"
@@ -801,6 +936,8 @@ static void usage(FILE *f)
             "  -j, --threads N      analysis threads (default: the number of cores)\n"
             "      --shards N       make INDEX a sharded set of N shards (documents placed by a\n"
             "                       hash of their path); later commands find the shards themselves\n"
+            "  -L, --follow         follow symbolic links inside directories (by default only\n"
+            "                       links named on the command line are followed)\n"
             "  -q, --quiet          no progress or summary\n"
             "  -h, --help           this help\n"
             "\n"
@@ -820,14 +957,17 @@ int main(int argc, char **argv)
         {"max-size", required_argument, 0, 'M'}, {"quiet", no_argument, 0, 'q'},
         {"batch", required_argument, 0, 'B'},  {"threads", required_argument, 0, 'j'},
         {"shards", required_argument, 0, 'S'},
+        {"follow", no_argument, 0, 'L'},       {"null", no_argument, 0, '0'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     int ch;
     long n;
-    while ((ch = getopt_long(argc, argv, "+d:e:j:qh", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "+d:e:j:qhL0", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd': o.index = optarg; break;
         case 'e': o.encoding = optarg; break;
         case 'q': o.quiet = 1; break;
+        case 'L': o.follow = 1; break;
+        case '0': o.list0 = 1; break;
         case 'M': {
             char *end;
             double mb = strtod(optarg, &end);
@@ -880,6 +1020,10 @@ int main(int argc, char **argv)
         return cmd_add(&o, rest, nrest, 1);
     if (!strcmp(cmd, "remove"))
         return cmd_remove(&o, rest, nrest);
+    if (!strcmp(cmd, "list") && nrest == 1 && (!strcmp(rest[0], "-0") || !strcmp(rest[0], "--null"))) {
+        o.list0 = 1;
+        nrest = 0;
+    }
     if (nrest) {
         say("%s takes no arguments", cmd);
         return 2;

@@ -24,6 +24,8 @@ typedef struct options {
     unsigned shards;   /* --shards: 0 when not given */
     int quiet;
     int progress;
+    int follow; /* --follow: follow symbolic links met in a walk */
+    int list0;  /* -0: list prints NUL-terminated paths */
 } options;
 
 typedef struct counts {

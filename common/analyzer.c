@@ -3,8 +3,14 @@
 #include "normalize.h"
 #include "zbuf.h"
 
+#include <malloc.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <unicode/ubrk.h>
+#include <unicode/uclean.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utf16.h>
@@ -21,6 +27,96 @@ struct za_analyzer {
     } *pieces;
     size_t piececap;
 };
+
+/* ---- running out of memory inside ICU (see za_guard_memory) ---- */
+
+/* Enough for ICU to finish the calls under way in every thread. */
+#define ICU_RESERVE ((size_t)8 << 20)
+
+/* The reserve: mapped when guarding starts (pages are only touched when
+ * used); once malloc fails, ICU's allocations are carved from it, each
+ * after a 16-byte header holding its size, and never given back. */
+static char *reserve;
+static atomic_size_t reserve_used;
+static atomic_uint icu_failures; /* allocations malloc could not serve */
+static pthread_once_t guard_once = PTHREAD_ONCE_INIT;
+
+static int in_reserve(const void *p)
+{
+    return reserve && (const char *)p >= reserve && (const char *)p < reserve + ICU_RESERVE;
+}
+
+static void *from_reserve(size_t n)
+{
+    atomic_fetch_add(&icu_failures, 1);
+    size_t need = 16 + ((n + 15) & ~(size_t)15);
+    size_t at = atomic_fetch_add(&reserve_used, need);
+    if (!reserve || at + need > ICU_RESERVE)
+        return NULL;
+    memcpy(reserve + at, &n, sizeof n);
+    return reserve + at + 16;
+}
+
+static void *U_CALLCONV icu_alloc(const void *ctx, size_t n)
+{
+    (void)ctx;
+    void *p = malloc(n);
+    return p ? p : from_reserve(n);
+}
+
+static void *U_CALLCONV icu_realloc(const void *ctx, void *old, size_t n)
+{
+    (void)ctx;
+    size_t had;
+    if (!old)
+        return icu_alloc(ctx, n);
+    if (!in_reserve(old)) {
+        void *p = realloc(old, n);
+        if (p)
+            return p;
+        had = malloc_usable_size(old);
+    } else {
+        memcpy(&had, (char *)old - 16, sizeof had);
+    }
+    void *p = malloc(n);
+    if (!p)
+        p = from_reserve(n);
+    if (!p)
+        return NULL;
+    memcpy(p, old, had < n ? had : n);
+    if (!in_reserve(old))
+        free(old);
+    return p;
+}
+
+static void U_CALLCONV icu_free(const void *ctx, void *p)
+{
+    (void)ctx;
+    if (!in_reserve(p))
+        free(p);
+}
+
+static void guard_start(void)
+{
+    void *p = mmap(NULL, ICU_RESERVE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return;
+    reserve = p;
+    UErrorCode st = U_ZERO_ERROR;
+    /* malloc-compatible, so memory ICU got before is freed right */
+    u_setMemoryFunctions(NULL, icu_alloc, icu_realloc, icu_free, &st);
+    if (U_FAILURE(st)) {
+        munmap(p, ICU_RESERVE);
+        reserve = NULL;
+    }
+}
+
+int za_guard_memory(void)
+{
+    pthread_once(&guard_once, guard_start);
+    return reserve ? 0 : -1;
+}
 
 za_analyzer *za_new(char *err, size_t errsize)
 {
@@ -191,8 +287,10 @@ static int has_non_space(const zn_text *t, int32_t s, int32_t e)
 
 int za_analyze(za_analyzer *a, const char *utf8, size_t len, za_token_cb cb, void *ctx)
 {
+    /* once ICU has run short, its state is not to be trusted again */
+    unsigned failures = atomic_load(&icu_failures);
     zn_text t;
-    if (zn_normalize(a->norm, utf8, len, &t))
+    if (failures || zn_normalize(a->norm, utf8, len, &t))
         return -1;
     if (t.len == 0)
         return 0;
@@ -211,5 +309,9 @@ int za_analyze(za_analyzer *a, const char *utf8, size_t len, za_token_cb cb, voi
             r.gap = 1;
         }
     }
+    /* ICU ran short meanwhile (here or in another thread): words may be
+     * missing */
+    if (atomic_load(&icu_failures) != failures)
+        return -1;
     return rc;
 }

@@ -57,6 +57,15 @@ void za_free(za_analyzer *a);
  * it, -1 on failure (out of memory, ICU error). */
 int za_analyze(za_analyzer *a, const char *utf8, size_t len, za_token_cb cb, void *ctx);
 
+/* For programs that must survive running out of memory (zhindex): route
+ * ICU's allocations through hooks backed by a reserve.  ICU's break
+ * iterator does not report a failed allocation - it goes on and crashes -
+ * so when malloc fails ICU is served from the reserve to finish its calls,
+ * and za_analyze fails (-1) from then on instead of returning words.
+ * Call it before starting threads; it affects ICU process-wide, so
+ * libraries do not.  0, or -1 when it could not be set up. */
+int za_guard_memory(void);
+
 /* True for characters of the CJK character layer (Han, kana, hangul,
  * bopomofo, and ideographic symbols such as 〇). */
 int za_is_cjk(uint32_t cp);

@@ -15,32 +15,64 @@ void zdoc_hash(const char *p, size_t n, char out[17])
     snprintf(out, 17, "%016llx", (unsigned long long)zh_hash64(p, n));
 }
 
+/* What a file that is not a regular one is, for messages. */
+static const char *file_kind(mode_t m)
+{
+    return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket"
+         : S_ISCHR(m) || S_ISBLK(m) ? "a device" : S_ISLNK(m) ? "a symbolic link" : "special";
+}
+
 int zdoc_read(const char *path, const zdoc_opts *o, zdoc_input *in, char *err, size_t errsize)
 {
+    return zdoc_read_file(path, o, 0, in, err, errsize);
+}
+
+int zdoc_read_file(const char *path, const zdoc_opts *o, int nofollow, zdoc_input *in, char *err,
+                   size_t errsize)
+{
     memset(in, 0, sizeof *in);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* The file may have been swapped since the walk: O_NONBLOCK so that a
+     * FIFO cannot hang us, O_NOFOLLOW so that a link is not read unless
+     * links are followed; then fstat decides. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
     if (fd < 0) {
-        snprintf(err, errsize, "cannot open: %s", strerror(errno));
-        return -1;
+        int e = errno;
+        if (e == ELOOP && nofollow)
+            snprintf(err, errsize, "not indexed: a symbolic link (see --follow)");
+        else
+            snprintf(err, errsize, "cannot open: %s", strerror(e));
+        return e == ENOMEM ? ZDOC_NOMEM
+             : e == ENOENT || e == ENOTDIR || e == EACCES || e == EPERM || e == ELOOP ||
+                       e == ENXIO || e == EISDIR
+                 ? ZDOC_FAILED
+                 : ZDOC_IOERR;
     }
     struct stat st;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-        snprintf(err, errsize, "not a regular file");
+    if (fstat(fd, &st)) {
+        snprintf(err, errsize, "cannot stat: %s", strerror(errno));
         close(fd);
-        return -1;
+        return ZDOC_IOERR;
     }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errsize, "not indexed: not a regular file (%s)", file_kind(st.st_mode));
+        close(fd);
+        return ZDOC_FAILED;
+    }
+    int fl = fcntl(fd, F_GETFL); /* a regular file: reads may block as usual */
+    if (fl != -1)
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
     if ((size_t)st.st_size > o->max_bytes) {
         snprintf(err, errsize, "too large (%lld bytes; the limit is %zu, see --max-size)",
                  (long long)st.st_size, o->max_bytes);
         close(fd);
-        return -1;
+        return ZDOC_FAILED;
     }
     size_t cap = (size_t)st.st_size + 1, n = 0;
     char *b = malloc(cap);
     if (!b) {
         snprintf(err, errsize, "out of memory");
         close(fd);
-        return -1;
+        return ZDOC_NOMEM;
     }
     for (;;) {
         if (n + 1 >= cap) { /* the file grew while we read it */
@@ -48,14 +80,14 @@ int zdoc_read(const char *path, const zdoc_opts *o, zdoc_input *in, char *err, s
                 snprintf(err, errsize, "too large (grew while reading)");
                 free(b);
                 close(fd);
-                return -1;
+                return ZDOC_FAILED;
             }
             char *nb = realloc(b, cap * 2);
             if (!nb) {
                 free(b);
                 close(fd);
                 snprintf(err, errsize, "out of memory");
-                return -1;
+                return ZDOC_NOMEM;
             }
             b = nb;
             cap *= 2;
@@ -67,7 +99,7 @@ int zdoc_read(const char *path, const zdoc_opts *o, zdoc_input *in, char *err, s
             snprintf(err, errsize, "read error: %s", strerror(errno));
             free(b);
             close(fd);
-            return -1;
+            return ZDOC_IOERR;
         }
         if (r == 0)
             break;
@@ -95,18 +127,19 @@ int zdoc_extract(const char *path, const zdoc_opts *o, zdoc_input *in, char *err
     char why[256];
     char *text = NULL, *title = NULL;
     size_t len = 0;
-    if (ze_decode(in->bytes, in->nbytes, o->encoding, &text, &len, in->encoding,
-                  sizeof in->encoding, why, sizeof why)) {
-        snprintf(err, errsize, "not indexed: %s", why);
-        return -1;
+    int rc = ze_decode(in->bytes, in->nbytes, o->encoding, &text, &len, in->encoding,
+                       sizeof in->encoding, why, sizeof why);
+    if (rc) {
+        snprintf(err, errsize, "%s%s", rc == ZE_NOMEM ? "" : "not indexed: ", why);
+        return rc == ZE_NOMEM ? ZDOC_NOMEM : ZDOC_FAILED;
     }
     if (ze_is_html(path, text, len)) {
         char *plain;
         size_t plen;
         if (ze_html_to_text(text, len, &plain, &plen, &title)) {
-            free(text);
-            snprintf(err, errsize, "not indexed: cannot extract text from HTML");
-            return -1;
+            free(text); /* it fails only for want of memory */
+            snprintf(err, errsize, "out of memory");
+            return ZDOC_NOMEM;
         }
         free(text);
         text = plain;
@@ -118,8 +151,8 @@ int zdoc_extract(const char *path, const zdoc_opts *o, zdoc_input *in, char *err
     ze_strip_chrome(text, &len);
     if (!has_text(text, len)) {
         free(text);
-        snprintf(err, errsize, "not indexed: %s", in->nbytes ? "no text in the file" : "empty");
-        return -1;
+        snprintf(err, errsize, "not indexed: %s", in->nbytes ? "no text in the file" : "empty file");
+        return ZDOC_FAILED;
     }
     in->text = text;
     in->len = len;

@@ -215,6 +215,8 @@ static int icu_to_utf16(const char *cs, const char *b, size_t n, UChar **out, in
 {
     UErrorCode st = U_ZERO_ERROR;
     UConverter *cnv = ucnv_open(cs, &st);
+    if (st == U_MEMORY_ALLOCATION_ERROR)
+        return DEC_NOMEM;
     if (U_FAILURE(st))
         return DEC_UNKNOWN;
     ucnv_setToUCallBack(cnv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
@@ -237,7 +239,7 @@ static int icu_to_utf16(const char *cs, const char *b, size_t n, UChar **out, in
     ucnv_close(cnv);
     if (U_FAILURE(st)) {
         free(u);
-        return DEC_INVALID;
+        return st == U_MEMORY_ALLOCATION_ERROR ? DEC_NOMEM : DEC_INVALID;
     }
     *out = u;
     *ulen = len;
@@ -255,7 +257,7 @@ static int utf16_to_utf8(const UChar *u, int32_t ulen, char **out, size_t *len)
     u_strToUTF8(p, (int32_t)cap, &k, u, ulen, &st);
     if (U_FAILURE(st)) { /* lone surrogates */
         free(p);
-        return DEC_INVALID;
+        return st == U_MEMORY_ALLOCATION_ERROR ? DEC_NOMEM : DEC_INVALID;
     }
     p[k] = 0;
     *out = p;
@@ -352,22 +354,24 @@ static int chinese_score(const char *s, size_t n)
 /* ICU sometimes calls short GB text EUC-KR, Big5 or windows-1251 with high
  * confidence, and those conversions succeed; keep GB18030 instead when it
  * reads as clearly more Chinese. */
-static void prefer_gb18030(const char *b, size_t n, char **out, size_t *len, char *cs,
-                           size_t cssize)
+static int prefer_gb18030(const char *b, size_t n, char **out, size_t *len, char *cs,
+                          size_t cssize)
 {
     char *gb;
     size_t gblen;
-    if (decode_as("GB18030", b, n, &gb, &gblen) != DEC_OK)
-        return;
+    int rc = decode_as("GB18030", b, n, &gb, &gblen);
+    if (rc != DEC_OK)
+        return rc == DEC_NOMEM ? rc : DEC_OK;
     int score = chinese_score(gb, gblen);
     if (score < 40 || score <= chinese_score(*out, *len)) {
         free(gb);
-        return;
+        return DEC_OK;
     }
     free(*out);
     *out = gb;
     *len = gblen;
     snprintf(cs, cssize, "GB18030");
+    return DEC_OK;
 }
 
 /* Converts with ICU's guess `m` if it is a good one.  A single-byte guess
@@ -378,6 +382,8 @@ static int try_match(const UCharsetMatch *m, const char *b, size_t n, char **out
     UErrorCode st = U_ZERO_ERROR;
     const char *name = ucsdet_getName(m, &st);
     int32_t conf = ucsdet_getConfidence(m, &st);
+    if (st == U_MEMORY_ALLOCATION_ERROR)
+        return DEC_NOMEM;
     if (U_FAILURE(st) || conf < GOOD_CONFIDENCE || strcmp(name, "UTF-8") == 0)
         return DEC_INVALID;
     if (single_byte(name) && gb_plausible(b, n)) {
@@ -385,8 +391,9 @@ static int try_match(const UCharsetMatch *m, const char *b, size_t n, char **out
             snprintf(deferred, dsize, "%s", name);
         return DEC_INVALID;
     }
-    if (decode_as(name, b, n, out, len) != DEC_OK)
-        return DEC_INVALID;
+    int rc = decode_as(name, b, n, out, len);
+    if (rc != DEC_OK)
+        return rc == DEC_NOMEM ? rc : DEC_INVALID;
     snprintf(cs, cssize, "%s", name);
     return DEC_OK;
 }
@@ -409,12 +416,18 @@ static int decode_detected(const char *b, size_t n, char **out, size_t *len, cha
     int32_t k = 0;
     const UCharsetMatch **m = ucsdet_detectAll(d, &k, &st);
     int rc = DEC_INVALID;
-    for (int32_t i = 0; U_SUCCESS(st) && i < k && rc != DEC_OK; i++)
+    for (int32_t i = 0; U_SUCCESS(st) && i < k && rc != DEC_OK && rc != DEC_NOMEM; i++)
         rc = try_match(m[i], b, n, out, len, cs, cssize, deferred, sizeof deferred);
     ucsdet_close(d);
-    if (rc == DEC_OK && strcmp(cs, "GB18030") != 0)
-        prefer_gb18030(b, n, out, len, cs, cssize);
-    if (rc == DEC_OK)
+    if (st == U_MEMORY_ALLOCATION_ERROR)
+        rc = DEC_NOMEM;
+    if (rc == DEC_OK && strcmp(cs, "GB18030") != 0 &&
+        prefer_gb18030(b, n, out, len, cs, cssize) == DEC_NOMEM) {
+        free(*out);
+        *out = NULL;
+        rc = DEC_NOMEM;
+    }
+    if (rc == DEC_OK || rc == DEC_NOMEM)
         return rc;
     rc = decode_as("GB18030", b, n, out, len);
     if (rc == DEC_INVALID && *deferred) {
@@ -465,6 +478,8 @@ static const char *forced_charset(const char *forced, const unsigned char *b, si
             return charset_aliases[i].name;
     UErrorCode st = U_ZERO_ERROR;
     UConverter *cnv = ucnv_open(forced, &st);
+    if (st == U_MEMORY_ALLOCATION_ERROR)
+        return "";
     if (U_FAILURE(st))
         return NULL;
     const char *name = ucnv_getStandardName(forced, "MIME", &st);
@@ -481,6 +496,33 @@ static const char *forced_charset(const char *forced, const unsigned char *b, si
     return buf;
 }
 
+/* UTF-16 without a BOM.  Its text has NUL bytes - the high byte of every
+ * ASCII character: digits, spaces, line breaks - nearly all on one side of
+ * the pairs; the other side gets them only from U+xx00 characters (一).
+ * The byte order with more, if the units read as text: few controls, no
+ * U+0000, no private use.  NULL when the bytes do not look like that. */
+static const char *utf16_guess(const unsigned char *b, size_t n)
+{
+    if (n < 4 || n % 2)
+        return NULL;
+    size_t z[2] = {0, 0};
+    for (size_t i = 0; i < n; i++)
+        z[i & 1] += b[i] == 0;
+    if (z[0] == z[1])
+        return NULL;
+    int le = z[1] > z[0]; /* "A" is 41 00 in UTF-16LE */
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i += 2) {
+        unsigned u = le ? (unsigned)b[i] | (unsigned)b[i + 1] << 8 : (unsigned)b[i] << 8 | b[i + 1];
+        if (u == 0)
+            return NULL;
+        if ((u < 0x20 && !(u >= 0x09 && u <= 0x0D)) || (u >= 0x7F && u <= 0x9F) ||
+            (u >= 0xE000 && u <= 0xF8FF) || u >= 0xFFFE)
+            bad++;
+    }
+    return bad * 50 > n / 2 ? NULL : le ? "UTF-16LE" : "UTF-16BE";
+}
+
 /* BOM or detection; returns the charset tried (for messages) in cs. */
 static int decode_auto(const char *b, size_t n, char **out, size_t *len, char *cs, size_t cssize,
                        int *guessed)
@@ -495,6 +537,14 @@ static int decode_auto(const char *b, size_t n, char **out, size_t *len, char *c
             rc = decode_as(cs, b, n, out, len);
         }
         return rc;
+    }
+    const char *u16 = utf16_guess((const unsigned char *)b, n);
+    if (u16) {
+        int rc = decode_as(u16, b, n, out, len);
+        if (rc == DEC_OK || rc == DEC_NOMEM) {
+            snprintf(cs, cssize, "%s", u16);
+            return rc;
+        }
     }
     if (looks_binary(b, n))
         return DEC_BINARY;
@@ -550,14 +600,15 @@ int ze_decode(const char *bytes, size_t n, const char *forced, char **out, size_
     put_msg(enc, encsize, "");
     put_msg(err, errsize, "");
     if (!bytes || n == 0) {
-        put_msg(err, errsize, "empty");
+        put_msg(err, errsize, "empty file");
         return -1;
     }
     if (forced && *forced) {
         const char *name = forced_charset(forced, (const unsigned char *)bytes, n, buf, sizeof buf);
         snprintf(cs, sizeof cs, "%s", name ? name : "");
         /* our names are ICU names too; for others ICU gets what it knows */
-        rc = !name ? DEC_UNKNOWN : decode_as(name == buf ? forced : name, bytes, n, out, outlen);
+        rc = !name ? DEC_UNKNOWN : !*name ? DEC_NOMEM /* ICU could not tell */
+                 : decode_as(name == buf ? forced : name, bytes, n, out, outlen);
     } else {
         forced = NULL;
         rc = decode_auto(bytes, n, out, outlen, cs, sizeof cs, &guessed);
@@ -572,7 +623,7 @@ int ze_decode(const char *bytes, size_t n, const char *forced, char **out, size_
         *out = NULL;
         *outlen = 0;
         decode_error(rc, guessed, forced, cs, err, errsize);
-        return -1;
+        return rc == DEC_NOMEM ? ZE_NOMEM : -1;
     }
     put_msg(enc, encsize, cs);
     return 0;

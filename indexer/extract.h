@@ -22,7 +22,10 @@
  * *outlen) and the encoding's canonical name in enc[encsize] (e.g.
  * "UTF-8", "UTF-16LE", "GB18030").  On failure returns -1 and writes the
  * reason to err[errsize] ("binary data", "not valid in any supported
- * encoding", "unknown encoding 'xyz'"). Empty input is an error ("empty"). */
+ * encoding", "unknown encoding 'xyz'"). Empty input is an error ("empty
+ * file").  Returns ZE_NOMEM ("out of memory") when memory ran out, which
+ * says nothing about the bytes. */
+#define ZE_NOMEM (-2)
 int ze_decode(const char *bytes, size_t n, const char *forced, char **out, size_t *outlen,
               char *enc, size_t encsize, char *err, size_t errsize);
 

@@ -34,7 +34,9 @@ typedef struct job {
     zdoc_input in;
     zx_doc *doc;
     int update;
-    int failed;
+    int failed;   /* 1: cannot be indexed, 2: out of memory */
+    int drop;     /* delete the version the index holds */
+    int reported;
     char err[512];
 } job;
 
@@ -80,8 +82,9 @@ static void *run_phase(void *arg)
         if (j->failed)
             continue;
         if (!ph->build) {
-            if (zdoc_extract(j->key, ph->dop, &j->in, j->err, sizeof j->err))
-                j->failed = 1;
+            int rc = zdoc_extract(j->key, ph->dop, &j->in, j->err, sizeof j->err);
+            if (rc)
+                j->failed = rc == ZDOC_NOMEM ? 2 : 1;
         } else if (!(j->doc = zdoc_build(a->w->an, a->w->codec, j->key, &j->in, &a->w->scratch))) {
             snprintf(j->err, sizeof j->err, "cannot build the document: out of memory");
             j->failed = 2;
@@ -293,10 +296,16 @@ static int write_batch(writer_thread *wt, batch *b)
     }
     for (size_t k = 0; k < b->n; k++) {
         job *j = &b->jobs[k];
-        if (!j->doc)
+        if (!j->doc && !j->drop)
             continue;
         zt_id_term(j->key, &wt->term);
-        if (!zx_db_replace(writer_shard(w, j->key), wt->term.data, wt->term.len, j->doc, &e)) {
+        if (j->drop) { /* no longer indexable: its old text must not be found */
+            if (zx_db_delete(writer_shard(w, j->key), wt->term.data, wt->term.len, &e)) {
+                say("%s: cannot remove: %s", j->key, e.msg);
+                cancel(w);
+                return -1;
+            }
+        } else if (!zx_db_replace(writer_shard(w, j->key), wt->term.data, wt->term.len, j->doc, &e)) {
             say("%s: cannot index: %s", j->key, e.msg);
             cancel(w);
             return -1;
@@ -306,6 +315,7 @@ static int write_batch(writer_thread *wt, batch *b)
         return -1;
     for (size_t k = 0; k < b->n; k++) { /* count only what is committed */
         job *j = &b->jobs[k];
+        wt->c->removed += j->drop;
         if (!j->doc)
             continue;
         if (j->update)
@@ -367,6 +377,7 @@ int index_files(writer *w, const filelist *fl, counts *c)
 {
     const options *o = w->o;
     zdoc_opts dop = {o->encoding, o->max_bytes};
+    za_guard_memory(); /* ICU runs out of memory safely, see analyzer.h */
     batch bufs[2] = {{0}, {0}};
     worker *ws = new_workers(o->threads);
     writer_thread wt = {.w = w, .c = c};
@@ -374,7 +385,7 @@ int index_files(writer *w, const filelist *fl, counts *c)
     zx_err e;
     zx_db *reader = zx_db_open(o->index, &e);
     pthread_t wtid;
-    int rc = 0, have_writer = 0;
+    int rc = 0, have_writer = 0, nomem = 0;
     double t0 = now();
     uint64_t done_bytes = 0;
     size_t done_files = 0;
@@ -392,8 +403,9 @@ int index_files(writer *w, const filelist *fl, counts *c)
         rc = -1;
         goto out;
     }
-    if (pthread_create(&wtid, NULL, writer_main, &wt) != 0) {
-        say("cannot start the writer thread");
+    int perr = pthread_create(&wtid, NULL, writer_main, &wt);
+    if (perr) {
+        say("cannot start the writer thread: %s", strerror(perr));
         rc = -1;
         goto out;
     }
@@ -409,14 +421,30 @@ int index_files(writer *w, const filelist *fl, counts *c)
             memset(j, 0, sizeof *j);
             j->key = fl->v[i];
             progress(o, done_files, fl->n, done_bytes, fl->bytes, t0, 0);
-            if (zdoc_read(j->key, &dop, &j->in, j->err, sizeof j->err)) {
+            int got = zdoc_read_file(j->key, &dop, !o->follow, &j->in, j->err, sizeof j->err);
+            if (got == ZDOC_NOMEM) {
                 say("%s: %s", j->key, j->err);
+                zdoc_input_clear(&j->in);
+                rc = -1;
+                nomem = 1;
+                break;
+            }
+            indexed_hash(reader, j->key, &term, old);
+            if (got) {
+                /* A file that can no longer be indexed leaves the index
+                 * (a read error may pass: its old version stays). */
+                j->drop = got == ZDOC_FAILED && old[0];
+                say("%s: %s%s", j->key, j->err, j->drop ? "; removed its earlier version" : "");
                 c->failed++;
                 done_files++;
                 zdoc_input_clear(&j->in);
+                if (j->drop) {
+                    j->failed = 1;
+                    j->reported = 1;
+                    nb++;
+                }
                 continue;
             }
-            indexed_hash(reader, j->key, &term, old);
             if (strcmp(old, j->in.hash) == 0) {
                 c->unchanged++;
                 done_files++;
@@ -429,12 +457,18 @@ int index_files(writer *w, const filelist *fl, counts *c)
             nb++;
         }
         b->n = nb;
+        if (rc) {
+            free_batch_docs(b);
+            break;
+        }
         if (nb == 0)
             continue;
         parallel(b->jobs, nb, 0, &dop, ws, o->threads);
         for (size_t k = 0; k < nb; k++) {
-            if (b->jobs[k].failed) {
-                say("%s: %s", b->jobs[k].key, b->jobs[k].err);
+            job *j = &b->jobs[k];
+            if (j->failed == 1 && !j->reported) {
+                j->drop = j->update;
+                say("%s: %s%s", j->key, j->err, j->drop ? "; removed its earlier version" : "");
                 c->failed++;
             }
         }
@@ -452,7 +486,10 @@ int index_files(writer *w, const filelist *fl, counts *c)
             if (b->jobs[k].failed == 2) {
                 say("%s: %s", b->jobs[k].key, b->jobs[k].err);
                 rc = -1;
+                nomem = 1;
             }
+            if (b->jobs[k].reported)
+                continue; /* counted when it was read */
             done_files++;
             done_bytes += b->jobs[k].in.nbytes;
         }
@@ -467,6 +504,9 @@ int index_files(writer *w, const filelist *fl, counts *c)
     if (writer_wait(&wt))
         rc = -1;
     progress(o, fl->n, fl->n, done_bytes, fl->bytes, t0, 1);
+    if (nomem)
+        say("out of memory: stopped; the index keeps its last commit (rerun with fewer -j threads "
+            "or more memory to finish)");
 out:
     if (have_writer) {
         pthread_mutex_lock(&wt.lock);

@@ -6,9 +6,13 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "document.h"
 #include "extract.h"
 
 #include <dirent.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,6 +253,8 @@ static void test_roundtrip(const char *name, const char *u8, size_t n)
         {"UTF-16LE", "\xFF\xFE", "UTF-16LE", "utf-16le", 2},
         {"UTF-16BE", "\xFE\xFF", "UTF-16BE", "UTF-16BE", 2},
         {"UTF-16BE", "\xFE\xFF", "UTF-16BE", "utf-16", 2},
+        {"UTF-16LE", "", "UTF-16LE", "utf-16le", 0}, /* no BOM: told by the NULs */
+        {"UTF-16BE", "", "UTF-16BE", "utf-16be", 0},
     };
     for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
         size_t cn, bn;
@@ -276,8 +282,14 @@ static void test_decode_basics(void)
     static const char ctrl[] = "\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15";
     const char *any = "not valid in any supported encoding";
 
-    expect_error("empty", "", 0, NULL, "empty");
-    expect_error("empty forced", "", 0, "gb18030", "empty");
+    expect_error("empty", "", 0, NULL, "empty file");
+    expect_error("empty forced", "", 0, "gb18030", "empty file");
+    expect_text("UTF-16LE without BOM", "2\0\x30\x5E\n\0\0\x4E", 8, NULL, "UTF-16LE",
+                "2\xE5\xB8\xB0\n\xE4\xB8\x80", 8);
+    expect_text("UTF-16BE without BOM", "\0" "2\x5E\x30\0\n\x4E\0", 8, NULL, "UTF-16BE",
+                "2\xE5\xB8\xB0\n\xE4\xB8\x80", 8);
+    expect_error("16-bit numbers are no UTF-16", "\x01\0\x02\0\x03\0\x10\0", 8, NULL,
+                 "binary data");
     expect_text("UTF-8 BOM removed", "\xEF\xBB\xBFhello \xE4\xBD\xA0\xE5\xA5\xBD", 15, NULL,
                 "UTF-8", "hello \xE4\xBD\xA0\xE5\xA5\xBD", 12);
     expect_text("UTF-8 BOM forced", "\xEF\xBB\xBF" "abc", 6, "utf8", "UTF-8", "abc", 3);
@@ -305,6 +317,45 @@ static void test_decode_basics(void)
     expect_error("bad UTF-16 after BOM", "\xFF\xFE\x00\xD8\x41\x00", 6, NULL,
                  "not valid UTF-16LE");
     expect_error("unknown forced", "abc", 3, "klingon-8", "unknown encoding 'klingon-8'");
+}
+
+/* A FIFO (a file swapped for one after the walk) is refused at once. */
+static void on_alarm(int sig)
+{
+    (void)sig;
+    static const char msg[] = "FAIL: zdoc_read blocked on a FIFO\n";
+    if (write(1, msg, sizeof msg - 1) < 0)
+        _exit(1);
+    _exit(1);
+}
+
+static void test_read_special(void)
+{
+    char dir[] = "/tmp/test_extract.XXXXXX", path[64], err[256];
+    if (!mkdtemp(dir)) {
+        CHECK(0, "mkdtemp");
+        return;
+    }
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    CHECK(mkfifo(path, 0600) == 0, "mkfifo");
+    zdoc_opts o = {NULL, 1 << 20};
+    zdoc_input in;
+    signal(SIGALRM, on_alarm);
+    alarm(10);
+    int rc = zdoc_read(path, &o, &in, err, sizeof err);
+    alarm(0);
+    CHECK(rc == ZDOC_FAILED && strstr(err, "not a regular file (a FIFO)"), "FIFO: rc=%d err='%s'", rc,
+          err);
+    zdoc_input_clear(&in);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/link", dir);
+    CHECK(symlink("/etc/hostname", path) == 0, "symlink");
+    rc = zdoc_read_file(path, &o, 1, &in, err, sizeof err);
+    CHECK(rc == ZDOC_FAILED && strstr(err, "symbolic link"), "link, nofollow: rc=%d err='%s'", rc,
+          err);
+    zdoc_input_clear(&in);
+    unlink(path);
+    rmdir(dir);
 }
 
 static void test_decode_cjk(void)
@@ -629,6 +680,7 @@ int main(int argc, char **argv)
         return 2;
     }
     test_decode_basics();
+    test_read_special();
     test_decode_cjk();
     test_decode_fuzz();
     test_is_html();

@@ -213,7 +213,7 @@ zx_doc *zdoc_build(za_analyzer *a, zd_codec *codec, const char *key, const zdoc_
     bad |= set_value(d, ZT_SLOT_HASH, in->hash);
     bad |= set_value(d, ZT_SLOT_SIZE, size);
     bad |= set_value(d, ZT_SLOT_ENCODING, in->encoding);
-    char sortdate[16] = "";
+    char sortdate[24] = "";
     if (m->date[0])
         snprintf(sortdate, sizeof sortdate, "%s", m->date);
     else if (m->year > 0 && m->year < 9999)

@@ -224,8 +224,9 @@ static void walk(const char *root, int follow, filelist *fl, visited *seen, coun
                 c->failed++;
             } else if (S_ISDIR(st.st_mode)) {
                 more = 1;
-            } else if (S_ISREG(st.st_mode)) {
-                push_file(fl, dir, st.st_size);
+            } else if (S_ISREG(st.st_mode) && push_file(fl, dir, st.st_size)) {
+                say("%s: out of memory", dir);
+                c->failed++;
             }
             free(name);
         }
@@ -249,14 +250,27 @@ static void collect(char **paths, int n, int follow, filelist *fl, counts *c)
         }
         if (S_ISDIR(st.st_mode))
             walk(real, follow, fl, &seen, c);
-        else if (S_ISREG(st.st_mode))
-            push_file(fl, real, st.st_size);
-        else {
+        else if (!S_ISREG(st.st_mode)) {
             say("%s: not a regular file or directory", paths[i]);
+            c->failed++;
+        } else if (push_file(fl, real, st.st_size)) {
+            say("%s: out of memory", paths[i]);
             c->failed++;
         }
     }
     free(seen.v);
+    /* Sorted for sync's lookups, each file once (named twice, or inside
+     * two of the directories named). */
+    if (fl->n > 1)
+        qsort(fl->v, fl->n, sizeof *fl->v, cmp_str);
+    size_t k = 0;
+    for (size_t i = 0; i < fl->n; i++) {
+        if (k && strcmp(fl->v[k - 1], fl->v[i]) == 0)
+            free(fl->v[i]);
+        else
+            fl->v[k++] = fl->v[i];
+    }
+    fl->n = k;
 }
 
 static void filelist_free(filelist *fl)

@@ -58,6 +58,12 @@ rc=$?
 check "FIFO on the command line: refused at once (rc $rc)" \
     bash -c "test $rc = 1 && grep -q 'fifo: not a regular file' '$tmp/log'"
 
+# --- a file named twice, and again inside a directory named: indexed once
+mkdir "$tmp/twice"
+cp "$src" "$tmp/twice/a.txt"
+"$zhindex" -d "$tmp/tidx" add "$tmp/twice/a.txt" "$tmp/twice/../twice/a.txt" "$tmp/twice" 2>"$tmp/log"
+check "a file named three times: added once" grep -q "1 added, 0 updated, 0 unchanged, 0 removed, 0 failed" "$tmp/log"
+
 # --- a tree deeper than the stack would allow to recurse
 deep="$tmp/d"
 for _ in $(seq 2000); do deep="$deep/a"; done

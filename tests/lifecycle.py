@@ -361,7 +361,11 @@ ENCODINGS = ['gb18030', 'utf-16le-bom', 'utf-16be-bom', 'utf-8-bom']
 # ---- running the programs ---------------------------------------------------
 
 def run(cmd, timeout=600):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    except OSError as e:
+        # Not runnable (e.g. being relinked): says nothing about the index.
+        raise Setup('cannot run %s: %s' % (cmd[0], e))
     return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
 
 
@@ -759,7 +763,10 @@ class History:
             est = self.durations.get(key, 1.0)
             delay = self.r.uniform(0.05, 0.9) * est if est else self.r.uniform(0.3, 3.0)
             t0 = time.monotonic()
-            p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            try:
+                p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            except OSError as e:
+                raise Setup('cannot run %s: %s' % (cmd[0], e))
             try:
                 p.wait(timeout=delay)
             except subprocess.TimeoutExpired:
@@ -772,7 +779,6 @@ class History:
             else:
                 self.stats['kills_missed'] += 1
                 killed = 'finished before the kill (%.2f s)' % (time.monotonic() - t0)
-            p.stderr.close()
             rc, out, err = run([self.a.zhindex, '-d', self.index, 'check'])
             # Killed before the first commit: there is no index to check.
             if rc != 0 and os.path.exists(self.index):

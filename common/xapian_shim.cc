@@ -767,22 +767,26 @@ zx_status zx_doc_set_data(zx_doc *doc, const char *d, size_t len)
     }
 }
 
-char *zx_doc_value(zx_doc *doc, unsigned slot, size_t *len)
+char *zx_doc_value(zx_doc *doc, unsigned slot, size_t *len, zx_err *err)
 {
-    try {
-        return dup_string(doc->doc.get_value(slot), len);
-    } catch (...) {
-        return nullptr;
-    }
+    GUARD_BEGIN
+    char *v = dup_string(doc->doc.get_value(slot), len);
+    if (!v)
+        throw std::bad_alloc();
+    ok(err);
+    return v;
+    GUARD_END(nullptr)
 }
 
-char *zx_doc_data(zx_doc *doc, size_t *len)
+char *zx_doc_data(zx_doc *doc, size_t *len, zx_err *err)
 {
-    try {
-        return dup_string(doc->doc.get_data(), len);
-    } catch (...) {
-        return nullptr;
-    }
+    GUARD_BEGIN
+    char *d = dup_string(doc->doc.get_data(), len);
+    if (!d)
+        throw std::bad_alloc();
+    ok(err);
+    return d;
+    GUARD_END(nullptr)
 }
 
 unsigned zx_doc_termcount(zx_doc *doc)

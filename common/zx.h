@@ -116,9 +116,10 @@ zx_status zx_doc_add_posting(zx_doc *doc, const char *t, size_t len, unsigned po
 zx_status zx_doc_add_boolean(zx_doc *doc, const char *t, size_t len);
 zx_status zx_doc_set_value(zx_doc *doc, unsigned slot, const char *v, size_t len);
 zx_status zx_doc_set_data(zx_doc *doc, const char *d, size_t len);
-/* Value and data, malloc'd, NUL-terminated ("" when unset); NULL on error. */
-char *zx_doc_value(zx_doc *doc, unsigned slot, size_t *len);
-char *zx_doc_data(zx_doc *doc, size_t *len);
+/* Value and data, malloc'd, NUL-terminated ("" when unset); NULL on error
+ * (out of memory, or the index could not be read: err says which). */
+char *zx_doc_value(zx_doc *doc, unsigned slot, size_t *len, zx_err *err);
+char *zx_doc_data(zx_doc *doc, size_t *len, zx_err *err);
 unsigned zx_doc_termcount(zx_doc *doc);
 
 /* ---- queries (immutable, reference-counted copies inside) ---- */

@@ -219,7 +219,7 @@ static void indexed_hash(zx_db *reader, const char *key, zbuf *term, char out[17
         if (!d)
             return;
         size_t n;
-        char *h = zx_doc_value(d, ZT_SLOT_HASH, &n);
+        char *h = zx_doc_value(d, ZT_SLOT_HASH, &n, NULL);
         if (h && n == 16)
             memcpy(out, h, 17);
         else

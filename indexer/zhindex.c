@@ -326,7 +326,7 @@ static char *path_of_term(zx_db *db, const char *term)
     zx_err e;
     unsigned id = zx_db_find_doc(db, term, strlen(term), &e);
     zx_doc *d = id ? zx_db_get_doc(db, id, &e) : NULL;
-    char *p = d ? zx_doc_value(d, ZT_SLOT_PATH, NULL) : NULL;
+    char *p = d ? zx_doc_value(d, ZT_SLOT_PATH, NULL, NULL) : NULL;
     zx_doc_free(d);
     return p;
 }
@@ -583,8 +583,8 @@ static int cmd_list(const options *o)
         zt_id_term(k.v[i], &term);
         unsigned id = zx_db_find_doc(db, term.data, term.len, &e);
         zx_doc *d = id ? zx_db_get_doc(db, id, &e) : NULL;
-        char *year = d ? zx_doc_value(d, ZT_SLOT_YEAR, NULL) : NULL;
-        char *title = d ? zx_doc_value(d, ZT_SLOT_TITLE, NULL) : NULL;
+        char *year = d ? zx_doc_value(d, ZT_SLOT_YEAR, NULL, NULL) : NULL;
+        char *title = d ? zx_doc_value(d, ZT_SLOT_TITLE, NULL, NULL) : NULL;
         if (o->list0) { /* like find -print0: raw paths for xargs -0 */
             fputs(k.v[i], stdout);
             putchar(0);
@@ -654,8 +654,8 @@ static int stat_doc(void *ctx, const char *t, size_t len, unsigned freq)
     if (!d)
         return 0;
     size_t n;
-    char *rec = zx_doc_data(d, &n);
-    char *size = zx_doc_value(d, ZT_SLOT_SIZE, NULL);
+    char *rec = zx_doc_data(d, &n, NULL);
+    char *size = zx_doc_value(d, ZT_SLOT_SIZE, NULL, NULL);
     int64_t raw = rec ? zd_record_raw_len(rec, n) : -1;
     if (raw < 0)
         s->damaged++;
@@ -749,7 +749,8 @@ static int check_doc(void *ctx, const char *t, size_t len, unsigned freq)
         return 0;
     }
     size_t n, plen;
-    char *rec = zx_doc_data(d, &n), *path = zx_doc_value(d, ZT_SLOT_PATH, &plen);
+    zx_err re;
+    char *rec = zx_doc_data(d, &n, &re), *path = zx_doc_value(d, ZT_SLOT_PATH, &plen, NULL);
     zt_id_term(path ? path : "", &c->id);
     if (!path || c->id.len != len || memcmp(c->id.data, t, len) != 0)
         problem(c, "%s: stored path %s does not give this id", term, path ? path : "(none)");
@@ -758,7 +759,7 @@ static int check_doc(void *ctx, const char *t, size_t len, unsigned freq)
         zt_load_dict(c->db, c->codec, (uint32_t)dict);
     char why[256];
     if (!rec || zd_decode(c->codec, rec, n, &c->text, why, sizeof why))
-        problem(c, "%s: %s", path ? path : term, rec ? why : "no stored text");
+        problem(c, "%s: %s", path ? path : term, rec ? why : re.msg);
     else if (zd_record_checked(rec, n) == 0)
         c->unchecked++;
     free(rec);

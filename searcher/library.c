@@ -273,12 +273,12 @@ static double now(void)
 }
 
 /* A value slot into *out (NULL when the document has none).  Returns -1
- * when it could not be read: an unreadable field is an error, not an
- * absent one. */
-static int value_of(zx_doc *d, unsigned slot, char **out)
+ * with e set when it could not be read: an unreadable field is an error,
+ * not an absent one. */
+static int value_of(zx_doc *d, unsigned slot, char **out, zx_err *e)
 {
     size_t n;
-    char *v = zx_doc_value(d, slot, &n);
+    char *v = zx_doc_value(d, slot, &n, e);
     if (v && n == 0) {
         free(v);
         v = NULL;
@@ -301,9 +301,11 @@ static zhs_status make_snippet(zhs_index *idx, zx_doc *doc, const zq_parsed *pq,
                                zhs_hit *h)
 {
     size_t rlen;
-    char *rec = zx_doc_data(doc, &rlen);
+    zx_err e;
+    char *rec = zx_doc_data(doc, &rlen, &e);
     if (!rec)
-        return set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+        return set_error(idx, from_zx(&e), "%s: stored text unreadable: %s",
+                         h->path ? h->path : "document", e.msg);
     load_dict(idx, rec, rlen);
     zbuf text = {0};
     char msg[256];
@@ -458,11 +460,12 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
     h->rank = (unsigned)o->offset + i + 1;
     h->score = zx_mset_weight(ms, i);
     zhs_status st = ZHS_OK;
-    if (value_of(doc, ZT_SLOT_PATH, &h->path) || value_of(doc, ZT_SLOT_TITLE, &h->title) ||
-        value_of(doc, ZT_SLOT_ISSUER, &h->issuer) || value_of(doc, ZT_SLOT_REGION, &h->region) ||
-        value_of(doc, ZT_SLOT_DATE, &h->date) || value_of(doc, ZT_SLOT_DOCNO, &h->docno) ||
-        value_of(doc, ZT_SLOT_YEAR, &h->year) || value_of(doc, ZT_SLOT_ENCODING, &h->encoding))
-        st = set_error(idx, ZHS_ERR_NOMEM, "reading the fields of a hit: out of memory");
+    if (value_of(doc, ZT_SLOT_PATH, &h->path, &e) || value_of(doc, ZT_SLOT_TITLE, &h->title, &e) ||
+        value_of(doc, ZT_SLOT_ISSUER, &h->issuer, &e) ||
+        value_of(doc, ZT_SLOT_REGION, &h->region, &e) || value_of(doc, ZT_SLOT_DATE, &h->date, &e) ||
+        value_of(doc, ZT_SLOT_DOCNO, &h->docno, &e) || value_of(doc, ZT_SLOT_YEAR, &h->year, &e) ||
+        value_of(doc, ZT_SLOT_ENCODING, &h->encoding, &e))
+        st = set_error(idx, from_zx(&e), "reading the fields of a hit: %s", e.msg);
     if (st == ZHS_OK && o->snippet_chars > 0)
         st = make_snippet(idx, doc, pq, (unsigned)o->snippet_chars, h);
     if (st == ZHS_OK && o->explain) {

@@ -15,11 +15,13 @@ trap 'rm -rf "$tmp"' EXIT
 # A status of 124 (timeout) or above 128 (signal) is a hang or a crash.
 survived() { [ "$1" -lt 124 ]; }
 
-# --- every byte of iamglass, three different flips each
+# --- every byte of iamglass flipped (every third byte three different ways)
 size=$(stat -c %s "$tmp/idx/iamglass")
 crashes="" refused=0
 for off in $(seq 0 $((size - 1))); do
-    for x in 90 1 128; do
+    flips=90
+    [ $((off % 3)) -eq 0 ] && flips="90 1 128"
+    for x in $flips; do
         rm -rf "$tmp/d"
         cp -r "$tmp/idx" "$tmp/d"
         python3 - "$tmp/d/iamglass" "$off" "$x" <<'PY'
@@ -40,7 +42,7 @@ PY
         fi
     done
 done
-if [ -z "$crashes" ]; then ok "iamglass: $((size * 3)) flips, no crash ($refused refused)"; else notok "iamglass flips crashed:$crashes"; fi
+if [ -z "$crashes" ]; then ok "iamglass: every byte flipped, no crash ($refused refused)"; else notok "iamglass flips crashed:$crashes"; fi
 
 # The flip that used to crash Xapian: a B-tree level.
 rm -rf "$tmp/d"

@@ -16,12 +16,12 @@ static int fail_facets, fail_values;
 zx_status __real_zx_enquire_each_facet(zx_enquire *e, int spy,
                                        int (*cb)(void *, const char *, size_t, unsigned), void *ctx,
                                        zx_err *err);
-char *__real_zx_doc_value(zx_doc *doc, unsigned slot, size_t *len);
+char *__real_zx_doc_value(zx_doc *doc, unsigned slot, size_t *len, zx_err *err);
 
 zx_status __wrap_zx_enquire_each_facet(zx_enquire *e, int spy,
                                        int (*cb)(void *, const char *, size_t, unsigned), void *ctx,
                                        zx_err *err);
-char *__wrap_zx_doc_value(zx_doc *doc, unsigned slot, size_t *len);
+char *__wrap_zx_doc_value(zx_doc *doc, unsigned slot, size_t *len, zx_err *err);
 
 zx_status __wrap_zx_enquire_each_facet(zx_enquire *e, int spy,
                                        int (*cb)(void *, const char *, size_t, unsigned), void *ctx,
@@ -35,9 +35,14 @@ zx_status __wrap_zx_enquire_each_facet(zx_enquire *e, int spy,
     return __real_zx_enquire_each_facet(e, spy, cb, ctx, err);
 }
 
-char *__wrap_zx_doc_value(zx_doc *doc, unsigned slot, size_t *len)
+char *__wrap_zx_doc_value(zx_doc *doc, unsigned slot, size_t *len, zx_err *err)
 {
-    return fail_values ? NULL : __real_zx_doc_value(doc, slot, len);
+    if (fail_values) {
+        err->code = ZX_ERR_NOMEM;
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return NULL;
+    }
+    return __real_zx_doc_value(doc, slot, len, err);
 }
 
 int main(int argc, char **argv)

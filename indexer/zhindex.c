@@ -423,6 +423,22 @@ static int exit_code(int rc, const counts *c)
     return rc ? 2 : c->failed ? 1 : 0;
 }
 
+/* Would a walk of root still pick up path, a document under it that this
+ * walk did not list?  No when it is gone, hidden below root, or no longer a
+ * regular file (a link without --follow, a FIFO, a directory); yes when it
+ * cannot be told (a directory that cannot be read): nothing indexed is
+ * dropped on a doubt. */
+static int still_picked_up(const char *root, const char *path, int follow)
+{
+    size_t rl = strlen(root);
+    if (strncmp(path, root, rl) == 0 && strstr(path + rl, "/.") != NULL)
+        return 0;
+    struct stat st;
+    if ((follow ? stat(path, &st) : lstat(path, &st)) != 0)
+        return errno != ENOENT && errno != ENOTDIR;
+    return S_ISREG(st.st_mode);
+}
+
 static int cmd_add(const options *o, char **paths, int n, int sync)
 {
     double t0 = now();
@@ -458,7 +474,7 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
             rc = docs_under(all, real, &k);
             for (size_t j = 0; j < k.n && rc == 0; j++) {
                 if (bsearch(&k.v[j], fl.v, fl.n, sizeof *fl.v, cmp_str) == NULL &&
-                    access(k.v[j], F_OK) != 0) {
+                    !still_picked_up(real, k.v[j], o->follow)) {
                     rc = keylist_push(&gone, k.v[j]);
                     k.v[j] = NULL;
                 }

@@ -105,6 +105,30 @@ check "links: --follow: a directory reached twice is walked once" \
 check "links: a link named on the command line is followed" \
     test "$("$zhindex" -d "$tmp/lidx3" list | cut -f1)" = "$tmp/tree/sub/in.txt"
 
+# --- sync drops what a walk no longer picks up, keeps what it cannot judge
+mkdir -p "$tmp/sy/sub" "$tmp/sy/locked"
+for f in link fifo dir .hidden kept locked/in; do
+    { cat "$src"; printf '\n同步标记%s\n' "${f##*/}"; } >"$tmp/sy/$f.txt"
+done
+"$zhindex" -q -d "$tmp/syidx" add "$tmp/sy" "$tmp/sy/.hidden.txt"
+check "sync: six indexed" test "$(count "$tmp/syidx" 同步标记)" = 6
+rm "$tmp/sy/link.txt" "$tmp/sy/fifo.txt" "$tmp/sy/dir.txt"
+ln -s "$tmp/sy/kept.txt" "$tmp/sy/link.txt"
+mkfifo "$tmp/sy/fifo.txt"
+mkdir "$tmp/sy/dir.txt"
+chmod 000 "$tmp/sy/locked"
+timeout 20 "$zhindex" -q -d "$tmp/syidx" sync "$tmp/sy" 2>"$tmp/log"
+chmod 755 "$tmp/sy/locked"
+for f in link fifo dir .hidden; do
+    check "sync: $f.txt no longer a regular file picked up: dropped" \
+        bash -c "! '$zhindex' -d '$tmp/syidx' list | grep -q '/$f.txt\s'"
+done
+check "sync: kept.txt kept" bash -c "'$zhindex' -d '$tmp/syidx' list | grep -q '/kept.txt\s'"
+if [ "$(id -u)" != 0 ]; then
+    check "sync: a file in a directory that cannot be read is kept" \
+        bash -c "'$zhindex' -d '$tmp/syidx' list | grep -q '/locked/in.txt\s'"
+fi
+
 # --- list: names with a newline, tab or terminal escape
 mkdir "$tmp/names"
 odd=$'new\nline\tand\e[31mred\e]0;title\a.txt'

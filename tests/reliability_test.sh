@@ -116,8 +116,10 @@ expect "stray closing parenthesis" 2 "without '('" "$zhsearch" -d "$q" '行政)'
 expect "year:abc" 2 "year: expected" "$zhsearch" -d "$q" 'year:abc'
 expect "unknown field" 2 "unknown field" "$zhsearch" -d "$q" 'foo:bar'
 expect "lone operator" 2 "OR needs a term" "$zhsearch" -d "$q" 'OR'
-expect "10 KB query" 0 "" "$zhsearch" -d "$q" --count "$(printf '法治 %.0s' $(seq 1 1400))"
-expect "10 KB of one CJK string" 1 "" "$zhsearch" -d "$q" --count "$(printf '法治%.0s' $(seq 1 1700))"
+expect "100 words: at the limit, searched" 0 "" "$zhsearch" -d "$q" --count "$(printf '法治 %.0s' $(seq 1 100))"
+expect "500 characters in one string: at the limit, searched" 1 "" "$zhsearch" -d "$q" --count "$(printf '法治%.0s' $(seq 1 250))"
+expect "10 KB query: refused" 2 "query too large" "$zhsearch" -d "$q" --count "$(printf '法治 %.0s' $(seq 1 1400))"
+expect "10 KB of one CJK string: refused" 2 "query too large" "$zhsearch" -d "$q" --count "$(printf '法治%.0s' $(seq 1 1700))"
 expect "control characters" 1 "" "$zhsearch" -d "$q" --count "$(printf '法治\x01\x02\x1b[31m')政府行政"
 expect "invalid UTF-8 in a query: bytes replaced, the rest searched" 0 "" "$zhsearch" -d "$q" --count "$(printf '\xff\xfe法治\xc0')"
 expect "deep parentheses" 2 "nested too deeply" "$zhsearch" -d "$q" "$(printf '(%.0s' $(seq 1 100))法治$(printf ')%.0s' $(seq 1 100))"

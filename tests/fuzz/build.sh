@@ -95,7 +95,7 @@ compile() { # compile OBJ SRC COMPILER FLAGS...
     fi
 }
 
-LIBSRC="common/normalize.c common/analyzer.c common/terms.c common/docstore.c
+LIBSRC="common/normalize.c common/analyzer.c common/terms.c common/docstore.c common/glass_check.c
         indexer/extract.c indexer/metadata.c searcher/qparse.c searcher/snippet.c"
 LIBOBJS=()
 for s in $LIBSRC; do

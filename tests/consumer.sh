@@ -21,3 +21,17 @@ case "$out" in
 "5 "*报告) echo "ok - installed library found: $out" ;;
 *) echo "not ok - unexpected output: $out"; exit 1 ;;
 esac
+# The installed program finds the installed library by itself, wherever
+# the prefix went (here a staging directory; the same holds for ~/.local).
+bin=$(dirname "$(find "$tmp/root" -path '*/bin/zhsearch' | head -1)")
+got=$(env -u LD_LIBRARY_PATH "$bin/zhsearch" -d "$tmp/idx" --count 行政复议 2>&1 || true)
+case "$got" in
+5) echo "ok - installed zhsearch runs without LD_LIBRARY_PATH" ;;
+*) echo "not ok - installed zhsearch without LD_LIBRARY_PATH: $got"; exit 1 ;;
+esac
+# pkg-config needs nothing but zhsearch.pc: no Xapian, ICU or zstd .pc files.
+if grep -q '^Requires' "$pcdir/zhsearch.pc"; then
+    echo "not ok - zhsearch.pc requires other packages: $(grep '^Requires' "$pcdir/zhsearch.pc")"
+    exit 1
+fi
+echo "ok - zhsearch.pc stands alone"

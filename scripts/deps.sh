@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(gcc g++ meson ninja-build pkg-config python3
-          libxapian-dev libicu-dev libzstd-dev xapian-tools
+          libxapian-dev libicu-dev libzstd-dev xapian-tools scdoc
           clang libclang-rt-14-dev)
 
 missing=()

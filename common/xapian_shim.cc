@@ -38,6 +38,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
@@ -74,6 +75,16 @@ struct zx_enquire {
 struct zx_mset {
     Xapian::MSet mset;
 };
+
+// zx_op values are Xapian's operator numbers, cast directly.
+static_assert(ZX_OP_AND == static_cast<int>(Xapian::Query::OP_AND), "zx_op");
+static_assert(ZX_OP_OR == static_cast<int>(Xapian::Query::OP_OR), "zx_op");
+static_assert(ZX_OP_AND_NOT == static_cast<int>(Xapian::Query::OP_AND_NOT), "zx_op");
+static_assert(ZX_OP_AND_MAYBE == static_cast<int>(Xapian::Query::OP_AND_MAYBE), "zx_op");
+static_assert(ZX_OP_FILTER == static_cast<int>(Xapian::Query::OP_FILTER), "zx_op");
+static_assert(ZX_OP_NEAR == static_cast<int>(Xapian::Query::OP_NEAR), "zx_op");
+static_assert(ZX_OP_PHRASE == static_cast<int>(Xapian::Query::OP_PHRASE), "zx_op");
+static_assert(ZX_OP_SYNONYM == static_cast<int>(Xapian::Query::OP_SYNONYM), "zx_op");
 
 namespace {
 
@@ -470,31 +481,31 @@ int zx_db_reopen(zx_db *db, zx_err *err)
     GUARD_END(-1)
 }
 
-unsigned zx_db_doccount(zx_db *db)
+unsigned zx_db_doccount(zx_db *db, zx_err *err)
 {
-    try {
-        return db->db().get_doccount();
-    } catch (...) {
-        return 0;
-    }
+    GUARD_BEGIN
+    unsigned n = db->db().get_doccount();
+    ok(err);
+    return n;
+    GUARD_END(0)
 }
 
-unsigned zx_db_termfreq(zx_db *db, const char *term, size_t len)
+unsigned zx_db_termfreq(zx_db *db, const char *term, size_t len, zx_err *err)
 {
-    try {
-        return db->db().get_termfreq(std::string(term, len));
-    } catch (...) {
-        return 0;
-    }
+    GUARD_BEGIN
+    unsigned n = db->db().get_termfreq(std::string(term, len));
+    ok(err);
+    return n;
+    GUARD_END(0)
 }
 
-uint64_t zx_db_total_length(zx_db *db)
+uint64_t zx_db_total_length(zx_db *db, zx_err *err)
 {
-    try {
-        return db->db().get_total_length();
-    } catch (...) {
-        return 0;
-    }
+    GUARD_BEGIN
+    uint64_t n = db->db().get_total_length();
+    ok(err);
+    return n;
+    GUARD_END(0)
 }
 
 zx_status zx_db_get_metadata(zx_db *db, const char *key, char **val, size_t *len, zx_err *err)
@@ -572,35 +583,35 @@ zx_status zx_db_each_position(zx_db *db, unsigned docid, const char *term, size_
     GUARD_END_ST
 }
 
-unsigned zx_db_wdf(zx_db *db, unsigned docid, const char *term, size_t len)
+unsigned zx_db_wdf(zx_db *db, unsigned docid, const char *term, size_t len, zx_err *err)
 {
-    try {
-        Xapian::Database &d = db->db();
-        std::string t(term, len);
-        Xapian::PostingIterator p = d.postlist_begin(t);
-        p.skip_to(docid);
-        return p != d.postlist_end(t) && *p == docid ? p.get_wdf() : 0;
-    } catch (...) {
-        return 0;
-    }
+    GUARD_BEGIN
+    Xapian::Database &d = db->db();
+    std::string t(term, len);
+    Xapian::PostingIterator p = d.postlist_begin(t);
+    p.skip_to(docid);
+    unsigned wdf = p != d.postlist_end(t) && *p == docid ? p.get_wdf() : 0;
+    ok(err);
+    return wdf;
+    GUARD_END(0)
 }
 
-unsigned zx_db_doclength(zx_db *db, unsigned docid)
+unsigned zx_db_doclength(zx_db *db, unsigned docid, zx_err *err)
 {
-    try {
-        return db->db().get_doclength(docid);
-    } catch (...) {
-        return 0;
-    }
+    GUARD_BEGIN
+    unsigned n = db->db().get_doclength(docid);
+    ok(err);
+    return n;
+    GUARD_END(0)
 }
 
-double zx_db_avlength(zx_db *db)
+double zx_db_avlength(zx_db *db, zx_err *err)
 {
-    try {
-        return db->db().get_avlength();
-    } catch (...) {
-        return 0;
-    }
+    GUARD_BEGIN
+    double n = db->db().get_avlength();
+    ok(err);
+    return n;
+    GUARD_END(0)
 }
 
 #define WRITABLE_OR_FAIL(db)                                                                       \
@@ -789,13 +800,13 @@ char *zx_doc_data(zx_doc *doc, size_t *len, zx_err *err)
     GUARD_END(nullptr)
 }
 
-unsigned zx_doc_termcount(zx_doc *doc)
+unsigned zx_doc_termcount(zx_doc *doc, zx_err *err)
 {
-    try {
-        return doc->doc.termlist_count();
-    } catch (...) {
-        return 0;
-    }
+    GUARD_BEGIN
+    unsigned n = doc->doc.termlist_count();
+    ok(err);
+    return n;
+    GUARD_END(0)
 }
 
 /* ---- queries ---- */
@@ -941,47 +952,51 @@ void zx_enquire_free(zx_enquire *e)
     }
 }
 
-void zx_enquire_set_query(zx_enquire *e, const zx_query *q)
+zx_status zx_enquire_set_query(zx_enquire *e, const zx_query *q, zx_err *err)
 {
-    try {
-        e->q = q->q;
-        e->safe = q->safe;
-        e->enq.set_query(q->q);
-    } catch (...) {
-    }
+    GUARD_BEGIN
+    e->q = q->q;
+    e->safe = q->safe;
+    e->enq.set_query(q->q);
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
 }
 
-void zx_enquire_set_bm25(zx_enquire *e, double k1, double k2, double k3, double b, double min_normlen)
+zx_status zx_enquire_set_bm25(zx_enquire *e, double k1, double k2, double k3, double b,
+                              double min_normlen, zx_err *err)
 {
-    try {
-        double p[5] = {k1, k2, k3, b, min_normlen};
-        memcpy(e->bm25, p, sizeof p);
-        e->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
-    } catch (...) {
-    }
+    GUARD_BEGIN
+    double p[5] = {k1, k2, k3, b, min_normlen};
+    memcpy(e->bm25, p, sizeof p);
+    e->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
 }
 
-void zx_enquire_set_sort(zx_enquire *e, int slot, int reverse)
+zx_status zx_enquire_set_sort(zx_enquire *e, int slot, int reverse, zx_err *err)
 {
-    try {
-        if (slot < 0)
-            e->enq.set_sort_by_relevance();
-        else
-            e->enq.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(slot), reverse != 0);
-    } catch (...) {
-    }
+    GUARD_BEGIN
+    if (slot < 0)
+        e->enq.set_sort_by_relevance();
+    else
+        e->enq.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(slot), reverse != 0);
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
 }
 
-int zx_enquire_add_facet(zx_enquire *e, unsigned slot)
+int zx_enquire_add_facet(zx_enquire *e, unsigned slot, zx_err *err)
 {
-    try {
-        auto *spy = new Xapian::ValueCountMatchSpy(slot);
-        e->spies.push_back(spy);
-        e->enq.add_matchspy(spy);
-        return static_cast<int>(e->spies.size()) - 1;
-    } catch (...) {
-        return -1;
-    }
+    GUARD_BEGIN
+    std::unique_ptr<Xapian::ValueCountMatchSpy> spy(new Xapian::ValueCountMatchSpy(slot));
+    e->spies.push_back(spy.get());
+    spy.release();
+    e->enq.add_matchspy(e->spies.back());
+    ok(err);
+    return static_cast<int>(e->spies.size()) - 1;
+    GUARD_END(-1)
 }
 
 zx_mset *zx_enquire_mset(zx_enquire *e, unsigned first, unsigned max, unsigned check_at_least,

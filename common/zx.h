@@ -1,8 +1,9 @@
 /* zx.h - a C API over libxapian, implemented in xapian_shim.cc, the only
  * C++ file of the project.  Nothing else includes a Xapian header.
  *
- * Conventions (after notmuch): opaque handles; functions that can fail take
- * a zx_err * (may be NULL) and return a status or NULL; every entry point
+ * Conventions (after notmuch): opaque handles; every function that can fail
+ * takes a zx_err * (may be NULL) and returns a status, NULL, or 0 with
+ * err->code set (getters of counts); every entry point
  * catches every exception and turns it into a zx_status and a message.
  * _free/_close functions accept NULL.  Strings are byte strings with
  * explicit lengths where terms may contain any byte; returned strings are
@@ -68,9 +69,9 @@ zx_status zx_db_drop_shard(zx_db *db, unsigned i, zx_err *err);
 void zx_db_close(zx_db *db);
 /* Reopen a read-only handle on the latest commit: 1 changed, 0 same, <0 error. */
 int zx_db_reopen(zx_db *db, zx_err *err);
-unsigned zx_db_doccount(zx_db *db);
-unsigned zx_db_termfreq(zx_db *db, const char *term, size_t len);
-uint64_t zx_db_total_length(zx_db *db);
+unsigned zx_db_doccount(zx_db *db, zx_err *err);
+unsigned zx_db_termfreq(zx_db *db, const char *term, size_t len, zx_err *err);
+uint64_t zx_db_total_length(zx_db *db, zx_err *err);
 /* Metadata: *val malloc'd ("" with *len 0 when unset). */
 zx_status zx_db_get_metadata(zx_db *db, const char *key, char **val, size_t *len, zx_err *err);
 zx_status zx_db_set_metadata(zx_db *db, const char *key, const char *val, size_t len, zx_err *err);
@@ -88,9 +89,9 @@ zx_status zx_db_each_position(zx_db *db, unsigned docid, const char *term, size_
 
 /* Within-document frequency of term in docid (0 if absent), the
  * document's length and the average length (for explanations). */
-unsigned zx_db_wdf(zx_db *db, unsigned docid, const char *term, size_t len);
-unsigned zx_db_doclength(zx_db *db, unsigned docid);
-double zx_db_avlength(zx_db *db);
+unsigned zx_db_wdf(zx_db *db, unsigned docid, const char *term, size_t len, zx_err *err);
+unsigned zx_db_doclength(zx_db *db, unsigned docid, zx_err *err);
+double zx_db_avlength(zx_db *db, zx_err *err);
 
 /* Writing (writable handles only). */
 zx_status zx_db_begin(zx_db *db, zx_err *err);
@@ -120,7 +121,7 @@ zx_status zx_doc_set_data(zx_doc *doc, const char *d, size_t len);
  * (out of memory, or the index could not be read: err says which). */
 char *zx_doc_value(zx_doc *doc, unsigned slot, size_t *len, zx_err *err);
 char *zx_doc_data(zx_doc *doc, size_t *len, zx_err *err);
-unsigned zx_doc_termcount(zx_doc *doc);
+unsigned zx_doc_termcount(zx_doc *doc, zx_err *err);
 
 /* ---- queries (immutable, reference-counted copies inside) ---- */
 typedef enum zx_op {
@@ -152,13 +153,15 @@ void zx_q_free(zx_query *q);
 /* ---- searching ---- */
 zx_enquire *zx_enquire_new(zx_db *db, zx_err *err);
 void zx_enquire_free(zx_enquire *e);
-void zx_enquire_set_query(zx_enquire *e, const zx_query *q);
-void zx_enquire_set_bm25(zx_enquire *e, double k1, double k2, double k3, double b, double min_normlen);
+zx_status zx_enquire_set_query(zx_enquire *e, const zx_query *q, zx_err *err);
+zx_status zx_enquire_set_bm25(zx_enquire *e, double k1, double k2, double k3, double b,
+                              double min_normlen, zx_err *err);
 /* Sort by value slot (reverse: descending), relevance breaking ties; or
  * slot < 0 for relevance only. */
-void zx_enquire_set_sort(zx_enquire *e, int slot, int reverse);
-/* Count values of slot over all matches (facets); returns the spy index. */
-int zx_enquire_add_facet(zx_enquire *e, unsigned slot);
+zx_status zx_enquire_set_sort(zx_enquire *e, int slot, int reverse, zx_err *err);
+/* Count values of slot over all matches (facets); returns the spy index,
+ * or -1 with err set. */
+int zx_enquire_add_facet(zx_enquire *e, unsigned slot, zx_err *err);
 /* Run the query.  check_at_least: how many matches to count exactly. */
 zx_mset *zx_enquire_mset(zx_enquire *e, unsigned first, unsigned max, unsigned check_at_least,
                          zx_err *err);
@@ -178,6 +181,7 @@ void zx_mset_free(zx_mset *m);
 unsigned zx_mset_size(const zx_mset *m);
 /* Exact when lower and upper bound agree (check_at_least large enough). */
 unsigned zx_mset_total(const zx_mset *m, int *exact);
+/* Docid and weight of the i-th match (0 when i is past the end). */
 unsigned zx_mset_docid(const zx_mset *m, unsigned i);
 double zx_mset_weight(const zx_mset *m, unsigned i);
 zx_doc *zx_mset_doc(zx_mset *m, unsigned i, zx_err *err);

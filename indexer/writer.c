@@ -201,7 +201,7 @@ static zx_db *open_one(const char *path, int create)
         return NULL;
     }
     free(scheme);
-    if (n == 0 && zx_db_doccount(db) == 0) {
+    if (n == 0 && zx_db_doccount(db, NULL) == 0) {
         /* an empty index left unstamped by an older version: stamp it */
         if (zt_stamp_index(db, &e) || zx_db_commit(db, &e)) {
             say("%s: cannot initialise index: %s", path, e.msg);

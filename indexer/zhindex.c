@@ -707,7 +707,7 @@ static int cmd_stats(const options *o)
     int rc = zx_db_each_term(db, "", count_term, &s, &e) || zx_db_each_term(db, "Q", stat_doc, &s, &e);
     uint64_t idx = dir_bytes(o->index);
     printf("index:            %s\n", o->index);
-    printf("documents:        %u\n", zx_db_doccount(db));
+    printf("documents:        %u\n", zx_db_doccount(db, NULL));
     printf("terms:            %llu\n", (unsigned long long)s.terms);
     printf("input bytes:      %llu\n", (unsigned long long)s.input);
     printf("index bytes:      %llu (%.2f x input)\n", (unsigned long long)idx,
@@ -828,7 +828,7 @@ static int cmd_check(const options *o)
             problem(&c, "%s: %s", parts[i], xapian_errors(e.msg));
     }
     int rc = !c.codec || zx_db_each_term(db, "Q", check_doc, &c, &e);
-    unsigned docs = zx_db_doccount(db);
+    unsigned docs = zx_db_doccount(db, NULL);
     if (rc)
         say("%s: cannot read the index: %s", o->index, c.codec ? e.msg : "out of memory");
     else if (c.ids != docs) {

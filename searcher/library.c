@@ -222,7 +222,7 @@ void zhs_index_close(zhs_index *idx)
 
 unsigned zhs_index_doc_count(zhs_index *idx)
 {
-    return idx && idx->db ? zx_db_doccount(idx->db) : 0;
+    return idx && idx->db ? zx_db_doccount(idx->db, NULL) : 0;
 }
 
 /* ---- options ---- */
@@ -373,9 +373,16 @@ static int explain_term(void *vctx, const char *t, size_t n)
 {
     explain_ctx *c = vctx;
     zx_db *db = c->idx->db;
-    unsigned df = zx_db_termfreq(db, t, n), wdf = zx_db_wdf(db, c->docid, t, n);
-    double N = zx_db_doccount(db), av = zx_db_avlength(db);
-    double len = av > 0 ? zx_db_doclength(db, c->docid) / av : 1;
+    zx_err e[5];
+    unsigned df = zx_db_termfreq(db, t, n, &e[0]), wdf = zx_db_wdf(db, c->docid, t, n, &e[1]);
+    double N = zx_db_doccount(db, &e[2]), av = zx_db_avlength(db, &e[3]);
+    double len = av > 0 ? zx_db_doclength(db, c->docid, &e[4]) / av : 1;
+    for (int i = 0; i < 5; i++)
+        if (e[i].code != ZX_OK && (i < 4 || av > 0)) {
+            c->st = e[i].code;
+            c->err = e[i];
+            return 1;
+        }
     if (len < BM25_MIN_NORMLEN)
         len = BM25_MIN_NORMLEN;
     double tw = (N - df + 0.5) / (df + 0.5);
@@ -472,12 +479,20 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
         zbuf b = {0};
         char line[200];
         unsigned docid = zx_mset_docid(ms, i);
+        zx_err le, ae;
+        unsigned dl = zx_db_doclength(idx->db, docid, &le);
+        double av = zx_db_avlength(idx->db, &ae);
         snprintf(line, sizeof line,
                  "  score %.4f: BM25 (k1 %.1f, b %.1f) of the ranking terms below, plus the NEAR bonus "
                  "when atoms stand together; document length %u (average %.0f)\n",
-                 h->score, BM25_K1, BM25_B, zx_db_doclength(idx->db, docid), zx_db_avlength(idx->db));
+                 h->score, BM25_K1, BM25_B, dl, av);
         explain_ctx c = {.idx = idx, .b = &b, .docid = docid};
-        zx_status xs = zbuf_adds(&b, line) ? ZX_ERR_NOMEM
+        if (le.code != ZX_OK || ae.code != ZX_OK) {
+            c.st = le.code != ZX_OK ? le.code : ae.code;
+            c.err = le.code != ZX_OK ? le : ae;
+        }
+        zx_status xs = c.st != ZX_OK      ? c.st
+                       : zbuf_adds(&b, line) ? ZX_ERR_NOMEM
                                            : zx_enquire_matching_terms(enq, docid, explain_term, &c, &e);
         if (c.failed || xs == ZX_ERR_NOMEM) {
             st = set_error(idx, ZHS_ERR_NOMEM, "explaining a hit: out of memory");
@@ -499,19 +514,26 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
     zx_enquire *enq = zx_enquire_new(idx->db, &e);
     if (!enq)
         return set_error(idx, from_zx(&e), "%s", e.msg);
-    zx_enquire_set_query(enq, pq->query);
-    zx_enquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, BM25_MIN_NORMLEN);
-    if (o->sort == ZHS_SORT_DATE || o->sort == ZHS_SORT_DATE_DESC)
-        zx_enquire_set_sort(enq, ZT_SLOT_SORTDATE, o->sort == ZHS_SORT_DATE_DESC);
-    int fy = o->facet_year ? zx_enquire_add_facet(enq, ZT_SLOT_YEAR) : -1;
-    int fi = o->facet_issuer ? zx_enquire_add_facet(enq, ZT_SLOT_ISSUER) : -1;
     zx_mset *ms = NULL;
     zhs_status st = ZHS_OK;
-    if ((o->facet_year && fy < 0) || (o->facet_issuer && fi < 0)) {
-        st = set_error(idx, ZHS_ERR_NOMEM, "counting facets: out of memory");
+    int fy = -1, fi = -1;
+    if (zx_enquire_set_query(enq, pq->query, &e) != ZX_OK ||
+        zx_enquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, BM25_MIN_NORMLEN, &e) != ZX_OK ||
+        ((o->sort == ZHS_SORT_DATE || o->sort == ZHS_SORT_DATE_DESC) &&
+         zx_enquire_set_sort(enq, ZT_SLOT_SORTDATE, o->sort == ZHS_SORT_DATE_DESC, &e) != ZX_OK)) {
+        st = set_error(idx, from_zx(&e), "searching: %s", e.msg);
         goto done;
     }
-    unsigned ndocs = zx_db_doccount(idx->db);
+    if ((o->facet_year && (fy = zx_enquire_add_facet(enq, ZT_SLOT_YEAR, &e)) < 0) ||
+        (o->facet_issuer && (fi = zx_enquire_add_facet(enq, ZT_SLOT_ISSUER, &e)) < 0)) {
+        st = set_error(idx, from_zx(&e), "counting facets: %s", e.msg);
+        goto done;
+    }
+    unsigned ndocs = zx_db_doccount(idx->db, &e);
+    if (e.code != ZX_OK) {
+        st = set_error(idx, from_zx(&e), "searching: %s", e.msg);
+        goto done;
+    }
     /* No page reaches past the last document: first + max stays in range. */
     unsigned first = (unsigned long)o->offset > ndocs ? ndocs : (unsigned)o->offset;
     unsigned max = o->limit == 0 || (unsigned long)o->limit > ndocs ? ndocs : (unsigned)o->limit;

@@ -93,9 +93,9 @@ static void terms(void)
                                     "C2021", "C年", "W行政", "TC复", "TB复议", "TW行政"};
     static const char *absent[] = {"B件法", "B2021年", "C2", "B复", "C，", "W，", "C行政"};
     for (size_t i = 0; i < sizeof present / sizeof *present; i++)
-        CHECK(zx_db_termfreq(db, present[i], strlen(present[i])) == 1, "term %s missing", present[i]);
+        CHECK(zx_db_termfreq(db, present[i], strlen(present[i]), NULL) == 1, "term %s missing", present[i]);
     for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
-        CHECK(zx_db_termfreq(db, absent[i], strlen(absent[i])) == 0, "term %s present", absent[i]);
+        CHECK(zx_db_termfreq(db, absent[i], strlen(absent[i]), NULL) == 0, "term %s present", absent[i]);
     /* Queries: exact for any cut, across whitespace, not across punctuation. */
     zx_enquire *enq = zx_enquire_new(db, &e);
     static const struct {
@@ -110,7 +110,7 @@ static void terms(void)
               "build query %s", qs[i].q);
         if (!q.match)
             continue;
-        zx_enquire_set_query(enq, q.both);
+        zx_enquire_set_query(enq, q.both, NULL);
         zx_mset *m = zx_enquire_mset(enq, 0, 10, 10, &e);
         CHECK(m && zx_mset_size(m) == qs[i].hits, "query %s: %u hits, want %u", qs[i].q,
               zx_mset_size(m), qs[i].hits);

@@ -66,20 +66,20 @@ static void expect(zx_db *db, const char *name, zx_query *q, unsigned want)
 {
     zx_err e;
     zx_enquire *enq = zx_enquire_new(db, &e);
-    zx_enquire_set_query(enq, q);
-    zx_enquire_set_bm25(enq, 1.2, 0, 1, 0.75, 0.5);
+    zx_enquire_set_query(enq, q, NULL);
+    zx_enquire_set_bm25(enq, 1.2, 0, 1, 0.75, 0.5, NULL);
     unsigned count = 0;
     zx_status st = zx_enquire_count(enq, &count, &e);
     CHECK(st == ZX_OK && count == want, "%s: count %u (status %d '%s'), want %u", name, count, st,
           e.msg, want);
-    zx_mset *m = zx_enquire_mset(enq, 0, 10, zx_db_doccount(db), &e);
+    zx_mset *m = zx_enquire_mset(enq, 0, 10, zx_db_doccount(db, NULL), &e);
     int exact = 0;
     unsigned total = m ? zx_mset_total(m, &exact) : 0;
     CHECK(m && exact && total == want, "%s: mset total %u exact %d ('%s'), want %u", name, total,
           exact, m ? "" : e.msg, want);
     /* the same, sorted by a value slot (none set: relevance breaks ties) */
-    zx_enquire_set_sort(enq, 0, 1);
-    zx_mset *s = zx_enquire_mset(enq, 0, 10, zx_db_doccount(db), &e);
+    zx_enquire_set_sort(enq, 0, 1, NULL);
+    zx_mset *s = zx_enquire_mset(enq, 0, 10, zx_db_doccount(db, NULL), &e);
     CHECK(s && zx_mset_total(s, NULL) == want, "%s: sorted ('%s')", name, s ? "" : e.msg);
     zx_mset_free(s);
     zx_mset_free(m);

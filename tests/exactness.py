@@ -65,15 +65,16 @@ def is_word_edge(c):
 
 
 # Simplified -> Traditional, only for characters used in the queries below
-# (each pair checked: zhs-normalize maps the Traditional one back).
+# and in lifecycle.py's documents (each pair checked: zhs-normalize maps the
+# Traditional one back).
 _S = ('行政复议法治政府建设审批务项网办执营环纠纷规范应诉监督决策听证统一权'
       '检察公开乐山区县庆会为发门关说对时实际经济体制机制问题质量责任财产'
       '组织领导干部学习讲话专项整治执法队伍综合协调调解处罚许可强制征收场'
-      '监测预警系统数据电话线')
+      '监测预警系统数据电话线进动机构强标准开展习贯彻')
 _T = ('行政復議法治政府建設審批務項網辦執營環糾紛規範應訴監督決策聽證統一權'
       '檢察公開樂山區縣慶會為發門關說對時實際經濟體制機制問題質量責任財產'
       '組織領導幹部學習講話專項整治執法隊伍綜合協調調解處罰許可強制徵收場'
-      '監測預警系統數據電話線')
+      '監測預警系統數據電話線進動機構強標準開展習貫徹')
 assert len(_S) == len(_T)
 S2T = {s: t for s, t in zip(_S, _T) if s != t}
 

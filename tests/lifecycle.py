@@ -83,55 +83,20 @@ class Setup(Exception):
     pass
 
 
-# ---- the matching rules (as in exactness.py) -------------------------------
+# ---- the matching rules and variants: those of exactness.py ----------------
 
-_CJK_RANGES = (
-    (0x2E80, 0x2FDF), (0x3005, 0x3007), (0x3021, 0x3029), (0x3038, 0x303B),
-    (0x3040, 0x30FF), (0x3100, 0x312F), (0x3130, 0x318F), (0x31A0, 0x31FF),
-    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
-    (0x20000, 0x3FFFF),
-)
-
-
-def is_cjk(c):
-    cp = ord(c)
-    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from exactness import (S2T, clean_at, is_alnum, is_cjk,  # noqa: E402
+                       squeeze as squeeze_joins, to_fullwidth, to_traditional)
 
 
 def is_han(c):
     return '\u4e00' <= c <= '\u9fff'
 
 
-def is_alnum(c):
-    return c.isascii() and c.isalnum()
-
-
-def is_word_edge(c):
-    return is_alnum(c) or c == '.'
-
-
-_WS_RUN = re.compile(r'\s+')
-
-
 def squeeze(text):
     """Delete whitespace runs adjacent to a CJK character."""
-    def repl(m):
-        i, j = m.start(), m.end()
-        before = text[i - 1] if i > 0 else ''
-        after = text[j] if j < len(text) else ''
-        if (before and is_cjk(before)) or (after and is_cjk(after)):
-            return ''
-        return m.group(0)
-    return _WS_RUN.sub(repl, text)
-
-
-def clean_at(text, q, i):
-    if is_alnum(q[0]) and i > 0 and is_word_edge(text[i - 1]):
-        return False
-    e = i + len(q)
-    if is_alnum(q[-1]) and e < len(text) and is_word_edge(text[e]):
-        return False
-    return True
+    return squeeze_joins(text)[0]
 
 
 def atom_in(text, q):
@@ -149,28 +114,6 @@ def atom_in(text, q):
             amb = True
         i = text.find(q, i + 1)
     return found, amb
-
-
-# ---- Traditional and full-width variants -----------------------------------
-
-_S = ('行政复议法治政府建设审批务项网办执营环纠纷规范应诉监督决策听证统一权'
-      '检察公开乐山区县庆会为发门关说对时实际经济体制机制问题质量责任财产'
-      '组织领导干部学习讲话专项整治执法队伍综合协调调解处罚许可强制征收场'
-      '监测预警系统数据电话线进动机构强标准开展习贯彻')
-_T = ('行政復議法治政府建設審批務項網辦執營環糾紛規範應訴監督決策聽證統一權'
-      '檢察公開樂山區縣慶會為發門關說對時實際經濟體制機制問題質量責任財產'
-      '組織領導幹部學習講話專項整治執法隊伍綜合協調調解處罰許可強制徵收場'
-      '監測預警系統數據電話線進動機構強標準開展習貫徹')
-assert len(_S) == len(_T)
-S2T = {s: t for s, t in zip(_S, _T) if s != t}
-
-
-def to_traditional(s):
-    return ''.join(S2T.get(c, c) for c in s)
-
-
-def to_fullwidth(s):
-    return ''.join(chr(ord(c) + 0xFEE0) if '!' <= c <= '~' else c for c in s)
 
 
 CN_DIGITS = '〇一二三四五六七八九'

@@ -1,0 +1,40 @@
+# bash completion for zhsearch(1)
+
+_zhsearch()
+{
+    local cur=${COMP_WORDS[COMP_CWORD]} prev= pre=
+    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+    # OPTION=VALUE, split at "=" by COMP_WORDBREAKS or not
+    if [[ $cur == = ]]; then
+        cur=
+    elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
+        prev=${COMP_WORDS[COMP_CWORD - 2]}
+    elif [[ $cur == --*=* ]]; then
+        prev=${cur%%=*} pre=${cur%%=*}= cur=${cur#*=}
+    fi
+    COMPREPLY=()
+    case $prev in
+    -d | --index)
+        if declare -F _filedir >/dev/null && [[ -z $pre ]]; then
+            _filedir
+        else
+            compopt -o filenames 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+        fi
+        return ;;
+    --sort) mapfile -t COMPREPLY < <(compgen -W 'relevance date -date' -- "$cur") ;;
+    --facet) mapfile -t COMPREPLY < <(compgen -W 'year issuer' -- "$cur") ;;
+    --color | --colour) mapfile -t COMPREPLY < <(compgen -W 'auto always never' -- "$cur") ;;
+    --highlight) mapfile -t COMPREPLY < <(compgen -W 'ansi brackets none' -- "$cur") ;;
+    -n | --limit | --offset | --snippet | --timeout) return ;;
+    *)
+        [[ -n $pre ]] && return
+        [[ $cur == -* ]] || return
+        mapfile -t COMPREPLY < <(compgen -W '--index --timeout --partial --limit
+            --offset --all --count --files-with-matches --sort --facet --snippet
+            --json --explain --color --highlight --version --help' -- "$cur")
+        return ;;
+    esac
+    ((${#COMPREPLY[@]})) && [[ -n $pre ]] && COMPREPLY=("${COMPREPLY[@]/#/$pre}")
+}
+complete -F _zhsearch zhsearch

@@ -99,6 +99,21 @@ for page in zhsearch.1 zhindex.1 zhsearch.3; do
     fi
 done
 
+# The example of zhsearch(3) compiles against zhsearch.h.
+if command -v cc >/dev/null; then
+    ex=$(mktemp --suffix .c)
+    awk '/^# /{on = ($0 == "# EXAMPLE")} on && !/^(# |```)/' "$doc/zhsearch.3.scd" |
+        sed 's/\\\\/\\/g' >"$ex"
+    if grep -q zhs_search "$ex" && out=$(cc -std=c11 -fsyntax-only -Wall -Wextra -Werror -I"$src/searcher" "$ex" 2>&1); then
+        ok "the example of zhsearch(3) compiles"
+    else
+        notok "the example of zhsearch(3) compiles: $(head -3 <<<"$out" | tr '\n' ' ')"
+    fi
+    rm -f "$ex"
+else
+    ok "# SKIP the example of zhsearch(3): no C compiler"
+fi
+
 # bash completion
 for prog in zhsearch zhindex; do
     bash -n "$doc/completions/$prog.bash" && ok "bash -n $prog completion" || notok "bash -n $prog completion"

@@ -2,17 +2,30 @@
  *
  * Exit status like grep: 0 when documents matched, 1 when none did, 2 on
  * error.  Output: ranked hits with highlighted snippets, or --json (schema
- * version 1, see README), or --count.
+ * version 1, see README), --count, or -l (paths only).
  */
 #include "zhsearch.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* Versions of the libraries as built against (headers only: the program
+ * links nothing but libzhsearch). */
+#if defined(__has_include)
+#if __has_include(<xapian/version.h>)
+#include <xapian/version.h>
+#endif
+#if __has_include(<unicode/uvernum.h>)
+#include <unicode/uvernum.h>
+#endif
+#endif
 
 typedef struct cli {
     const char *index;
@@ -20,15 +33,21 @@ typedef struct cli {
     int nshards;
     long timeout_ms;
     int partial;
-    int json, count, color, explain, all;
+    int json, count, color, explain, all, files;
+    int highlight; /* HL_* */
     long limit, offset, snippet, sort;
+    int limit_given;
     int facet_year, facet_issuer;
 } cli;
+
+enum { HL_NONE, HL_ANSI, HL_BRACKETS };
+
+#define SHORT_USAGE "usage: zhsearch [-d INDEX] [options] QUERY...\n"
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: zhsearch [-d INDEX] [options] QUERY...\n"
+            SHORT_USAGE
             "\n"
             "query: words are ANDed; \"a phrase\"; a OR b; NOT a, -a; (groups);\n"
             "       year:2021 year:2019..2022 date:2022-01..2022-06 issuer:乐山 title:复议\n"
@@ -43,12 +62,19 @@ static void usage(FILE *f)
             "      --offset N         skip the first N hits\n"
             "  -a, --all              show every matching document\n"
             "  -c, --count            print only the number of matching documents\n"
+            "  -l, --files-with-matches\n"
+            "                         print only the paths of matching documents, one a line\n"
+            "                         (every match unless --limit is given)\n"
             "      --sort KEY         relevance (default), date (oldest first), -date (newest first)\n"
             "      --facet FIELD      count matches per year or issuer (repeatable)\n"
             "      --snippet N        snippet length in characters (default 120, 0 = none)\n"
             "      --json             JSON output (schema version 1)\n"
             "      --explain          show how the query was analyzed and why hits matched\n"
-            "      --color WHEN       highlight matches: auto (default), always, never\n"
+            "      --color WHEN       colour: auto (default: when stdout is a terminal, TERM is\n"
+            "                         not dumb and NO_COLOR is unset), always, never\n"
+            "      --highlight HOW    matches in snippets: ansi, brackets ([match]) or none\n"
+            "                         (default: ansi with colour, else none)\n"
+            "  -V, --version          print versions and exit\n"
             "  -h, --help             this help\n"
             "\n"
             "exit status: 0 matches found, 1 no match, 2 error\n");
@@ -258,13 +284,14 @@ static void print_json(zhs_results *r, const char *query, const cli *c)
     printf("}\n");
 }
 
-static void print_snippet(const zhs_hit *h, int color)
+static void print_snippet(const zhs_hit *h, int highlight)
 {
     size_t n;
     const char *s = zhs_hit_snippet(h, &n);
     unsigned nr;
     const zhs_range *r = zhs_hit_highlights(h, &nr);
-    const char *on = color ? "\033[1;31m" : "[", *off = color ? "\033[0m" : "]";
+    const char *on = highlight == HL_ANSI ? "\033[1;31m" : highlight == HL_BRACKETS ? "[" : "";
+    const char *off = highlight == HL_ANSI ? "\033[0m" : highlight == HL_BRACKETS ? "]" : "";
     size_t at = 0;
     fputs("    ", stdout);
     for (unsigned k = 0; k < nr; k++) {
@@ -278,13 +305,114 @@ static void print_snippet(const zhs_hit *h, int color)
     putchar('\n');
 }
 
+/* Terminal columns of code point cp: 2 for East Asian Wide and Fullwidth
+ * characters (CJK, kana, Hangul, fullwidth forms, most emoji), 0 for
+ * combining marks and zero-width characters, else 1. */
+static int cp_width(uint32_t cp)
+{
+    static const uint32_t wide[][2] = {
+        {0x1100, 0x115F},   {0x231A, 0x231B},   {0x2329, 0x232A},   {0x23E9, 0x23EC},
+        {0x23F0, 0x23F0},   {0x23F3, 0x23F3},   {0x25FD, 0x25FE},   {0x2614, 0x2615},
+        {0x2648, 0x2653},   {0x267F, 0x267F},   {0x2693, 0x2693},   {0x26A1, 0x26A1},
+        {0x26AA, 0x26AB},   {0x26BD, 0x26BE},   {0x26C4, 0x26C5},   {0x26CE, 0x26CE},
+        {0x26D4, 0x26D4},   {0x26EA, 0x26EA},   {0x26F2, 0x26F3},   {0x26F5, 0x26F5},
+        {0x26FA, 0x26FA},   {0x26FD, 0x26FD},   {0x2705, 0x2705},   {0x270A, 0x270B},
+        {0x2728, 0x2728},   {0x274C, 0x274C},   {0x274E, 0x274E},   {0x2753, 0x2755},
+        {0x2757, 0x2757},   {0x2795, 0x2797},   {0x27B0, 0x27B0},   {0x27BF, 0x27BF},
+        {0x2B1B, 0x2B1C},   {0x2B50, 0x2B50},   {0x2B55, 0x2B55},   {0x2E80, 0x303E},
+        {0x3041, 0x33FF},   {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},
+        {0xA960, 0xA97F},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},   {0xFE10, 0xFE19},
+        {0xFE30, 0xFE6F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x16FE0, 0x18CFF},
+        {0x1AFF0, 0x1B2FF}, {0x1F004, 0x1F004}, {0x1F0CF, 0x1F0CF}, {0x1F18E, 0x1F18E},
+        {0x1F191, 0x1F19A}, {0x1F200, 0x1F251}, {0x1F300, 0x1F64F}, {0x1F680, 0x1F6FF},
+        {0x1F7E0, 0x1F7EB}, {0x1F90C, 0x1F9FF}, {0x1FA70, 0x1FAFF}, {0x20000, 0x2FFFD},
+        {0x30000, 0x3FFFD}};
+    if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0xFE00 && cp <= 0xFE0F))
+        return 0;
+    size_t lo = 0, hi = sizeof wide / sizeof *wide;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (cp < wide[mid][0])
+            hi = mid;
+        else if (cp > wide[mid][1])
+            lo = mid + 1;
+        else
+            return 2;
+    }
+    return 1;
+}
+
+/* Terminal columns of UTF-8 text (a byte that is not UTF-8 is shown as a
+ * 4-column escape). */
+static size_t display_width(const char *s, size_t n)
+{
+    size_t cols = 0;
+    for (size_t i = 0; i < n;) {
+        const unsigned char *u = (const unsigned char *)s + i;
+        size_t k = utf8_len(u, n - i);
+        if (k == 0) {
+            cols += 4;
+            i++;
+            continue;
+        }
+        uint32_t cp = k == 1 ? u[0] : k == 2 ? (u[0] & 0x1Fu) : k == 3 ? (u[0] & 0x0Fu) : (u[0] & 0x07u);
+        for (size_t j = 1; j < k; j++)
+            cp = (cp << 6) | (u[j] & 0x3Fu);
+        cols += (size_t)cp_width(cp);
+        i += k;
+    }
+    return cols;
+}
+
+/* An explanation, its term lines ("    TERM  wdf ...") re-aligned by
+ * display width: the library pads terms to 12 bytes, and a CJK character
+ * is 3 bytes but 2 columns wide. */
+static void put_explain(const char *e)
+{
+    const size_t col = 12;
+    while (*e) {
+        const char *nl = strchr(e, '\n'), *end = nl ? nl + 1 : e + strlen(e);
+        const char *t = e + 4, *te = t, *w;
+        if (end - e > 4 && !memcmp(e, "    ", 4))
+            while (te < end && *te != ' ' && *te != '\n')
+                te++;
+        for (w = te; w < end && *w == ' '; w++)
+            ;
+        if (te > t && w > te && end - w >= 4 && !memcmp(w, "wdf ", 4)) {
+            fputs("    ", stdout);
+            term_put(t, (size_t)(te - t), 0);
+            for (size_t k = display_width(t, (size_t)(te - t)); k < col; k++)
+                putchar(' ');
+            putchar(' ');
+            term_put(w, (size_t)(end - w), 1);
+        } else {
+            term_put(e, (size_t)(end - e), 1);
+        }
+        e = end;
+    }
+}
+
+/* -l: the path of each hit, one a line.  Raw when piped (for xargs and
+ * scripts, like grep -l), escaped on a terminal like all human output. */
+static void print_files(zhs_results *r)
+{
+    int tty = isatty(1);
+    for (zhs_hits *it = zhs_results_hits(r); zhs_hits_valid(it); zhs_hits_next(it)) {
+        const char *path = zhs_hit_path(zhs_hits_get(it));
+        if (tty)
+            term_puts(path);
+        else
+            fputs(path, stdout);
+        putchar('\n');
+    }
+}
+
 static void print_human(zhs_results *r, const cli *c)
 {
     const char *bold = c->color ? "\033[1m" : "", *dim = c->color ? "\033[2m" : "",
                *reset = c->color ? "\033[0m" : "";
     if (c->explain) {
-        const char *e = zhs_results_explain(r);
-        term_put(e, strlen(e), 1);
+        put_explain(zhs_results_explain(r));
         putchar('\n');
     }
     for (zhs_hits *it = zhs_results_hits(r); zhs_hits_valid(it); zhs_hits_next(it)) {
@@ -310,11 +438,9 @@ static void print_human(zhs_results *r, const cli *c)
         term_puts(path);
         printf("%s\n", reset);
         if (c->snippet)
-            print_snippet(h, c->color);
-        if (c->explain) {
-            const char *e = zhs_hit_explain(h);
-            term_put(e, strlen(e), 1);
-        }
+            print_snippet(h, c->highlight);
+        if (c->explain)
+            put_explain(zhs_hit_explain(h));
     }
     const char *names[2] = {"year", "issuer"};
     int want[2] = {c->facet_year, c->facet_issuer};
@@ -359,6 +485,63 @@ static int parse_long(const char *opt, const char *v, long *out)
     return 0;
 }
 
+static void version(void)
+{
+    printf("zhsearch %d.%d.%d\n", ZHS_VERSION_MAJOR, ZHS_VERSION_MINOR, ZHS_VERSION_PATCH);
+    printf("libzhsearch %s\n", zhs_version());
+#if defined(XAPIAN_VERSION) && defined(U_ICU_VERSION)
+    printf("built with Xapian %s, ICU %s\n", XAPIAN_VERSION, U_ICU_VERSION);
+#endif
+}
+
+/* A bad command line: one line saying what is wrong and where to look,
+ * not the whole usage. */
+static int bad_option(int ch, char **argv, const struct option *longopts)
+{
+    const char *arg = argv[optind - 1];
+    if (ch == ':') {
+        if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+            fprintf(stderr, "zhsearch: option '-%c' needs a value; see zhsearch --help\n", optopt);
+        else
+            fprintf(stderr, "zhsearch: option '%s' needs a value; see zhsearch --help\n", arg);
+        return 2;
+    }
+    if (optopt) {
+        fprintf(stderr, "zhsearch: unknown option '-%c'; see zhsearch --help\n", optopt);
+        return 2;
+    }
+    /* An abbreviation of several long options is ambiguous, not unknown. */
+    size_t n = strcspn(arg + 2, "=");
+    int matches = 0;
+    for (const struct option *o = longopts; o->name && !strncmp(arg, "--", 2); o++)
+        matches += !strncmp(o->name, arg + 2, n);
+    fprintf(stderr, "zhsearch: %s option '%s'; see zhsearch --help\n",
+            matches > 1 ? "ambiguous" : "unknown", arg);
+    return 2;
+}
+
+/* --color WHEN: 1 colour, 0 none, -1 not a WHEN.  auto follows grep: a
+ * terminal that is not "dumb", and NO_COLOR (https://no-color.org) unset. */
+static int want_color(const char *when)
+{
+    if (!strcmp(when, "always"))
+        return 1;
+    if (!strcmp(when, "never"))
+        return 0;
+    if (strcmp(when, "auto"))
+        return -1;
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(1) && !(nc && *nc) && term && *term && strcmp(term, "dumb") != 0;
+}
+
+/* No index at a local spec: not a stub, a directory or a HOST:PORT that
+ * could be reached, just nothing there. */
+static int no_index_at(const char *spec)
+{
+    struct stat st;
+    return stat(spec, &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
+}
+
 int main(int argc, char **argv)
 {
     cli c = {0};
@@ -367,19 +550,25 @@ int main(int argc, char **argv)
         c.index = "zhsearch.idx";
     c.limit = 10;
     c.snippet = 120;
+    c.highlight = -1;
     const char *color = "auto";
-    enum { O_OFFSET = 256, O_SORT, O_FACET, O_SNIPPET, O_JSON, O_EXPLAIN, O_COLOR, O_TIMEOUT, O_PARTIAL };
+    enum { O_OFFSET = 256, O_SORT, O_FACET, O_SNIPPET, O_JSON, O_EXPLAIN, O_COLOR, O_TIMEOUT, O_PARTIAL,
+           O_HIGHLIGHT };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'd'},   {"limit", required_argument, 0, 'n'},
         {"offset", required_argument, 0, O_OFFSET}, {"all", no_argument, 0, 'a'},
         {"count", no_argument, 0, 'c'},         {"sort", required_argument, 0, O_SORT},
+        {"files-with-matches", no_argument, 0, 'l'},
         {"facet", required_argument, 0, O_FACET}, {"snippet", required_argument, 0, O_SNIPPET},
         {"json", no_argument, 0, O_JSON},       {"explain", no_argument, 0, O_EXPLAIN},
         {"color", required_argument, 0, O_COLOR}, {"colour", required_argument, 0, O_COLOR},
+        {"highlight", required_argument, 0, O_HIGHLIGHT},
         {"timeout", required_argument, 0, O_TIMEOUT}, {"partial", no_argument, 0, O_PARTIAL},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+        {"version", no_argument, 0, 'V'},       {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     int ch;
-    while ((ch = getopt_long(argc, argv, "d:n:ach", longopts, NULL)) != -1) {
+    opterr = 0; /* bad_option says it in one line */
+    while ((ch = getopt_long(argc, argv, ":d:n:aclVh", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd':
             if (c.nshards == (int)(sizeof c.shards / sizeof *c.shards)) {
@@ -390,10 +579,15 @@ int main(int argc, char **argv)
             break;
         case O_TIMEOUT: if (parse_long("--timeout", optarg, &c.timeout_ms)) return 2; break;
         case O_PARTIAL: c.partial = 1; break;
-        case 'n': if (parse_long("--limit", optarg, &c.limit)) return 2; break;
+        case 'n':
+            if (parse_long("--limit", optarg, &c.limit))
+                return 2;
+            c.limit_given = 1;
+            break;
         case O_OFFSET: if (parse_long("--offset", optarg, &c.offset)) return 2; break;
         case 'a': c.all = 1; break;
         case 'c': c.count = 1; break;
+        case 'l': c.files = 1; break;
         case O_SORT:
             if (!strcmp(optarg, "relevance")) c.sort = ZHS_SORT_RELEVANCE;
             else if (!strcmp(optarg, "date")) c.sort = ZHS_SORT_DATE;
@@ -415,21 +609,34 @@ int main(int argc, char **argv)
         case O_JSON: c.json = 1; break;
         case O_EXPLAIN: c.explain = 1; break;
         case O_COLOR: color = optarg; break;
+        case O_HIGHLIGHT:
+            if (!strcmp(optarg, "ansi")) c.highlight = HL_ANSI;
+            else if (!strcmp(optarg, "brackets")) c.highlight = HL_BRACKETS;
+            else if (!strcmp(optarg, "none")) c.highlight = HL_NONE;
+            else {
+                fprintf(stderr, "zhsearch: --highlight: expected ansi, brackets or none, got '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 'V': version(); return 0;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        default: return bad_option(ch, argv, longopts);
         }
     }
-    if (!strcmp(color, "always")) c.color = 1;
-    else if (!strcmp(color, "never")) c.color = 0;
-    else if (!strcmp(color, "auto")) {
-        const char *nc = getenv("NO_COLOR");
-        c.color = isatty(1) && !(nc && *nc);
-    } else {
+    if ((c.color = want_color(color)) < 0) {
         fprintf(stderr, "zhsearch: --color: expected auto, always or never, got '%s'\n", color);
         return 2;
     }
+    /* Matches stand out in colour; in plain output they are plain text,
+     * like grep's and rg's. */
+    if (c.highlight < 0)
+        c.highlight = c.color ? HL_ANSI : HL_NONE;
+    if (c.files && (c.count || c.json)) {
+        fprintf(stderr, "zhsearch: -l cannot be combined with %s\n", c.count ? "--count" : "--json");
+        return 2;
+    }
     if (optind >= argc) {
-        usage(stderr);
+        fputs(SHORT_USAGE "see zhsearch --help\n", stderr);
         return 2;
     }
     size_t qlen = 0;
@@ -452,14 +659,26 @@ int main(int argc, char **argv)
         st = zhs_index_set(idx, ZHS_I_TIMEOUT_MS, c.timeout_ms);
     if (idx && c.partial && st == ZHS_OK)
         st = zhs_index_set(idx, ZHS_I_ALLOW_PARTIAL, 1);
+    const char *failed = NULL; /* the spec that could not be opened */
     for (int i = 0; i < c.nshards && st == ZHS_OK; i++) {
         st = zhs_index_add(idx, c.shards[i]);
-        if (st == ZHS_OK && *zhs_index_last_error(idx))
-            {
+        if (st != ZHS_OK)
+            failed = c.shards[i];
+        else if (*zhs_index_last_error(idx)) {
             fputs("zhsearch: warning: ", stderr);
             term_fput(stderr, zhs_index_last_error(idx), strlen(zhs_index_last_error(idx)), 0);
             fputc('\n', stderr);
         }
+    }
+    if (st == ZHS_ERR_OPEN && failed && no_index_at(failed)) {
+        fputs("zhsearch: ", stderr);
+        term_fput(stderr, failed, strlen(failed), 0);
+        fputs(": no index here (create one with: zhindex -d ", stderr);
+        term_fput(stderr, failed, strlen(failed), 0);
+        fputs(" add DIR)\n", stderr);
+        zhs_index_close(idx);
+        free(query);
+        return 2;
     }
     if (st != ZHS_OK) {
         error_msg(idx ? zhs_index_last_error(idx) : "out of memory");
@@ -472,12 +691,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "zhsearch: out of memory\n");
         return 2;
     }
-    if (zhs_options_set(o, ZHS_P_LIMIT, c.count ? 1 : c.all ? 0 : c.limit) ||
+    /* -l lists every match unless a limit is asked for; it needs no
+     * snippets, facets or explanations. */
+    long limit = c.count ? 1 : c.all || (c.files && !c.limit_given) ? 0 : c.limit;
+    int bare = c.count || c.files;
+    if (zhs_options_set(o, ZHS_P_LIMIT, limit) ||
         zhs_options_set(o, ZHS_P_OFFSET, c.offset) || zhs_options_set(o, ZHS_P_SORT, c.sort) ||
-        zhs_options_set(o, ZHS_P_SNIPPET_CHARS, c.count ? 0 : c.snippet) ||
-        zhs_options_set(o, ZHS_P_FACET_YEAR, c.facet_year) ||
-        zhs_options_set(o, ZHS_P_FACET_ISSUER, c.facet_issuer) ||
-        zhs_options_set(o, ZHS_P_EXPLAIN, c.explain)) {
+        zhs_options_set(o, ZHS_P_SNIPPET_CHARS, bare ? 0 : c.snippet) ||
+        zhs_options_set(o, ZHS_P_FACET_YEAR, !c.files && c.facet_year) ||
+        zhs_options_set(o, ZHS_P_FACET_ISSUER, !c.files && c.facet_issuer) ||
+        zhs_options_set(o, ZHS_P_EXPLAIN, !bare && c.explain)) {
         fprintf(stderr, "zhsearch: invalid search option\n");
         zhs_options_free(o);
         zhs_index_close(idx);
@@ -493,6 +716,8 @@ int main(int argc, char **argv)
     } else {
         if (c.count)
             printf("%u\n", zhs_results_total(r));
+        else if (c.files)
+            print_files(r);
         else if (c.json)
             print_json(r, query, &c);
         else

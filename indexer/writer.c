@@ -216,10 +216,21 @@ static zx_db *open_one(const char *path, int create)
     return db;
 }
 
+int no_index_here(const char *index)
+{
+    struct stat st;
+    if (stat(index, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+        return 0;
+    say("%s: no index here (create one with: zhindex -d %s add DIR)", index, index);
+    return 1;
+}
+
 int open_writer(writer *w, const options *o, int create)
 {
     memset(w, 0, sizeof *w);
     w->o = o;
+    if (!create && no_index_here(o->index))
+        return -1;
     if (create && foreign_dir(o->index)) {
         say("%s: exists and is not a zhsearch index; refusing to write into it", o->index);
         return -1;

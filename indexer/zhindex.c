@@ -28,9 +28,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unicode/uversion.h>
 #include <unistd.h>
 
 #include "zhindex.h"
+#include "../searcher/zhsearch.h" /* the version of the package, ZHS_VERSION_* */
 
 static const char *prog = "zhindex";
 
@@ -409,13 +411,25 @@ static int canonical(const char *path, char out[PATH_MAX])
 
 /* ---- commands ---- */
 
-static void summary(const options *o, const counts *c, double t0)
+static uint64_t dir_bytes(const char *path);
+static int compact_all(writer *w, const options *o, uint64_t *before, uint64_t *after);
+
+/* Metadata: the size in bytes of the index (of the shard, in a set) right
+ * after its last compaction, by which add and sync judge how much it has
+ * grown since. */
+#define COMPACTED_KEY "zhs:compacted-bytes"
+
+/* before/after: the sizes around an automatic compaction, 0 when none. */
+static void summary(const options *o, const counts *c, double t0, uint64_t before, uint64_t after)
 {
     if (o->quiet)
         return;
-    fprintf(stderr, "%s: %u added, %u updated, %u unchanged, %u removed, %u failed in %.2f s (%.1f MB indexed)\n",
+    fprintf(stderr, "%s: %u added, %u updated, %u unchanged, %u removed, %u failed in %.2f s (%.1f MB indexed)",
             prog, c->added, c->updated, c->unchanged, c->removed, c->failed, now() - t0,
             (double)c->bytes / 1e6);
+    if (after)
+        fprintf(stderr, "; compacted: %.1f MB -> %.1f MB", (double)before / 1e6, (double)after / 1e6);
+    fputc('\n', stderr);
 }
 
 static int exit_code(int rc, const counts *c)
@@ -439,6 +453,39 @@ static int still_picked_up(const char *root, const char *path, int follow)
     return S_ISREG(st.st_mode);
 }
 
+/* Does the index hold documents at or under path (which is gone)? */
+static int indexed_under(const options *o, const char *path)
+{
+    char real[PATH_MAX];
+    zx_err e;
+    keylist k = {0};
+    zx_db *db = canonical(path, real) ? NULL : zx_db_open(o->index, &e);
+    int any = db && docs_under(db, real, &k) == 0 && k.n > 0;
+    keylist_free(&k);
+    zx_db_close(db);
+    return any;
+}
+
+/* The size the index is judged against for automatic compaction: as
+ * recorded after its last compaction, else as it was before this run (0
+ * for an index this run created). */
+static uint64_t compact_base(writer *w, const options *o, int created)
+{
+    uint64_t sum = 0;
+    for (unsigned i = 0; i < w->nshards; i++) { /* each part records its own size */
+        char *v = NULL;
+        size_t len = 0;
+        zx_err e;
+        int got = zx_db_get_metadata(w->db[i], COMPACTED_KEY, &v, &len, &e) == ZX_OK && len;
+        if (got)
+            sum += strtoull(v, NULL, 10);
+        free(v);
+        if (!got)
+            return created ? 0 : dir_bytes(o->index);
+    }
+    return sum;
+}
+
 static int cmd_add(const options *o, char **paths, int n, int sync)
 {
     double t0 = now();
@@ -450,11 +497,35 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
         say("%s: name at least one file or directory", sync ? "sync" : "add");
         return 2;
     }
-    if (open_writer(&w, o, 1)) {
-        close_writer(&w);
+    /* Every path must exist before the index is created or changed: a
+     * typo must not leave an empty index behind.  sync may name a
+     * directory that is gone when the index holds documents from it:
+     * they leave. */
+    int created = access(o->index, F_OK) != 0, bad = 0, np = 0;
+    char **present = malloc((size_t)n * sizeof *present);
+    if (!present) {
+        say("out of memory");
         return 2;
     }
-    collect(paths, n, o->follow, &fl, &c);
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+        int err = stat(paths[i], &st) == 0 ? 0 : errno;
+        if (!err)
+            present[np++] = paths[i];
+        else if (!(sync && !created && (err == ENOENT || err == ENOTDIR) && indexed_under(o, paths[i]))) {
+            say("%s: %s", paths[i], strerror(err));
+            bad++;
+        }
+    }
+    if (bad || open_writer(&w, o, 1)) {
+        if (!bad)
+            close_writer(&w);
+        free(present);
+        return 2;
+    }
+    uint64_t base = compact_base(&w, o, created), before = 0, after = 0;
+    collect(present, np, o->follow, &fl, &c);
+    free(present);
     rc = index_files(&w, &fl, &c);
     if (rc == 0 && sync) {
         /* Drop documents under the synced directories whose files are gone
@@ -486,9 +557,22 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
             rc = remove_keys(&w, &gone, &c);
         keylist_free(&gone);
     }
+    /* A fresh index is several times the size of a compacted one: compact
+     * the first time, and whenever it has grown by half since it last was.
+     * The lock is held throughout; a failure leaves the index as it was,
+     * every file in it, so the run still counts as done. */
+    if (rc == 0 && !o->no_compact && c.added + c.updated + c.removed > 0 &&
+        dir_bytes(o->index) > base + base / 2) {
+        if (o->progress)
+            fprintf(stderr, "%s: compacting %s ...\r", prog, o->index);
+        if (compact_all(&w, o, &before, &after))
+            before = after = 0;
+        if (o->progress)
+            fprintf(stderr, "\033[K");
+    }
     close_writer(&w);
     filelist_free(&fl);
-    summary(o, &c, t0);
+    summary(o, &c, t0, before, after);
     return exit_code(rc, &c);
 }
 
@@ -531,13 +615,15 @@ static int cmd_remove(const options *o, char **paths, int n)
         rc = remove_keys(&w, &all, &c);
     keylist_free(&all);
     close_writer(&w);
-    summary(o, &c, t0);
+    summary(o, &c, t0, 0, 0);
     return exit_code(rc, &c);
 }
 
 static zx_db *open_reader(const options *o)
 {
     zx_err e;
+    if (no_index_here(o->index))
+        return NULL;
     zx_db *db = zx_db_open(o->index, &e);
     if (!db) {
         say("%s: not a readable zhsearch index (%s)", o->index, e.msg);
@@ -886,8 +972,14 @@ static int compact_one(const char *index, zx_db **db)
     zx_err e;
     zx_db *copy = NULL;
     rm_tree(tmp); /* left by a killed process that had our pid */
-    if (zx_db_compact(index, tmp, &e) || !(copy = zx_db_open_writable(tmp, 0, &e))) {
+    char size[24];
+    if (zx_db_compact(index, tmp, &e) || !(copy = zx_db_open_writable(tmp, 0, &e)) ||
+        /* recorded for add and sync to judge growth by; written before
+         * the swap, as the copy's handle cannot write once it is moved */
+        (snprintf(size, sizeof size, "%llu", (unsigned long long)dir_bytes(tmp)),
+         zx_db_set_metadata(copy, COMPACTED_KEY, size, strlen(size), &e) || zx_db_commit(copy, &e))) {
         say("%s: compact failed, index unchanged: %s", index, e.msg);
+        zx_db_close(copy);
         rm_tree(tmp);
         return -1;
     }
@@ -909,6 +1001,22 @@ static int compact_one(const char *index, zx_db **db)
     return 0;
 }
 
+/* Compact every part of the index that w holds open for writing, the
+ * lock(s) kept throughout.  The sizes of the whole index before and
+ * after; 0, or -1 when a part could not be compacted (it stays as it
+ * was, the parts before it compacted). */
+static int compact_all(writer *w, const options *o, uint64_t *before, uint64_t *after)
+{
+    *before = dir_bytes(o->index);
+    static char parts[ZHINDEX_MAX_SHARDS][4096];
+    unsigned n = index_parts(o->index, parts, ZHINDEX_MAX_SHARDS);
+    int rc = 0;
+    for (unsigned i = 0; i < n && i < w->nshards && rc == 0; i++)
+        rc = compact_one(parts[i], &w->db[i]);
+    *after = dir_bytes(o->index);
+    return rc;
+}
+
 static int cmd_compact(const options *o)
 {
     writer w;
@@ -916,18 +1024,14 @@ static int cmd_compact(const options *o)
         close_writer(&w);
         return 2;
     }
-    uint64_t before = dir_bytes(o->index);
-    static char parts[ZHINDEX_MAX_SHARDS][4096];
-    unsigned n = index_parts(o->index, parts, ZHINDEX_MAX_SHARDS);
-    int rc = 0;
-    for (unsigned i = 0; i < n && i < w.nshards && rc == 0; i++)
-        rc = compact_one(parts[i], &w.db[i]);
+    uint64_t before, after;
+    int rc = compact_all(&w, o, &before, &after);
     close_writer(&w);
     if (rc)
         return 2;
     if (!o->quiet)
-        fprintf(stderr, "%s: compacted %s: %.1f MB -> %.1f MB\n", prog, o->index,
-                (double)before / 1e6, (double)dir_bytes(o->index) / 1e6);
+        fprintf(stderr, "%s: compacted %s: %.1f MB -> %.1f MB\n", prog, o->index, (double)before / 1e6,
+                (double)after / 1e6);
     return 0;
 }
 
@@ -944,10 +1048,12 @@ static int parse_count(const char *opt, const char *arg, long max, long *out)
     return 0;
 }
 
+#define SHORT_USAGE "usage: zhindex [-d INDEX] [options] COMMAND [ARG...]\n"
+
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: zhindex [-d INDEX] [options] COMMAND [ARG...]\n"
+            SHORT_USAGE
             "\n"
             "commands:\n"
             "  add PATH...      index new files and re-index changed ones (dirs recursively)\n"
@@ -969,10 +1075,48 @@ static void usage(FILE *f)
             "                       hash of their path); later commands find the shards themselves\n"
             "  -L, --follow         follow symbolic links inside directories (by default only\n"
             "                       links named on the command line are followed)\n"
+            "      --no-compact     add and sync do not compact the index (by default they do\n"
+            "                       when they created it or it grew by half since last compacted)\n"
             "  -q, --quiet          no progress or summary\n"
+            "  -V, --version        print versions and exit\n"
             "  -h, --help           this help\n"
             "\n"
             "exit status: 0 success, 1 some files failed, 2 error\n");
+}
+
+static void version(void)
+{
+    UVersionInfo v;
+    char icu[U_MAX_VERSION_STRING_LENGTH];
+    u_getVersion(v);
+    u_versionToString(v, icu);
+    printf("zhindex %d.%d.%d\n", ZHS_VERSION_MAJOR, ZHS_VERSION_MINOR, ZHS_VERSION_PATCH);
+    printf("Xapian %s, ICU %s\n", zx_version_string(), icu);
+    printf("index scheme %s (%s)\n", ZT_SCHEME_VERSION, zt_settings());
+}
+
+/* A bad command line: one line saying what is wrong and where to look,
+ * not the whole usage. */
+static int bad_option(int ch, char **argv, const struct option *longopts)
+{
+    const char *arg = argv[optind - 1];
+    if (ch == ':') {
+        if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+            say("option '-%c' needs a value; see zhindex --help", optopt);
+        else
+            say("option '%s' needs a value; see zhindex --help", arg);
+        return 2;
+    }
+    if (optopt) {
+        say("unknown option '-%c'; see zhindex --help", optopt);
+        return 2;
+    }
+    size_t n = strcspn(arg + 2, "=");
+    int matches = 0;
+    for (const struct option *lo = longopts; lo->name && !strncmp(arg, "--", 2); lo++)
+        matches += !strncmp(lo->name, arg + 2, n);
+    say("%s option '%s'; see zhindex --help", matches > 1 ? "ambiguous" : "unknown", arg);
+    return 2;
 }
 
 int main(int argc, char **argv)
@@ -989,10 +1133,12 @@ int main(int argc, char **argv)
         {"batch", required_argument, 0, 'B'},  {"threads", required_argument, 0, 'j'},
         {"shards", required_argument, 0, 'S'},
         {"follow", no_argument, 0, 'L'},       {"null", no_argument, 0, '0'},
+        {"no-compact", no_argument, 0, 'C'},   {"version", no_argument, 0, 'V'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     int ch;
     long n;
-    while ((ch = getopt_long(argc, argv, "+d:e:j:qhL0", longopts, NULL)) != -1) {
+    opterr = 0; /* bad_option says it in one line */
+    while ((ch = getopt_long(argc, argv, "+:d:e:j:qhVL0", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd': o.index = optarg; break;
         case 'e': o.encoding = optarg; break;
@@ -1024,8 +1170,10 @@ int main(int argc, char **argv)
                 return 2;
             o.threads = (int)n;
             break;
+        case 'C': o.no_compact = 1; break;
+        case 'V': version(); return 0;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        default: return bad_option(ch, argv, longopts);
         }
     }
     /* One absolute spelling of the index: with "DIR/", "." or "..", the
@@ -1039,7 +1187,7 @@ int main(int argc, char **argv)
     }
     o.progress = !o.quiet && isatty(2);
     if (optind >= argc) {
-        usage(stderr);
+        fputs(SHORT_USAGE "see zhindex --help\n", stderr);
         return 2;
     }
     const char *cmd = argv[optind++];
@@ -1067,6 +1215,6 @@ int main(int argc, char **argv)
         return cmd_compact(&o);
     if (!strcmp(cmd, "check"))
         return cmd_check(&o);
-    say("unknown command '%s' (try --help)", cmd);
+    say("unknown command '%s'; see zhindex --help", cmd);
     return 2;
 }

@@ -26,6 +26,7 @@ typedef struct options {
     int progress;
     int follow; /* --follow: follow symbolic links met in a walk */
     int list0;  /* -0: list prints NUL-terminated paths */
+    int no_compact; /* --no-compact: add and sync never compact */
 } options;
 
 typedef struct counts {
@@ -58,6 +59,9 @@ void say(const char *fmt, ...);
 double now(void);
 /* Remove a directory tree (or a file); 0 or -1. */
 int rm_tree(const char *path);
+/* 1 when nothing exists at index (so there is no index to read or
+ * change), after saying so with the command that creates one. */
+int no_index_here(const char *index);
 
 /* writer.c */
 int open_writer(writer *w, const options *o, int create);

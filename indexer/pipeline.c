@@ -53,6 +53,55 @@ typedef struct batch {
     uint32_t dict_id;
 } batch;
 
+/* ---- progress ---- */
+
+/* The progress line on a terminal, moved as each file is finished, by
+ * whichever thread finished it. */
+typedef struct meter {
+    const options *o;
+    pthread_mutex_t lock;
+    size_t done, total;
+    uint64_t bytes, all;
+    double t0, last;
+    int fill; /* '#' cells last shown */
+} meter;
+
+#define METER_CELLS 24
+
+/* Show the line when the bar has moved (so each file shows on a small
+ * run) or a tenth of a second has passed; always when final. */
+static void meter_show(meter *m, int final)
+{
+    double t = now();
+    int fill = m->total ? (int)((double)m->done * METER_CELLS / (double)m->total) : METER_CELLS;
+    if (!final && fill == m->fill && t - m->last < 0.1)
+        return;
+    m->last = t;
+    m->fill = fill;
+    double el = t - m->t0, rate = el > 0 ? (double)m->bytes / el : 0;
+    char bar[METER_CELLS + 1], eta[32] = "--";
+    for (int i = 0; i < METER_CELLS; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[METER_CELLS] = 0;
+    if (rate > 0 && m->bytes && m->all >= m->bytes) /* no estimate before a file is done */
+        snprintf(eta, sizeof eta, "%.0fs", (double)(m->all - m->bytes) / rate);
+    fprintf(stderr, "\r[%s] %zu/%zu files  %.1f MB  %.2f MB/s", bar, m->done, m->total,
+            (double)m->bytes / 1e6, rate / 1e6);
+    fprintf(stderr, final ? "\033[K\n" : "  ETA %s   ", eta);
+}
+
+/* files more finished, of bytes. */
+static void meter_add(meter *m, size_t files, uint64_t bytes)
+{
+    if (!m->o->progress)
+        return;
+    pthread_mutex_lock(&m->lock);
+    m->done += files;
+    m->bytes += bytes;
+    meter_show(m, 0);
+    pthread_mutex_unlock(&m->lock);
+}
+
 /* ---- stage 2: parallel extraction and building ---- */
 
 typedef struct phase {
@@ -61,6 +110,7 @@ typedef struct phase {
     pthread_mutex_t lock;
     int build; /* 0: extract, 1: build */
     const zdoc_opts *dop;
+    meter *m;
 } phase;
 
 typedef struct worker_arg {
@@ -85,17 +135,21 @@ static void *run_phase(void *arg)
             int rc = zdoc_extract(j->key, ph->dop, &j->in, j->err, sizeof j->err);
             if (rc)
                 j->failed = rc == ZDOC_NOMEM ? 2 : 1;
-        } else if (!(j->doc = zdoc_build(a->w->an, a->w->codec, j->key, &j->in, &a->w->scratch))) {
-            snprintf(j->err, sizeof j->err, "cannot build the document: out of memory");
-            j->failed = 2;
+        } else {
+            if (!(j->doc = zdoc_build(a->w->an, a->w->codec, j->key, &j->in, &a->w->scratch))) {
+                snprintf(j->err, sizeof j->err, "cannot build the document: out of memory");
+                j->failed = 2;
+            }
+            meter_add(ph->m, 1, j->in.nbytes); /* this file is done */
         }
     }
 }
 
 /* One phase over the jobs on nthreads threads, the calling one included. */
-static void parallel(job *jobs, size_t n, int build, const zdoc_opts *dop, worker *ws, int nthreads)
+static void parallel(job *jobs, size_t n, int build, const zdoc_opts *dop, worker *ws, int nthreads,
+                     meter *m)
 {
-    phase ph = {.jobs = jobs, .n = n, .build = build, .dop = dop};
+    phase ph = {.jobs = jobs, .n = n, .build = build, .dop = dop, .m = m};
     pthread_mutex_init(&ph.lock, NULL);
     pthread_t tid[ZHINDEX_MAX_THREADS];
     worker_arg args[ZHINDEX_MAX_THREADS];
@@ -231,29 +285,6 @@ static void indexed_hash(zx_db *reader, const char *key, zbuf *term, char out[17
     strcpy(out, "?"); /* could not tell: index it again */
 }
 
-static void progress(const options *o, size_t done, size_t total, uint64_t bytes, uint64_t all,
-                     double t0, int final)
-{
-    static double last;
-    if (!o->progress)
-        return;
-    double t = now();
-    if (!final && t - last < 0.1)
-        return;
-    last = t;
-    double el = t - t0, rate = el > 0 ? (double)bytes / el : 0;
-    double eta = rate > 0 ? (double)(all - bytes) / rate : 0;
-    int width = 24, fill = total ? (int)((double)done * width / (double)total) : width;
-    char bar[32];
-    for (int i = 0; i < width; i++)
-        bar[i] = i < fill ? '#' : '.';
-    bar[width] = 0;
-    fprintf(stderr, "\r[%s] %zu/%zu files  %.1f MB  %.2f MB/s  ETA %.0fs   ", bar, done, total,
-            (double)bytes / 1e6, rate / 1e6, eta);
-    if (final)
-        fputc('\n', stderr);
-}
-
 /* ---- stage 3: the writer thread ---- */
 
 typedef struct writer_thread {
@@ -386,9 +417,8 @@ int index_files(writer *w, const filelist *fl, counts *c)
     zx_db *reader = zx_db_open(o->index, &e);
     pthread_t wtid;
     int rc = 0, have_writer = 0, nomem = 0;
-    double t0 = now();
-    uint64_t done_bytes = 0;
-    size_t done_files = 0;
+    meter m = {.o = o, .total = fl->n, .all = fl->bytes, .t0 = now(), .fill = -1};
+    pthread_mutex_init(&m.lock, NULL);
     bufs[0].jobs = calloc(o->batch_docs, sizeof(job));
     bufs[1].jobs = calloc(o->batch_docs, sizeof(job));
     pthread_mutex_init(&wt.lock, NULL);
@@ -420,7 +450,6 @@ int index_files(writer *w, const filelist *fl, counts *c)
             char old[17];
             memset(j, 0, sizeof *j);
             j->key = fl->v[i];
-            progress(o, done_files, fl->n, done_bytes, fl->bytes, t0, 0);
             int got = zdoc_read_file(j->key, &dop, !o->follow, &j->in, j->err, sizeof j->err);
             if (got == ZDOC_NOMEM) {
                 say("%s: %s", j->key, j->err);
@@ -436,7 +465,7 @@ int index_files(writer *w, const filelist *fl, counts *c)
                 j->drop = got == ZDOC_FAILED && old[0];
                 say("%s: %s%s", j->key, j->err, j->drop ? "; removed its earlier version" : "");
                 c->failed++;
-                done_files++;
+                meter_add(&m, 1, 0);
                 zdoc_input_clear(&j->in);
                 if (j->drop) {
                     j->failed = 1;
@@ -447,8 +476,7 @@ int index_files(writer *w, const filelist *fl, counts *c)
             }
             if (strcmp(old, j->in.hash) == 0) {
                 c->unchanged++;
-                done_files++;
-                done_bytes += j->in.nbytes;
+                meter_add(&m, 1, j->in.nbytes);
                 zdoc_input_clear(&j->in);
                 continue;
             }
@@ -463,13 +491,14 @@ int index_files(writer *w, const filelist *fl, counts *c)
         }
         if (nb == 0)
             continue;
-        parallel(b->jobs, nb, 0, &dop, ws, o->threads);
+        parallel(b->jobs, nb, 0, &dop, ws, o->threads, &m);
         for (size_t k = 0; k < nb; k++) {
             job *j = &b->jobs[k];
             if (j->failed == 1 && !j->reported) {
                 j->drop = j->update;
                 say("%s: %s%s", j->key, j->err, j->drop ? "; removed its earlier version" : "");
                 c->failed++;
+                meter_add(&m, 1, j->in.nbytes); /* not built: done now */
             }
         }
         if (!zd_current_dict(w->codec)) {
@@ -481,19 +510,14 @@ int index_files(writer *w, const filelist *fl, counts *c)
             if (!zd_current_dict(w->codec))
                 train(w, ws, o->threads, b);
         }
-        parallel(b->jobs, nb, 1, &dop, ws, o->threads);
+        parallel(b->jobs, nb, 1, &dop, ws, o->threads, &m);
         for (size_t k = 0; k < nb; k++) {
             if (b->jobs[k].failed == 2) {
                 say("%s: %s", b->jobs[k].key, b->jobs[k].err);
                 rc = -1;
                 nomem = 1;
             }
-            if (b->jobs[k].reported)
-                continue; /* counted when it was read */
-            done_files++;
-            done_bytes += b->jobs[k].in.nbytes;
         }
-        progress(o, done_files, fl->n, done_bytes, fl->bytes, t0, 0);
         if (writer_wait(&wt))
             rc = -1;
         if (rc == 0)
@@ -503,7 +527,8 @@ int index_files(writer *w, const filelist *fl, counts *c)
     }
     if (writer_wait(&wt))
         rc = -1;
-    progress(o, fl->n, fl->n, done_bytes, fl->bytes, t0, 1);
+    if (o->progress)
+        meter_show(&m, 1);
     if (nomem)
         say("out of memory: stopped; the index keeps its last commit (rerun with fewer -j threads "
             "or more memory to finish)");
@@ -517,6 +542,7 @@ out:
     }
     pthread_mutex_destroy(&wt.lock);
     pthread_cond_destroy(&wt.cond);
+    pthread_mutex_destroy(&m.lock);
     free_batch_docs(&bufs[0]);
     free_batch_docs(&bufs[1]);
     free(bufs[0].jobs);

@@ -414,11 +414,6 @@ static int canonical(const char *path, char out[PATH_MAX])
 static uint64_t dir_bytes(const char *path);
 static int compact_all(writer *w, const options *o, uint64_t *before, uint64_t *after);
 
-/* Metadata: the size in bytes of the index (of the shard, in a set) right
- * after its last compaction, by which add and sync judge how much it has
- * grown since. */
-#define COMPACTED_KEY "zhs:compacted-bytes"
-
 /* before/after: the sizes around an automatic compaction, 0 when none. */
 static void summary(const options *o, const counts *c, double t0, uint64_t before, uint64_t after)
 {
@@ -466,26 +461,6 @@ static int indexed_under(const options *o, const char *path)
     return any;
 }
 
-/* The size the index is judged against for automatic compaction: as
- * recorded after its last compaction, else as it was before this run (0
- * for an index this run created). */
-static uint64_t compact_base(writer *w, const options *o, int created)
-{
-    uint64_t sum = 0;
-    for (unsigned i = 0; i < w->nshards; i++) { /* each part records its own size */
-        char *v = NULL;
-        size_t len = 0;
-        zx_err e;
-        int got = zx_db_get_metadata(w->db[i], COMPACTED_KEY, &v, &len, &e) == ZX_OK && len;
-        if (got)
-            sum += strtoull(v, NULL, 10);
-        free(v);
-        if (!got)
-            return created ? 0 : dir_bytes(o->index);
-    }
-    return sum;
-}
-
 static int cmd_add(const options *o, char **paths, int n, int sync)
 {
     double t0 = now();
@@ -497,10 +472,11 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
         say("%s: name at least one file or directory", sync ? "sync" : "add");
         return 2;
     }
-    /* Every path must exist before the index is created or changed: a
-     * typo must not leave an empty index behind.  sync may name a
-     * directory that is gone when the index holds documents from it:
-     * they leave. */
+    /* The paths are looked at before the index is created or opened: when
+     * none exists (a typo) nothing is done, and no empty index is left
+     * behind.  One that is missing among others is named and the others
+     * indexed (exit 1).  sync may name a directory that is gone when the
+     * index holds documents from it: they leave. */
     int created = access(o->index, F_OK) != 0, bad = 0, np = 0;
     char **present = malloc((size_t)n * sizeof *present);
     if (!present) {
@@ -517,13 +493,14 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
             bad++;
         }
     }
-    if (bad || open_writer(&w, o, 1)) {
-        if (!bad)
+    if (bad == n || open_writer(&w, o, 1)) {
+        if (bad != n)
             close_writer(&w);
         free(present);
         return 2;
     }
-    uint64_t base = compact_base(&w, o, created), before = 0, after = 0;
+    c.failed = (unsigned)bad;
+    uint64_t before = 0, after = 0;
     collect(present, np, o->follow, &fl, &c);
     free(present);
     rc = index_files(&w, &fl, &c);
@@ -557,12 +534,13 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
             rc = remove_keys(&w, &gone, &c);
         keylist_free(&gone);
     }
-    /* A fresh index is several times the size of a compacted one: compact
-     * the first time, and whenever it has grown by half since it last was.
-     * The lock is held throughout; a failure leaves the index as it was,
-     * every file in it, so the run still counts as done. */
-    if (rc == 0 && !o->no_compact && c.added + c.updated + c.removed > 0 &&
-        dir_bytes(o->index) > base + base / 2) {
+    /* A fresh index is about twice the size of a compacted one: compact
+     * the index this run created.  Not one that existed: compaction gives
+     * the index a new revision history, and a search handle opened before
+     * it would see no later commit after zhs_index_reopen().  The lock is
+     * held throughout; a failure leaves the index as it was, every file
+     * in it, so the run still counts as done. */
+    if (rc == 0 && created && !o->no_compact && c.added + c.updated + c.removed > 0) {
         if (o->progress)
             fprintf(stderr, "%s: compacting %s ...\r", prog, o->index);
         if (compact_all(&w, o, &before, &after))
@@ -972,14 +950,8 @@ static int compact_one(const char *index, zx_db **db)
     zx_err e;
     zx_db *copy = NULL;
     rm_tree(tmp); /* left by a killed process that had our pid */
-    char size[24];
-    if (zx_db_compact(index, tmp, &e) || !(copy = zx_db_open_writable(tmp, 0, &e)) ||
-        /* recorded for add and sync to judge growth by; written before
-         * the swap, as the copy's handle cannot write once it is moved */
-        (snprintf(size, sizeof size, "%llu", (unsigned long long)dir_bytes(tmp)),
-         zx_db_set_metadata(copy, COMPACTED_KEY, size, strlen(size), &e) || zx_db_commit(copy, &e))) {
+    if (zx_db_compact(index, tmp, &e) || !(copy = zx_db_open_writable(tmp, 0, &e))) {
         say("%s: compact failed, index unchanged: %s", index, e.msg);
-        zx_db_close(copy);
         rm_tree(tmp);
         return -1;
     }
@@ -1075,8 +1047,8 @@ static void usage(FILE *f)
             "                       hash of their path); later commands find the shards themselves\n"
             "  -L, --follow         follow symbolic links inside directories (by default only\n"
             "                       links named on the command line are followed)\n"
-            "      --no-compact     add and sync do not compact the index (by default they do\n"
-            "                       when they created it or it grew by half since last compacted)\n"
+            "      --no-compact     add and sync do not compact the index they create (by\n"
+            "                       default they do: it is about half the size)\n"
             "  -q, --quiet          no progress or summary\n"
             "  -V, --version        print versions and exit\n"
             "  -h, --help           this help\n"

@@ -124,7 +124,7 @@ expect "control characters" 1 "" "$zhsearch" -d "$q" --count "$(printf '法治\x
 expect "invalid UTF-8 in a query: bytes replaced, the rest searched" 0 "" "$zhsearch" -d "$q" --count "$(printf '\xff\xfe法治\xc0')"
 expect "deep parentheses" 2 "nested too deeply" "$zhsearch" -d "$q" "$(printf '(%.0s' $(seq 1 100))法治$(printf ')%.0s' $(seq 1 100))"
 expect "bad option value" 2 "--limit" "$zhsearch" -d "$q" --limit abc 法治
-expect "missing index" 2 "not a readable zhsearch index" "$zhsearch" -d "$tmp/none" 法治
+expect "missing index: says how to create one" 2 "no index here (create one with: zhindex -d" "$zhsearch" -d "$tmp/none" 法治
 
 # --- hostile inputs: indexing side (named per file, the rest indexed)
 mkdir -p "$tmp/h/loop/inner"

@@ -90,7 +90,7 @@ const char *zhs_status_str(zhs_status s)
 
 const char *zhs_version(void)
 {
-    return "0.1.0";
+    return ZHS_VERSION_STRING;
 }
 
 unsigned zhs_version_number(void)

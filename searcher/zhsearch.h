@@ -35,14 +35,12 @@
 
 #include <stddef.h>
 
+/* ZHS_VERSION_MAJOR, _MINOR, _PATCH, _STRING and _NUMBER */
+#include "zhsearch_version.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define ZHS_VERSION_MAJOR 0
-#define ZHS_VERSION_MINOR 1
-#define ZHS_VERSION_PATCH 0
-#define ZHS_VERSION_NUMBER (ZHS_VERSION_MAJOR * 10000 + ZHS_VERSION_MINOR * 100 + ZHS_VERSION_PATCH)
 
 #if defined(__GNUC__)
 #define ZHS_API __attribute__((visibility("default")))
@@ -73,7 +71,7 @@ typedef enum zhs_status {
 /* A short English description of a status ("query syntax error"); static. */
 ZHS_API const char *zhs_status_str(zhs_status status);
 
-/* The library version, "0.1.0"; static. */
+/* The library version, ZHS_VERSION_STRING (e.g. "0.1.0"); static. */
 ZHS_API const char *zhs_version(void);
 ZHS_API unsigned zhs_version_number(void);
 

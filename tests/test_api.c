@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 
     /* version and status strings */
     CHECK(zhs_version_number() == ZHS_VERSION_NUMBER, "version number");
-    CHECK(strcmp(zhs_version(), "0.1.0") == 0, "version");
+    CHECK(strcmp(zhs_version(), ZHS_VERSION_STRING) == 0, "version");
     CHECK(strcmp(zhs_status_str(ZHS_ERR_QUERY_SYNTAX), "query syntax error") == 0, "status str");
     CHECK(ZHS_OK == 0 && ZHS_ERR_OPEN == 2 && ZHS_ERR_INTERNAL == 11, "pinned values");
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # seeds.sh SEEDDIR GEN_DOCSTORE_SEEDS CORPUS_FILE... - write the seed
-# corpora of every fuzz target (called by build.sh).
+# corpora of every fuzz target, SEEDDIR made afresh (a build step of
+# tests/fuzz/meson.build).
 set -eu
 
 S=$1
 GEN=$2
 shift 2
 CORPUS=("$@")
+rm -rf "$S"
 
 for t in analyzer qparse extract metadata docstore snippet; do
     mkdir -p "$S/$t"

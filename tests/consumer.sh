@@ -35,3 +35,4 @@ if grep -q '^Requires' "$pcdir/zhsearch.pc"; then
     exit 1
 fi
 echo "ok - zhsearch.pc stands alone"
+echo "1..3"

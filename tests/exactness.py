@@ -17,8 +17,9 @@ boundaries when the query starts or ends with a digit or ASCII letter.
 A fresh index is built from the corpus in a temporary directory; a few
 hundred deterministic queries (fixed seed) are run through
 `zhsearch --all --json --snippet 0` and the result path sets and "total"
-are compared with the oracle.  One line per failing query, then a summary;
-exit status 1 on any mismatch, 2 on a setup error.
+are compared with the oracle.  Output is TAP, an "ok"/"not ok" line per
+query, then the plan and a summary line; exit status 1 on any mismatch, 2
+on a setup error.
 
 Python 3 standard library only.
 """
@@ -382,15 +383,17 @@ def main():
         full += [('fullwidth', to_fullwidth(q), q) for q in pool[:10]]
         variants = trad + full
 
-        failures = []
+        checks = []  # (passed, what) per check, in order
         # Each variant must normalize to its Simplified / half-width form;
         # the oracle then uses that form.
         norm = normalize_strings(a.normalize, [q for _, q, _ in variants])
         seen = {q for _, q in queries}
         for (label, q, base), nq in zip(variants, norm):
             if base is not None and nq != base.lower():
-                failures.append('FAIL %s %r: zhs-normalize -s gives %r, expected %r'
-                                % (label, q, nq, base.lower()))
+                checks.append((False, '%s %r: zhs-normalize -s gives %r, expected %r'
+                                 % (label, q, nq, base.lower())))
+            elif base is not None:
+                checks.append((True, '%s %r: zhs-normalize -s gives %r' % (label, q, nq)))
             if q not in seen:
                 seen.add(q)
                 queries.append((label, q))
@@ -441,34 +444,35 @@ def main():
             nonempty += 1
         if got is None:
             c[1] += 1
-            failures.append('FAIL %s %r: %s (expected %d docs %s)'
-                            % (label, q, prob, len(want), short(want)))
+            checks.append((False, '%s %r: %s (expected %d docs %s)'
+                             % (label, q, prob, len(want), short(want))))
         elif prob:
             c[1] += 1
             missing, extra = want - got, got - want
-            failures.append('FAIL %s %r: %s; expected %d %s, got %d %s%s%s'
-                            % (label, q, prob, len(want), short(want), len(got), short(got),
-                               '; missing ' + short(missing) if missing else '',
-                               '; unexpected ' + short(extra) if extra else ''))
-        elif a.verbose:
-            print('ok %s %r: %d docs' % (label, q, len(want)))
+            checks.append((False, '%s %r: %s; expected %d %s, got %d %s%s%s'
+                             % (label, q, prob, len(want), short(want), len(got), short(got),
+                                '; missing ' + short(missing) if missing else '',
+                                '; unexpected ' + short(extra) if extra else '')))
+        else:
+            checks.append((True, '%s %r: %d docs' % (label, q, len(want))))
+    checks.append((len(results) >= 250, 'at least 250 queries generated (%d)' % len(results)))
 
-    for line in failures:
-        print(line)
+    # TAP; the summary comes last (the shard test quotes the last line).
+    for i, (ok, line) in enumerate(checks, 1):
+        print('%s %d - %s' % ('ok' if ok else 'not ok', i, line.replace('#', '\\#').replace('\n', ' ')))
+    print('1..%d' % len(checks))
     nfail = sum(c[1] for c in counts.values())
     print('# %d queries (%s), %d with matches; %d failed; %.1f s'
           % (len(results),
              ', '.join('%s %d' % (k, v[0]) for k, v in sorted(counts.items())),
              nonempty, nfail, time.monotonic() - t0))
-    if len(results) < 250:
-        print('# too few queries generated (%d < 250)' % len(results))
-        return 1
-    return 1 if failures else 0
+    return 0 if all(ok for ok, _ in checks) else 1
 
 
 if __name__ == '__main__':
     try:
         sys.exit(main())
     except Setup as e:
+        print('Bail out! exactness.py: setup error: %s' % e)
         print('exactness.py: setup error: %s' % e, file=sys.stderr)
         sys.exit(2)

@@ -45,9 +45,11 @@ set of matching paths, `total`, facet counts (`--facet year|issuer`), date
 order (`--sort date|-date`, ties free) and, for a query that matches every
 indexed document, each hit's title, issuer, region, year and date.
 
-Output: one line per mismatch (history, step, query, what differed), then a
-summary line with histories, steps, queries compared and mismatches.  Exit
-status 1 on any mismatch, 2 on a setup error.  Python 3 standard library
+Output is TAP: an "ok"/"not ok" line per checked state (a history's
+creation, each step, the final zhindex check), a "#" line per mismatch
+(history, step, query, what differed), then a summary line with histories,
+steps, queries compared and mismatches, and the plan.  Exit status 1 on any
+mismatch, 2 on a setup error.  Python 3 standard library
 only.
 
 The defaults are the short seeded run of the test suite: two histories of
@@ -81,6 +83,16 @@ SEP_TEXT = 'zzlifecyclesepzz。\n'
 
 class Setup(Exception):
     pass
+
+
+TAP_COUNT = [0]
+
+
+def tap(ok, name):
+    """One TAP line for a check."""
+    TAP_COUNT[0] += 1
+    print('%s %d - %s' % ('ok' if ok else 'not ok', TAP_COUNT[0], name))
+    sys.stdout.flush()
 
 
 # ---- the matching rules and variants: those of exactness.py ----------------
@@ -753,7 +765,7 @@ class History:
     def mismatch(self, query, what, label=''):
         self.stats['mismatches'] += 1
         what = ' | '.join(x.strip() for x in what.splitlines() if x.strip() and x.strip('='))
-        self.report('MISMATCH h%d step %d (%s) %s%s: %s'
+        self.report('#   MISMATCH h%d step %d (%s) %s%s: %s'
                     % (self.no, self.step_no, self.op, label + ' ' if label else '', query, what))
 
     def create(self, ndocs):
@@ -1034,12 +1046,18 @@ class History:
         print('# history %d: %d files, %s; created in %.1f s' % (
             self.no, len(self.disk), kind, time.monotonic() - t0))
         sys.stdout.flush()
+        seen = self.stats['mismatches']
         self.check_all()
+        tap(self.stats['mismatches'] == seen,
+            'history %d: created, %d files, %s' % (self.no, len(self.disk), kind))
         for op in plan:
             t1 = time.monotonic()
+            seen = self.stats['mismatches']
             self.step(op)
             t2 = time.monotonic()
             self.check_all()
+            tap(self.stats['mismatches'] == seen,
+                'history %d step %d: %s, %d files indexed' % (self.no, self.step_no, op, len(self.model)))
             if self.a.verbose:
                 print('# h%d step %d %s: %d files on disk, %d indexed; %.1f s + %.1f s queries'
                       % (self.no, self.step_no, op, len(self.disk), len(self.model),
@@ -1049,6 +1067,7 @@ class History:
         rc, out, err = run([self.a.zhindex, '-d', self.index, 'check'])
         if rc != 0:
             self.mismatch('zhindex check', 'exit %d: %s' % (rc, (err or out).strip()[:300]))
+        tap(rc == 0, 'history %d: zhindex check passes at the end' % self.no)
         print('# history %d: %d steps, %d queries compared, %d skipped, %d mismatches, '
               '%d kills (%d landed after the command ended); %.1f s'
               % (self.no, self.stats['steps'], self.stats['queries'], self.stats['skipped'],
@@ -1146,6 +1165,7 @@ def main():
           % (total['histories'], total['steps'], total['queries'], total['skipped'],
              total['mismatches'], total['max_docs'], total['kills'], total['kills_missed'],
              time.monotonic() - t0))
+    print('1..%d' % TAP_COUNT[0])
     if a.verbose:
         import resource
         me = resource.getrusage(resource.RUSAGE_SELF)
@@ -1159,5 +1179,6 @@ if __name__ == '__main__':
     try:
         sys.exit(main())
     except Setup as e:
+        print('Bail out! lifecycle.py: setup error: %s' % e)
         print('lifecycle.py: setup error: %s' % e, file=sys.stderr)
         sys.exit(2)

@@ -11,7 +11,7 @@ tmp=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.sh"
-command -v xapian-tcpsrv >/dev/null || { echo "not ok - xapian-tcpsrv not installed (Debian package xapian-tools)"; exit 1; }
+command -v xapian-tcpsrv >/dev/null || { echo "not ok 1 - xapian-tcpsrv not installed (Debian package xapian-tools)"; echo "1..1"; exit 1; }
 
 # more documents than the corpus, so that every shard holds several
 mkdir "$tmp/in"

@@ -7,9 +7,11 @@ lib=$1 header=$2
 exported=$(nm -D --defined-only "$lib" | awk '$2 ~ /^[TtWwDdBbRrVvui]$/ {print $3}' | sed 's/@.*//' | sort -u)
 declared=$(grep -oE 'ZHS_API [^;]*\(' "$header" | grep -oE '\bzhs_[a-z_0-9]+ *\($' | tr -d ' (' | sort -u)
 if [ "$exported" = "$declared" ]; then
-    echo "ok - $(echo "$exported" | wc -l) exported symbols match the header"
+    echo "ok 1 - $(echo "$exported" | wc -l) exported symbols match the header"
+    echo "1..1"
     exit 0
 fi
-echo "not ok - exported symbols differ from the header"
-diff <(echo "$declared") <(echo "$exported") | sed 's/^</  declared, not exported:/; s/^>/  exported, not declared:/'
+echo "not ok 1 - exported symbols differ from the header"
+diff <(echo "$declared") <(echo "$exported") | sed -n 's/^</#   declared, not exported:/p; s/^>/#   exported, not declared:/p'
+echo "1..1"
 exit 1

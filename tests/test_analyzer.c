@@ -132,7 +132,7 @@ int main(void)
     char err[256];
     an = za_new(err, sizeof err);
     if (!an) {
-        printf("not ok - %s\n", err);
+        printf("not ok 1 - %s\n1..1\n", err);
         return 1;
     }
     /* ICU cuts 行政复议案件 as 行政|复|议案|件; the character layer does not care. */

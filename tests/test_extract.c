@@ -26,9 +26,11 @@ static int checks, failures;
         checks++;                                                                                  \
         if (!(cond)) {                                                                             \
             failures++;                                                                            \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
+            printf("not ok %d - %s:%d: ", checks, __FILE__, __LINE__);                             \
             printf(__VA_ARGS__);                                                                   \
             putchar('\n');                                                                         \
+        } else {                                                                                   \
+            printf("ok %d - %s:%d\n", checks, __FILE__, __LINE__);                                 \
         }                                                                                          \
     } while (0)
 
@@ -689,6 +691,6 @@ int main(int argc, char **argv)
     test_html_malformed();
     test_chrome_words();
     test_corpus(argv[1]);
-    printf("test_extract: %d checks, %d failed\n", checks, failures);
+    printf("# test_extract: %d checks, %d failed\n1..%d\n", checks, failures, checks);
     return failures ? 1 : 0;
 }

@@ -43,7 +43,12 @@ static int valid_utf8(const char *str)
 static void fail(const char *name, const char *field, const char *got, const char *want)
 {
     failures++;
-    printf("FAIL %s: %s: got \"%s\", want \"%s\"\n", name, field, got, want);
+    printf("not ok %d - %s: %s: got \"%s\", want \"%s\"\n", checks, name, field, got, want);
+}
+
+static void pass(const char *name, const char *field)
+{
+    printf("ok %d - %s: %s\n", checks, name, field);
 }
 
 static void check_str(const char *name, const char *field, const char *got, size_t cap,
@@ -56,6 +61,8 @@ static void check_str(const char *name, const char *field, const char *got, size
         fail(name, field, "(invalid UTF-8)", want);
     else if (strcmp(got, want) != 0)
         fail(name, field, got, want);
+    else
+        pass(name, field);
 }
 
 static void check_int(const char *name, const char *field, int got, int want)
@@ -67,6 +74,8 @@ static void check_int(const char *name, const char *field, int got, int want)
         snprintf(g, sizeof g, "%d", got);
         snprintf(w, sizeof w, "%d", want);
         fail(name, field, g, w);
+    } else {
+        pass(name, field);
     }
 }
 
@@ -95,6 +104,7 @@ static void run(const char *name, const char *text, size_t len, const char *hint
     zm_meta m;
 
     if (!copy) {
+        checks++;
         fail(name, "malloc", "NULL", "buffer");
         return;
     }
@@ -168,6 +178,7 @@ static void test_corpus(const char *dir)
         snprintf(path, sizeof path, "%s/%s", dir, corpus[i].file);
         text = read_file(path, &len);
         if (!text) {
+            checks++;
             fail(corpus[i].file, "read", "cannot read", path);
             continue;
         }
@@ -326,6 +337,8 @@ static void test_long(void)
     if (strlen(m.title) != (sizeof m.title - 1) / 3 * 3 ||
         !valid_utf8(m.title))
         fail("long line", "title", "wrong length or invalid", "510 bytes of 汉");
+    else
+        pass("long line", "title");
     /* a long ASCII hint fills the buffer to the last byte */
     memset(text, 'x', n);
     text[n - 1] = '\0';
@@ -333,6 +346,8 @@ static void test_long(void)
     checks++;
     if (strlen(m.title) != sizeof m.title - 1)
         fail("long hint", "title", "wrong length", "511 bytes");
+    else
+        pass("long hint", "title");
     free(text);
 }
 
@@ -348,6 +363,6 @@ int main(int argc, char **argv)
     test_dates();
     test_variants();
     test_long();
-    printf("%d checks, %d failed\n", checks, failures);
+    printf("# %d checks, %d failed\n1..%d\n", checks, failures, checks);
     return failures != 0;
 }

@@ -65,7 +65,7 @@ int main(int argc, char **argv)
     char err[256];
     n = zn_new(err, sizeof err);
     if (!n) {
-        printf("not ok - %s\n", err);
+        printf("not ok 1 - %s\n1..1\n", err);
         return 1;
     }
     /* width folding */

@@ -475,7 +475,30 @@ void zx_db_close(zx_db *db)
 int zx_db_reopen(zx_db *db, zx_err *err)
 {
     GUARD_BEGIN
-    bool changed = db->db().reopen();
+    bool changed = false;
+    // A compacted copy that took a shard's place has a new UUID and counts
+    // its revisions anew: Xapian's reopen() compares revisions only and can
+    // go on reading the replaced files.  Such a shard is opened afresh.
+    std::string host;
+    unsigned port;
+    for (size_t i = 0; i < db->shards.size(); i++) {
+        if (is_remote_spec(db->specs[i], host, port))
+            continue;
+        check_glass(db->specs[i]);
+        Xapian::Database fresh(db->specs[i]);
+        if (fresh.get_uuid() != db->shards[i].get_uuid()) {
+            db->shards[i] = fresh;
+            changed = true;
+        }
+    }
+    if (changed) {
+        Xapian::Database combined;
+        for (const Xapian::Database &s : db->shards)
+            combined.add_database(s);
+        db->rdb = combined;
+    }
+    if (db->db().reopen())
+        changed = true;
     ok(err);
     return changed ? 1 : 0;
     GUARD_END(-1)

@@ -1,10 +1,11 @@
 /* zx.h - a C API over libxapian, implemented in xapian_shim.cc, the only
  * C++ file of the project.  Nothing else includes a Xapian header.
  *
- * Conventions (after notmuch): opaque handles; every function that can fail
- * takes a zx_err * (may be NULL) and returns a status, NULL, or 0 with
- * err->code set (getters of counts); every entry point
- * catches every exception and turns it into a zx_status and a message.
+ * Conventions (after notmuch, and those of the whole project: zerr.h):
+ * opaque handles; every function that can fail takes a zx_err * (a zerr,
+ * may be NULL) and returns a status, NULL, or 0 with err->code set
+ * (getters of counts); every entry point catches every exception and turns
+ * it into a zx_status (a zerr_code) and a message.
  * _free/_close functions accept NULL.  Strings are byte strings with
  * explicit lengths where terms may contain any byte; returned strings are
  * malloc'd and owned by the caller unless a comment says otherwise.
@@ -15,28 +16,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "zerr.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef enum zx_status {
-    ZX_OK = 0,
-    ZX_ERR_NOMEM = 1,
-    ZX_ERR_OPEN = 2,      /* not a database, missing, unreadable, wrong version */
-    ZX_ERR_LOCK = 3,      /* another writer holds the lock */
-    ZX_ERR_CORRUPT = 4,   /* damaged database files */
-    ZX_ERR_MODIFIED = 5,  /* reader overtaken by writers: reopen and retry */
-    ZX_ERR_IO = 6,        /* other database error (disk full, I/O) */
-    ZX_ERR_NETWORK = 7,   /* remote shard unreachable or timed out */
-    ZX_ERR_NOT_FOUND = 8, /* no such document */
-    ZX_ERR_INVALID = 9,   /* invalid argument or operation */
-    ZX_ERR_OTHER = 10
-} zx_status;
-
-typedef struct zx_err {
-    zx_status code;
-    char msg[512];
-} zx_err;
+/* The shim's status and error are the project's internal ones (zerr.h);
+ * the ZX_ names stay for the Xapian layer. */
+typedef zerr_code zx_status;
+typedef zerr zx_err;
+#define ZX_OK ZERR_OK
+#define ZX_ERR_NOMEM ZERR_NOMEM
+#define ZX_ERR_OPEN ZERR_OPEN
+#define ZX_ERR_LOCK ZERR_LOCK
+#define ZX_ERR_CORRUPT ZERR_CORRUPT
+#define ZX_ERR_MODIFIED ZERR_MODIFIED
+#define ZX_ERR_IO ZERR_IO
+#define ZX_ERR_NETWORK ZERR_NETWORK
+#define ZX_ERR_NOT_FOUND ZERR_NOT_FOUND
+#define ZX_ERR_INVALID ZERR_INVALID
+#define ZX_ERR_OTHER ZERR_OTHER
 
 typedef struct zx_db zx_db;
 typedef struct zx_doc zx_doc;

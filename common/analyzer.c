@@ -118,20 +118,21 @@ int za_guard_memory(void)
     return reserve ? 0 : -1;
 }
 
-za_analyzer *za_new(char *err, size_t errsize)
+za_analyzer *za_new(zerr *e)
 {
     za_analyzer *a = calloc(1, sizeof *a);
     if (!a) {
-        snprintf(err, errsize, "out of memory");
+        zerr_set(e, ZERR_NOMEM, "out of memory");
         return NULL;
     }
-    a->norm = zn_new(err, errsize);
+    a->norm = zn_new(e);
     if (!a->norm)
         goto fail;
     UErrorCode st = U_ZERO_ERROR;
     a->brk = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
     if (U_FAILURE(st)) {
-        snprintf(err, errsize, "ICU word break iterator: %s", u_errorName(st));
+        zerr_set(e, st == U_MEMORY_ALLOCATION_ERROR ? ZERR_NOMEM : ZERR_OTHER,
+                 "ICU word break iterator: %s", u_errorName(st));
         goto fail;
     }
     return a;

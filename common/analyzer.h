@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "zerr.h"
+
 #define ZA_MAX_TOKEN 120
 
 typedef enum za_kind { ZA_WORD = 1, ZA_CHAR = 2 } za_kind;
@@ -50,7 +52,8 @@ typedef int (*za_token_cb)(void *ctx, const za_token *tok);
 
 typedef struct za_analyzer za_analyzer;
 
-za_analyzer *za_new(char *err, size_t errsize);
+/* A new analyzer, or NULL with e set. */
+za_analyzer *za_new(zerr *e);
 void za_free(za_analyzer *a);
 
 /* Analyze utf8[0..len).  Returns 0 when done, 1 when the callback stopped

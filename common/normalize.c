@@ -120,24 +120,25 @@ static void t2s_build(void)
     t2s_blocks = blocks;
 }
 
-zn_normalizer *zn_new(char *err, size_t errsize)
+zn_normalizer *zn_new(zerr *e)
 {
     UErrorCode st = U_ZERO_ERROR;
     zn_normalizer *n = calloc(1, sizeof *n);
     if (!n) {
-        snprintf(err, errsize, "out of memory");
+        zerr_set(e, ZERR_NOMEM, "out of memory");
         return NULL;
     }
     n->one = malloc(0x10000 * sizeof *n->one);
     if (!n->one) {
-        snprintf(err, errsize, "out of memory");
+        zerr_set(e, ZERR_NOMEM, "out of memory");
         goto fail;
     }
     memset(n->one, 0xFF, 0x10000 * sizeof *n->one);
     pthread_once(&t2s_once, t2s_build);
     n->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
     if (U_FAILURE(st)) {
-        snprintf(err, errsize, "ICU NFKC_Casefold: %s", u_errorName(st));
+        zerr_set(e, st == U_MEMORY_ALLOCATION_ERROR ? ZERR_NOMEM : ZERR_OTHER, "ICU NFKC_Casefold: %s",
+                 u_errorName(st));
         goto fail;
     }
     return n;

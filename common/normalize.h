@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <unicode/utypes.h>
 
+#include "zerr.h"
+
 typedef struct zn_normalizer zn_normalizer;
 
 typedef struct zn_text {
@@ -32,8 +34,8 @@ typedef struct zn_text {
     const uint32_t *src_end;   /* per unit: end of the original character(s) */
 } zn_text;
 
-/* A new normalizer, or NULL with a message in err. */
-zn_normalizer *zn_new(char *err, size_t errsize);
+/* A new normalizer, or NULL with e set. */
+zn_normalizer *zn_new(zerr *e);
 void zn_free(zn_normalizer *n);
 
 /* Normalize utf8[0..len).  The result stays valid until the next call on

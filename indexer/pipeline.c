@@ -180,9 +180,8 @@ static void free_workers(worker *ws, int n)
 static worker *new_workers(int n)
 {
     worker *ws = calloc((size_t)n, sizeof *ws);
-    char err[256];
     for (int t = 0; ws && t < n; t++) {
-        ws[t].an = za_new(err, sizeof err);
+        ws[t].an = za_new(NULL);
         ws[t].codec = zd_new(3);
         if (!ws[t].an || !ws[t].codec) {
             free_workers(ws, n);

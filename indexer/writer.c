@@ -287,11 +287,11 @@ int open_writer(writer *w, const options *o, int create)
             tidy_leftovers(paths[i], o->quiet);
         }
     }
-    char msg[256];
-    w->an = za_new(msg, sizeof msg);
+    zerr e;
+    w->an = za_new(&e);
     w->codec = zd_new(3);
     if (!w->an || !w->codec || load_dict(w)) {
-        say("cannot initialise: %s", w->an ? "out of memory" : msg);
+        say("cannot initialise: %s", w->an ? "out of memory" : e.msg);
         return -1;
     }
     return 0;

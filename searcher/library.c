@@ -136,11 +136,10 @@ zhs_index *zhs_index_new(void)
     zhs_index *idx = calloc(1, sizeof *idx);
     if (!idx)
         return NULL;
-    char msg[512];
     zx_err e;
     idx->timeout_ms = 10000;
     idx->db = zx_db_open_empty(&e);
-    idx->an = za_new(msg, sizeof msg);
+    idx->an = za_new(&e);
     idx->codec = zd_new(3);
     if (!idx->db || !idx->an || !idx->codec) {
         zhs_index_close(idx);

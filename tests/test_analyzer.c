@@ -129,10 +129,10 @@ static void terms(void)
 
 int main(void)
 {
-    char err[256];
-    an = za_new(err, sizeof err);
+    zerr e;
+    an = za_new(&e);
     if (!an) {
-        printf("not ok 1 - %s\n1..1\n", err);
+        printf("not ok 1 - %s\n1..1\n", e.msg);
         return 1;
     }
     /* ICU cuts 行政复议案件 as 行政|复|议案|件; the character layer does not care. */

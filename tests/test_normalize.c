@@ -62,10 +62,10 @@ static void invariants(const char *in, size_t len)
 
 int main(int argc, char **argv)
 {
-    char err[256];
-    n = zn_new(err, sizeof err);
+    zerr e;
+    n = zn_new(&e);
     if (!n) {
-        printf("not ok 1 - %s\n1..1\n", err);
+        printf("not ok 1 - %s\n1..1\n", e.msg);
         return 1;
     }
     /* width folding */

@@ -81,8 +81,7 @@ static void normalized(const char *q, const char *want)
 
 int main(void)
 {
-    char err[256];
-    an = za_new(err, sizeof err);
+    an = za_new(NULL);
     /* operators */
     has("行政复议", "B复议");
     has("复议 诉讼", "AND");

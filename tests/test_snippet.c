@@ -48,8 +48,7 @@ static void snip(const char *doc, const char *q, unsigned chars, const char *wan
 
 int main(void)
 {
-    char err[256];
-    an = za_new(err, sizeof err);
+    an = za_new(NULL);
     /* Traditional text, Simplified query, and the other way round */
     snip("我們的行政復議工作", "行政复议", 50, "行政復議", "我們的行政復議工作");
     snip("我们的行政复议工作", "行政復議", 50, "行政复议", NULL);

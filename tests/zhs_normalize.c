@@ -22,10 +22,11 @@ static int print_normalized(zn_normalizer *n, const char *text, size_t len)
 
 int main(int argc, char **argv)
 {
+    zerr e;
     char err[512];
-    zn_normalizer *n = zn_new(err, sizeof err);
+    zn_normalizer *n = zn_new(&e);
     if (!n) {
-        fprintf(stderr, "zhs-normalize: %s\n", err);
+        fprintf(stderr, "zhs-normalize: %s\n", e.msg);
         return 2;
     }
     int strings = argc > 1 && !strcmp(argv[1], "-s");

@@ -128,10 +128,10 @@ static inline const char *fuzz_show(const char *s, size_t n)
 /* The analyzer the targets share, or abort. */
 static inline za_analyzer *fuzz_analyzer(void)
 {
-    char err[256];
-    za_analyzer *a = za_new(err, sizeof err);
+    zerr e;
+    za_analyzer *a = za_new(&e);
     if (!a) {
-        fprintf(stderr, "za_new: %s\n", err);
+        fprintf(stderr, "za_new: %s\n", e.msg);
         abort();
     }
     return a;

@@ -185,37 +185,30 @@ int zd_record_checked(const char *rec, size_t len)
     return header(rec, len, &p, &format, &id, &raw) ? -1 : format == ZD_FORMAT;
 }
 
-int zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, char *err, size_t errsize)
+zerr_code zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, zerr *e)
 {
     const unsigned char *p, *end = (const unsigned char *)rec + len;
     int format;
     uint64_t id, raw;
     zbuf_clear(out);
-    if (header(rec, len, &p, &format, &id, &raw) || raw > ZD_MAX_TEXT) {
-        snprintf(err, errsize, "damaged stored-text record");
-        return -1;
-    }
+    if (header(rec, len, &p, &format, &id, &raw) || raw > ZD_MAX_TEXT)
+        return zerr_set(e, ZERR_CORRUPT, "damaged stored-text record");
     /* A checked record's frame must say it has a checksum (RFC 8878: the
      * magic number, then the frame header descriptor, bit 2), or a
      * damaged flag would turn the check off. */
     if (format == ZD_FORMAT &&
-        (end - p < 5 || memcmp(p, "\x28\xb5\x2f\xfd", 4) != 0 || !(p[4] & 0x04))) {
-        snprintf(err, errsize, "damaged stored-text record (no checksum)");
-        return -1;
-    }
+        (end - p < 5 || memcmp(p, "\x28\xb5\x2f\xfd", 4) != 0 || !(p[4] & 0x04)))
+        return zerr_set(e, ZERR_CORRUPT, "damaged stored-text record (no checksum)");
     /* The frame states its size: trust the header only when both agree. */
     unsigned long long fsize = ZSTD_getFrameContentSize(p, (size_t)(end - p));
-    if (fsize != raw) {
-        snprintf(err, errsize, "damaged stored-text record (length %llu, frame says %lld)",
-                 (unsigned long long)raw, (long long)fsize);
-        return -1;
-    }
+    if (fsize != raw)
+        return zerr_set(e, ZERR_CORRUPT,
+                        "damaged stored-text record (length %llu, frame says %lld)",
+                        (unsigned long long)raw, (long long)fsize);
     dict *d = NULL;
-    if (id && !(d = find(c, (uint32_t)id))) {
-        snprintf(err, errsize, "stored text needs dictionary %08x, which the index lacks",
-                 (unsigned)id);
-        return -1;
-    }
+    if (id && !(d = find(c, (uint32_t)id)))
+        return zerr_set(e, ZERR_CORRUPT, "stored text needs dictionary %08x, which the index lacks",
+                        (unsigned)id);
     /* Decode as a stream into a buffer that grows with what really comes
      * out, so a damaged length never makes us allocate what it claims. */
     ZSTD_DCtx_reset(c->dctx, ZSTD_reset_session_and_parameters);
@@ -225,41 +218,37 @@ int zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, char *err, si
     size_t cap = raw < (1u << 20) ? (size_t)raw + 1 : (1u << 20);
     for (;;) {
         if (zbuf_reserve(out, cap)) {
-            snprintf(err, errsize, "out of memory");
             zbuf_clear(out);
-            return -1;
+            return zerr_set(e, ZERR_NOMEM, "out of memory");
         }
         ZSTD_outBuffer o = {out->data, out->cap - 1, out->len};
         size_t r = ZSTD_decompressStream(c->dctx, &o, &in);
         out->len = o.pos;
         if (ZSTD_isError(r) || out->len > raw) {
-            snprintf(err, errsize, "damaged stored text: %s",
-                     ZSTD_isError(r) ? ZSTD_getErrorName(r) : "longer than recorded");
             zbuf_clear(out);
-            return -1;
+            return zerr_set(e, ZERR_CORRUPT, "damaged stored text: %s",
+                            ZSTD_isError(r) ? ZSTD_getErrorName(r) : "longer than recorded");
         }
         if (r == 0 && in.pos < in.size) {
-            snprintf(err, errsize, "damaged stored text: bytes after the frame");
             zbuf_clear(out);
-            return -1;
+            return zerr_set(e, ZERR_CORRUPT, "damaged stored text: bytes after the frame");
         }
         if (r == 0)
             break; /* frame complete, checksum verified when there is one */
         if (in.pos == in.size && o.pos < o.size) {
-            snprintf(err, errsize, "damaged stored text: truncated frame");
             zbuf_clear(out);
-            return -1;
+            return zerr_set(e, ZERR_CORRUPT, "damaged stored text: truncated frame");
         }
         if (o.pos == o.size)
             cap = out->cap * 2 - out->len; /* room to double */
     }
     if (out->len != raw) {
-        snprintf(err, errsize, "damaged stored text: length mismatch");
         zbuf_clear(out);
-        return -1;
+        return zerr_set(e, ZERR_CORRUPT, "damaged stored text: length mismatch");
     }
     out->data[out->len] = 0;
-    return 0;
+    zerr_ok(e);
+    return ZERR_OK;
 }
 
 int zd_train(const char *samples, const size_t *sizes, unsigned n, size_t cap, zbuf *out)

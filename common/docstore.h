@@ -21,6 +21,7 @@
 #define ZHS_DOCSTORE_H
 
 #include "zbuf.h"
+#include "zerr.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,10 +53,10 @@ int64_t zd_record_raw_len(const char *rec, size_t len);
  * damaged header. */
 int zd_record_checked(const char *rec, size_t len);
 
-/* Decode a record into out (cleared first).  Returns 0, or -1 with a
- * reason in err (damaged record or checksum mismatch, missing
- * dictionary). */
-int zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, char *err, size_t errsize);
+/* Decode a record into out (cleared first).  Returns ZERR_OK, or
+ * ZERR_CORRUPT (damaged record or checksum mismatch, missing dictionary)
+ * or ZERR_NOMEM with e set. */
+zerr_code zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, zerr *e);
 
 /* Train a dictionary of at most cap bytes from n samples laid end to end in
  * samples with their sizes.  Returns 0 and the dictionary in out, or -1

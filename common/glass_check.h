@@ -3,15 +3,16 @@
 #ifndef ZHS_GLASS_CHECK_H
 #define ZHS_GLASS_CHECK_H
 
-#include <stddef.h>
+#include "zerr.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* 0 when dir's version file is sound or dir is no glass database (Xapian
- * then says what is wrong); -1 with a reason in why when it is damaged. */
-int zg_check(const char *dir, char *why, size_t n);
+/* ZERR_OK when dir's version file is sound or dir is no glass database
+ * (Xapian then says what is wrong); ZERR_CORRUPT with e set when it is
+ * damaged. */
+zerr_code zg_check(const char *dir, zerr *e);
 
 #ifdef __cplusplus
 }

@@ -137,8 +137,8 @@ zn_normalizer *zn_new(zerr *e)
     pthread_once(&t2s_once, t2s_build);
     n->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
     if (U_FAILURE(st)) {
-        zerr_set(e, st == U_MEMORY_ALLOCATION_ERROR ? ZERR_NOMEM : ZERR_OTHER, "ICU NFKC_Casefold: %s",
-                 u_errorName(st));
+        zerr_set(e, st == U_MEMORY_ALLOCATION_ERROR ? ZERR_NOMEM : ZERR_OTHER,
+                 "ICU NFKC_Casefold: %s", u_errorName(st));
         goto fail;
     }
     return n;

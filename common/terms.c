@@ -449,56 +449,50 @@ const char *zt_settings(void)
     return settings;
 }
 
-int zt_stamp_index(zx_db *db, zx_err *err)
+zx_status zt_stamp_index(zx_db *db, zx_err *err)
 {
     const char *set = zt_settings();
-    if (zx_db_set_metadata(db, "zhs:scheme", ZT_SCHEME_VERSION, strlen(ZT_SCHEME_VERSION), err) ||
-        zx_db_set_metadata(db, "zhs:settings", set, strlen(set), err))
-        return -1;
-    return 0;
+    zx_status st =
+        zx_db_set_metadata(db, "zhs:scheme", ZT_SCHEME_VERSION, strlen(ZT_SCHEME_VERSION), err);
+    return st ? st : zx_db_set_metadata(db, "zhs:settings", set, strlen(set), err);
 }
 
-static int check_one(zx_db *db, int shard, char *msg, size_t msgsize)
+static zerr_code check_one(zx_db *db, int shard, zerr *e)
 {
-    zx_err err;
     char *scheme = NULL, *set = NULL;
     size_t n;
-    int rc = -1;
-    zx_status st = shard < 0 ? zx_db_get_metadata(db, "zhs:scheme", &scheme, &n, &err)
-                             : zx_db_shard_metadata(db, (unsigned)shard, "zhs:scheme", &scheme, &n, &err);
-    if (st == ZX_OK)
-        st = shard < 0 ? zx_db_get_metadata(db, "zhs:settings", &set, &n, &err)
-                       : zx_db_shard_metadata(db, (unsigned)shard, "zhs:settings", &set, &n, &err);
-    if (st != ZX_OK) {
-        snprintf(msg, msgsize, "%s", err.msg);
-    } else if (!scheme[0]) {
-        snprintf(msg, msgsize, "not a zhsearch index (no scheme stamp)");
-    } else if (strcmp(scheme, ZT_SCHEME_VERSION) != 0) {
-        snprintf(msg, msgsize, "index uses term scheme %s, this program reads scheme %s; rebuild the index",
-                 scheme, ZT_SCHEME_VERSION);
-    } else if (strcmp(set, zt_settings()) != 0) {
-        snprintf(msg, msgsize,
-                 "index was written with analyzer settings '%s', this program uses '%s'; rebuild the index",
-                 set, zt_settings());
-    } else {
-        rc = 0;
-    }
+    zerr_code st = shard < 0 ? zx_db_get_metadata(db, "zhs:scheme", &scheme, &n, e)
+                             : zx_db_shard_metadata(db, (unsigned)shard, "zhs:scheme", &scheme, &n, e);
+    if (st == ZERR_OK)
+        st = shard < 0 ? zx_db_get_metadata(db, "zhs:settings", &set, &n, e)
+                       : zx_db_shard_metadata(db, (unsigned)shard, "zhs:settings", &set, &n, e);
+    /* when the stamp could not be read, e says why */
+    if (st == ZERR_OK && !scheme[0])
+        st = zerr_set(e, ZERR_SCHEME, "not a zhsearch index (no scheme stamp)");
+    else if (st == ZERR_OK && strcmp(scheme, ZT_SCHEME_VERSION) != 0)
+        st = zerr_set(e, ZERR_SCHEME,
+                      "index uses term scheme %s, this program reads scheme %s; rebuild the index",
+                      scheme, ZT_SCHEME_VERSION);
+    else if (st == ZERR_OK && strcmp(set, zt_settings()) != 0)
+        st = zerr_set(e, ZERR_SCHEME,
+                      "index was written with analyzer settings '%s', this program uses '%s'; "
+                      "rebuild the index",
+                      set, zt_settings());
     free(scheme);
     free(set);
-    return rc;
+    return st;
 }
 
-int zt_check_index(zx_db *db, char *msg, size_t msgsize)
+zerr_code zt_check_index(zx_db *db, zerr *e)
 {
     unsigned n = zx_db_shard_count(db);
     if (n <= 1)
-        return check_one(db, -1, msg, msgsize);
+        return check_one(db, -1, e);
     for (unsigned i = 0; i < n; i++) {
-        char one[400];
-        if (check_one(db, (int)i, one, sizeof one)) {
-            snprintf(msg, msgsize, "shard %s: %s", zx_db_shard_spec(db, i), one);
-            return -1;
-        }
+        zerr one;
+        if (check_one(db, (int)i, &one))
+            return zerr_set(e, one.code, "shard %s: %s", zx_db_shard_spec(db, i), one.msg);
     }
-    return 0;
+    zerr_ok(e);
+    return ZERR_OK;
 }

@@ -109,10 +109,11 @@ void zt_id_prefix(const char *dir, zbuf *out);
 struct zd_codec;
 int zt_load_dict(zx_db *db, struct zd_codec *codec, uint32_t id);
 
-/* Stamp a new index / check an existing one.  zt_check_index returns 0 or
- * -1 with a message naming what differs. */
-int zt_stamp_index(zx_db *db, zx_err *err);
-int zt_check_index(zx_db *db, char *msg, size_t msgsize);
+/* Stamp a new index / check an existing one.  zt_check_index returns
+ * ZERR_OK, ZERR_SCHEME with a message naming what differs, or the error
+ * met reading the stamp. */
+zx_status zt_stamp_index(zx_db *db, zx_err *err);
+zerr_code zt_check_index(zx_db *db, zerr *e);
 /* The settings string stored in "zhs:settings". */
 const char *zt_settings(void);
 

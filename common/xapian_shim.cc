@@ -100,10 +100,7 @@ void set_err(zx_err *err, zx_status code, const std::string &msg)
 
 void ok(zx_err *err)
 {
-    if (err) {
-        err->code = ZX_OK;
-        err->msg[0] = 0;
-    }
+    zerr_ok(err);
 }
 
 // Translate the exception being handled into a status.  Called only from
@@ -173,9 +170,9 @@ char *dup_string(const std::string &s, size_t *len)
 // Refuse a database whose version file would crash Xapian.
 void check_glass(const std::string &path)
 {
-    char why[512];
-    if (zg_check(path.c_str(), why, sizeof why) != 0)
-        throw Xapian::DatabaseCorruptError(why);
+    zerr e;
+    if (zg_check(path.c_str(), &e) != ZERR_OK)
+        throw Xapian::DatabaseCorruptError(e.msg);
 }
 
 zx_query *wrap(const Xapian::Query &q)

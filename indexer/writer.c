@@ -193,7 +193,7 @@ static zx_db *open_one(const char *path, int create)
             say("%s: cannot open index: %s", path, e.msg);
         return NULL;
     }
-    char msg[512], *scheme;
+    char *scheme;
     size_t n;
     if (zx_db_get_metadata(db, "zhs:scheme", &scheme, &n, &e)) {
         say("%s: %s", path, e.msg);
@@ -208,8 +208,8 @@ static zx_db *open_one(const char *path, int create)
             zx_db_close(db);
             return NULL;
         }
-    } else if (zt_check_index(db, msg, sizeof msg)) {
-        say("%s: %s", path, msg);
+    } else if (zt_check_index(db, &e)) {
+        say("%s: %s", path, e.msg);
         zx_db_close(db);
         return NULL;
     }

@@ -607,9 +607,8 @@ static zx_db *open_reader(const options *o)
         say("%s: not a readable zhsearch index (%s)", o->index, e.msg);
         return NULL;
     }
-    char msg[512];
-    if (zt_check_index(db, msg, sizeof msg)) {
-        say("%s: %s", o->index, msg);
+    if (zt_check_index(db, &e)) {
+        say("%s: %s", o->index, e.msg);
         zx_db_close(db);
         return NULL;
     }
@@ -837,9 +836,8 @@ static int check_doc(void *ctx, const char *t, size_t len, unsigned freq)
     int64_t dict = rec ? zd_record_dict(rec, n) : -1;
     if (dict > 0)
         zt_load_dict(c->db, c->codec, (uint32_t)dict);
-    char why[256];
-    if (!rec || zd_decode(c->codec, rec, n, &c->text, why, sizeof why))
-        problem(c, "%s: %s", path ? path : term, rec ? why : re.msg);
+    if (!rec || zd_decode(c->codec, rec, n, &c->text, &re))
+        problem(c, "%s: %s", path ? path : term, re.msg);
     else if (zd_record_checked(rec, n) == 0)
         c->unchecked++;
     free(rec);

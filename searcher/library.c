@@ -109,19 +109,27 @@ static zhs_status set_error(zhs_index *idx, zhs_status st, const char *fmt, ...)
     return st;
 }
 
-static zhs_status from_zx(const zx_err *e)
+/* The one mapping of internal codes (zerr.h) to the public ones.  Every
+ * code has its case and there is no default, so -Wswitch flags a code
+ * added to zerr.h and not mapped here. */
+static zhs_status from_zx(const zerr *e)
 {
     switch (e->code) {
-    case ZX_OK: return ZHS_OK;
-    case ZX_ERR_NOMEM: return ZHS_ERR_NOMEM;
-    case ZX_ERR_OPEN: case ZX_ERR_LOCK: return ZHS_ERR_OPEN;
-    case ZX_ERR_CORRUPT: return ZHS_ERR_CORRUPT;
-    case ZX_ERR_MODIFIED: return ZHS_ERR_MODIFIED;
-    case ZX_ERR_NETWORK: return ZHS_ERR_NETWORK;
-    case ZX_ERR_INVALID: return ZHS_ERR_INVALID;
-    case ZX_ERR_NOT_FOUND: case ZX_ERR_IO: return ZHS_ERR_IO;
-    default: return ZHS_ERR_INTERNAL;
+    case ZERR_OK: return ZHS_OK;
+    case ZERR_NOMEM: return ZHS_ERR_NOMEM;
+    case ZERR_OPEN: case ZERR_LOCK: return ZHS_ERR_OPEN;
+    case ZERR_CORRUPT: return ZHS_ERR_CORRUPT;
+    case ZERR_MODIFIED: return ZHS_ERR_MODIFIED;
+    case ZERR_NETWORK: return ZHS_ERR_NETWORK;
+    case ZERR_INVALID: return ZHS_ERR_INVALID;
+    case ZERR_NOT_FOUND: case ZERR_IO: return ZHS_ERR_IO;
+    case ZERR_SCHEME: return ZHS_ERR_SCHEME;
+    case ZERR_SYNTAX: return ZHS_ERR_QUERY_SYNTAX;
+    case ZERR_EMPTY_QUERY: return ZHS_ERR_QUERY_EMPTY;
+    case ZERR_QUERY_LIMIT: return ZHS_ERR_QUERY_LIMIT;
+    case ZERR_NOT_INDEXABLE: case ZERR_OTHER: return ZHS_ERR_INTERNAL;
     }
+    return ZHS_ERR_INTERNAL;
 }
 
 const char *zhs_index_last_error(const zhs_index *idx)
@@ -179,9 +187,9 @@ zhs_status zhs_index_add(zhs_index *idx, const char *spec)
             return set_error(idx, st, "%s: shard did not answer (%s)", spec, e.msg);
         return set_error(idx, st, "%s: not a readable zhsearch index (%s)", spec, e.msg);
     }
-    char msg[512];
-    if (zt_check_index(idx->db, msg, sizeof msg))
-        return set_error(idx, ZHS_ERR_SCHEME, "%s: %s", spec, msg);
+    /* A stamp that cannot be read makes the index as unusable as a wrong one. */
+    if (zt_check_index(idx->db, &e))
+        return set_error(idx, ZHS_ERR_SCHEME, "%s: %s", spec, e.msg);
     return ZHS_OK;
 }
 
@@ -307,11 +315,10 @@ static zhs_status make_snippet(zhs_index *idx, zx_doc *doc, const zq_parsed *pq,
                          h->path ? h->path : "document", e.msg);
     load_dict(idx, rec, rlen);
     zbuf text = {0};
-    char msg[256];
-    if (zd_decode(idx->codec, rec, rlen, &text, msg, sizeof msg)) {
+    if (zd_decode(idx->codec, rec, rlen, &text, &e)) {
         free(rec);
         zbuf_free(&text);
-        return set_error(idx, ZHS_ERR_CORRUPT, "%s: %s", h->path ? h->path : "document", msg);
+        return set_error(idx, from_zx(&e), "%s: %s", h->path ? h->path : "document", e.msg);
     }
     free(rec);
     const char *atoms[64];

@@ -11,11 +11,11 @@
 static void roundtrip(zd_codec *c, const char *text, size_t len, const char *what)
 {
     zbuf rec = {0}, out = {0};
-    char err[256];
+    zerr e;
     CHECK(zd_encode(c, text, len, &rec) == 0, "%s: encode", what);
     CHECK(zd_record_dict(rec.data, rec.len) == zd_current_dict(c), "%s: record names its dictionary", what);
     CHECK(zd_record_raw_len(rec.data, rec.len) == (int64_t)len, "%s: record length", what);
-    CHECK(zd_decode(c, rec.data, rec.len, &out, err, sizeof err) == 0, "%s: decode: %s", what, err);
+    CHECK(zd_decode(c, rec.data, rec.len, &out, &e) == ZERR_OK, "%s: decode: %s", what, e.msg);
     CHECK(out.len == len && (len == 0 || memcmp(out.data, text, len) == 0), "%s: same text back", what);
     zbuf_free(&rec);
     zbuf_free(&out);
@@ -24,8 +24,10 @@ static void roundtrip(zd_codec *c, const char *text, size_t len, const char *wha
 static void refused(zd_codec *c, const char *rec, size_t len, const char *msg, const char *what)
 {
     zbuf out = {0};
-    char err[256] = "";
-    CHECK(zd_decode(c, rec, len, &out, err, sizeof err) == -1 && strstr(err, msg), "%s: '%s'", what, err);
+    zerr e = {ZERR_OK, ""};
+    CHECK(zd_decode(c, rec, len, &out, &e) == ZERR_CORRUPT && e.code == ZERR_CORRUPT &&
+              strstr(e.msg, msg),
+          "%s: '%s'", what, e.msg);
     CHECK(out.len == 0, "%s: nothing decoded", what);
     zbuf_free(&out);
 }
@@ -35,13 +37,12 @@ static void refused(zd_codec *c, const char *rec, size_t len, const char *msg, c
 static void every_flip(zd_codec *c, const char *text, size_t len, const char *what)
 {
     zbuf rec = {0}, out = {0};
-    char err[256];
     unsigned refused = 0, same = 0, changed = 0;
     CHECK(zd_encode(c, text, len, &rec) == 0, "%s: encode", what);
     for (size_t i = 0; i < rec.len; i++)
         for (int bit = 0; bit < 8; bit++) {
             rec.data[i] ^= (char)(1 << bit);
-            if (zd_decode(c, rec.data, rec.len, &out, err, sizeof err))
+            if (zd_decode(c, rec.data, rec.len, &out, NULL))
                 refused++;
             else if (out.len == len && memcmp(out.data, text, len) == 0)
                 same++;
@@ -114,7 +115,7 @@ int main(int argc, char **argv)
     every_flip(plain, "法治政府建设", strlen("法治政府建设"), "short, no dictionary");
     {
         zbuf r = {0}, out = {0};
-        char err[256] = "";
+        zerr e = {ZERR_OK, ""};
         zd_encode(plain, text.data, 2000, &r);
         CHECK(zd_record_checked(r.data, r.len) == 1, "new records carry a checksum");
         /* a frame whose checksum flag was cleared is refused, not read unchecked */
@@ -132,9 +133,9 @@ int main(int argc, char **argv)
         unchecked_record(text.data, 2000, &r);
         CHECK(zd_record_checked(r.data, r.len) == 0, "format 1 has no checksum");
         CHECK(zd_record_raw_len(r.data, r.len) == 2000, "format 1 length");
-        CHECK(zd_decode(plain, r.data, r.len, &out, err, sizeof err) == 0 && out.len == 2000 &&
+        CHECK(zd_decode(plain, r.data, r.len, &out, &e) == ZERR_OK && out.len == 2000 &&
                   memcmp(out.data, text.data, 2000) == 0,
-              "format 1 decodes: %s", err);
+              "format 1 decodes: %s", e.msg);
         zbuf_addc(&r, 0);
         refused(plain, r.data, r.len, "damaged", "format 1 with a byte after the frame");
         CHECK(zd_record_checked("\x03\x00\x00", 3) == -1, "unknown format");

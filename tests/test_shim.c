@@ -41,13 +41,13 @@ int main(void)
     CHECK(w2 == NULL && e.code == ZX_ERR_LOCK, "second writer: code %d '%s'", e.code, e.msg);
 
     /* unstamped index is refused by the scheme check, stamped one passes */
-    char msg[256];
-    CHECK(zt_check_index(w, msg, sizeof msg) != 0 && strstr(msg, "not a zhsearch index"),
-          "unstamped: '%s'", msg);
+    CHECK(zt_check_index(w, &e) == ZERR_SCHEME && strstr(e.msg, "not a zhsearch index"),
+          "unstamped: '%s'", e.msg);
     CHECK(zt_stamp_index(w, &e) == 0 && zx_db_commit(w, &e) == 0, "stamp: %s", e.msg);
-    CHECK(zt_check_index(w, msg, sizeof msg) == 0, "stamped: '%s'", msg);
+    CHECK(zt_check_index(w, &e) == ZERR_OK, "stamped: '%s'", e.msg);
     CHECK(zx_db_set_metadata(w, "zhs:scheme", "999", 3, &e) == 0, "set");
-    CHECK(zt_check_index(w, msg, sizeof msg) != 0 && strstr(msg, "scheme 999"), "other scheme: '%s'", msg);
+    CHECK(zt_check_index(w, &e) == ZERR_SCHEME && strstr(e.msg, "scheme 999"), "other scheme: '%s'",
+          e.msg);
     zt_stamp_index(w, &e);
 
     /* transactions: cancel drops the change */

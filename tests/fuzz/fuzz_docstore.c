@@ -38,12 +38,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 /* Decode rec with c; returns 1 when it decoded (text in out). */
 static int decode_checked(zd_codec *c, const char *name, const char *rec, size_t len, zbuf *out)
 {
-    char err[256];
-    memset(err, 'x', sizeof err);
-    int rc = zd_decode(c, rec, len, out, err, sizeof err);
-    FUZZ_CHECK(rc == 0 || rc == -1, "%s: zd_decode returned %d", name, rc);
+    zerr e;
+    memset(&e, 'x', sizeof e);
+    zerr_code rc = zd_decode(c, rec, len, out, &e);
+    FUZZ_CHECK(rc == ZERR_OK || rc == ZERR_CORRUPT || rc == ZERR_NOMEM,
+               "%s: zd_decode returned %d", name, (int)rc);
     if (rc) {
-        FUZZ_CHECK(memchr(err, 0, sizeof err) && err[0], "%s: failure without a message", name);
+        FUZZ_CHECK(e.code == rc && memchr(e.msg, 0, sizeof e.msg) && e.msg[0],
+                   "%s: failure without a message", name);
         FUZZ_CHECK(out->len == 0, "%s: failure leaves %zu bytes", name, out->len);
         return 0;
     }

@@ -608,14 +608,9 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
     double t0 = now();
     idx->err[0] = 0;
     zq_parsed pq;
-    char msg[512];
-    int rc = zq_parse(idx->an, query, &pq, msg, sizeof msg);
-    if (rc != ZQ_OK)
-        return set_error(idx, rc == ZQ_ERR_SYNTAX ? ZHS_ERR_QUERY_SYNTAX
-                              : rc == ZQ_ERR_EMPTY ? ZHS_ERR_QUERY_EMPTY
-                              : rc == ZQ_ERR_LIMIT ? ZHS_ERR_QUERY_LIMIT
-                                                   : ZHS_ERR_NOMEM,
-                         "%s", msg);
+    zerr e;
+    if (zq_parse(idx->an, query, &pq, &e) != ZERR_OK)
+        return set_error(idx, from_zx(&e), "%s", e.msg);
     zhs_results *r = calloc(1, sizeof *r);
     if (!r) {
         zq_parsed_clear(&pq);

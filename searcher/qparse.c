@@ -31,9 +31,8 @@ typedef struct parser {
     zbuf text;          /* token text */
     int depth;
     zq_parsed *out;
-    char *err;
-    size_t errsize;
-    int failed;         /* ZQ_ERR_* once an error is recorded */
+    zerr *e;            /* never NULL */
+    zerr_code failed;   /* set once an error is recorded */
     /* The last unary term, when it was a positive body text atom: its first
      * character term and length, for the proximity bonus. */
     int near_ok;
@@ -58,7 +57,7 @@ static size_t column(const parser *p, size_t byte)
     return col;
 }
 
-static zx_query *fail(parser *p, int code, size_t at, const char *fmt, ...)
+static zx_query *fail(parser *p, zerr_code code, size_t at, const char *fmt, ...)
 {
     if (!p->failed) {
         char msg[256];
@@ -67,14 +66,14 @@ static zx_query *fail(parser *p, int code, size_t at, const char *fmt, ...)
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
         msg[utf8_complete(msg, strlen(msg))] = 0;
-        if (code == ZQ_ERR_SYNTAX)
-            snprintf(p->err, p->errsize, "query syntax error at column %zu: %s", column(p, at), msg);
-        else if (code == ZQ_ERR_LIMIT)
-            snprintf(p->err, p->errsize, "query too large at column %zu: %s", column(p, at), msg);
+        if (code == ZERR_SYNTAX)
+            zerr_set(p->e, code, "query syntax error at column %zu: %s", column(p, at), msg);
+        else if (code == ZERR_QUERY_LIMIT)
+            zerr_set(p->e, code, "query too large at column %zu: %s", column(p, at), msg);
         else
-            snprintf(p->err, p->errsize, "%s", msg);
+            zerr_set(p->e, code, "%s", msg);
         /* a message cut to fit must still be valid UTF-8 */
-        p->err[utf8_complete(p->err, strlen(p->err))] = 0;
+        p->e->msg[utf8_complete(p->e->msg, strlen(p->e->msg))] = 0;
         p->failed = code;
     }
     return NULL;
@@ -126,7 +125,7 @@ static void scan(parser *p)
         while (p->at < n && !(k = is_quote_close(s + p->at, n - p->at)))
             p->at++;
         if (p->at >= n) {
-            fail(p, ZQ_ERR_SYNTAX, start, "unbalanced quote");
+            fail(p, ZERR_SYNTAX, start, "unbalanced quote");
             p->tok = TK_END;
             return;
         }
@@ -155,7 +154,7 @@ static void scan(parser *p)
         while (p->at < n && !(k = is_quote_close(s + p->at, n - p->at)))
             p->at++;
         if (p->at >= n) {
-            fail(p, ZQ_ERR_SYNTAX, q, "unbalanced quote");
+            fail(p, ZERR_SYNTAX, q, "unbalanced quote");
             p->tok = TK_END;
             return;
         }
@@ -262,7 +261,7 @@ static void next(parser *p)
 {
     scan(p);
     if (!p->failed && add_norm(p))
-        fail(p, ZQ_ERR_FAIL, p->tstart, "out of memory");
+        fail(p, ZERR_NOMEM, p->tstart, "out of memory");
 }
 
 static int add_atom(parser *p, const char *text, zq_field f, int negated)
@@ -287,25 +286,25 @@ static zx_query *text_query(parser *p, const char *text, zq_field f, int negated
     static const char *prefix[] = {ZT_FIELD_BODY, ZT_FIELD_TITLE, ZT_FIELD_ISSUER, ZT_FIELD_BODY};
     zt_query q;
     if (p->leaves >= ZQ_MAX_TERMS)
-        return fail(p, ZQ_ERR_LIMIT, at, "more than %d words, phrases and fields (the limit)", ZQ_MAX_TERMS);
+        return fail(p, ZERR_QUERY_LIMIT, at, "more than %d words, phrases and fields (the limit)", ZQ_MAX_TERMS);
     if (zt_build_query(p->a, prefix[f], text, strlen(text), &q))
-        return fail(p, ZQ_ERR_FAIL, at, "out of memory");
+        return fail(p, ZERR_NOMEM, at, "out of memory");
     if (q.match && q.nchars > ZQ_MAX_CHARS) {
         zt_query_clear(&q);
         size_t n = utf8_clip(text, strlen(text), 40);
-        return fail(p, ZQ_ERR_LIMIT, at, "'%.*s…' has more than %d characters (the limit for a word or phrase)",
+        return fail(p, ZERR_QUERY_LIMIT, at, "'%.*s…' has more than %d characters (the limit for a word or phrase)",
                     (int)n, text, ZQ_MAX_CHARS);
     }
     if (q.match && (p->chars += q.nchars) > ZQ_MAX_TOTAL_CHARS) {
         zt_query_clear(&q);
-        return fail(p, ZQ_ERR_LIMIT, at, "more than %d characters in all words and phrases (the limit)",
+        return fail(p, ZERR_QUERY_LIMIT, at, "more than %d characters in all words and phrases (the limit)",
                     ZQ_MAX_TOTAL_CHARS);
     }
     if (!q.match) {
         zt_query_clear(&q);
         /* quote at most 40 bytes of it, cut on a character boundary */
         size_t n = utf8_clip(text, strlen(text), 40);
-        return fail(p, ZQ_ERR_SYNTAX, at, "'%.*s%s' has nothing searchable (only punctuation or symbols)",
+        return fail(p, ZERR_SYNTAX, at, "'%.*s%s' has nothing searchable (only punctuation or symbols)",
                     (int)n, text, text[n] ? "…" : "");
     }
     zx_query *r = zx_q_copy(q.both);
@@ -319,7 +318,7 @@ static zx_query *text_query(parser *p, const char *text, zq_field f, int negated
     }
     zt_query_clear(&q);
     if (!r || add_atom(p, text, f, negated))
-        return fail(p, ZQ_ERR_FAIL, at, "out of memory");
+        return fail(p, ZERR_NOMEM, at, "out of memory");
     return r;
 }
 
@@ -373,12 +372,12 @@ static zx_query *range_query(parser *p, unsigned slot, const char *v, size_t at,
     size_t nhi = dots ? strlen(dots + 2) : 0;
     int (*ok)(const char *, size_t) = is_year ? valid_year : valid_date;
     if (p->leaves >= ZQ_MAX_TERMS)
-        return fail(p, ZQ_ERR_LIMIT, at, "more than %d words, phrases and fields (the limit)", ZQ_MAX_TERMS);
+        return fail(p, ZERR_QUERY_LIMIT, at, "more than %d words, phrases and fields (the limit)", ZQ_MAX_TERMS);
     const char *what = is_year ? "a year like 2021 or a range like 2019..2022"
                                : "a real date like 2022-02-25 (or 2022-02, 2022) or a range a..b";
     if ((!dots && !ok(v, nlo)) || (dots && (!nlo && !nhi)) || (nlo && !ok(v, nlo)) ||
         (nhi && !ok(dots + 2, nhi)))
-        return fail(p, ZQ_ERR_SYNTAX, at, "%s: expected %s", is_year ? "year" : "date", what);
+        return fail(p, ZERR_SYNTAX, at, "%s: expected %s", is_year ? "year" : "date", what);
     memcpy(lo, v, nlo);
     if (dots)
         memcpy(hi, dots + 2, nhi);
@@ -399,17 +398,17 @@ static zx_query *range_query(parser *p, unsigned slot, const char *v, size_t at,
         memcpy(hi, lo, sizeof hi);
     }
     if (nlo && hi[0] && strcmp(lo, hi) > 0 && dots)
-        return fail(p, ZQ_ERR_SYNTAX, at, "%s range %s is empty (start after end)",
+        return fail(p, ZERR_SYNTAX, at, "%s range %s is empty (start after end)",
                     is_year ? "year" : "date", v);
     zx_query *q = zx_q_value_range(slot, lo[0] ? lo : NULL, hi[0] ? hi : NULL);
     p->leaves++;
-    return q ? q : fail(p, ZQ_ERR_FAIL, at, "out of memory");
+    return q ? q : fail(p, ZERR_NOMEM, at, "out of memory");
 }
 
 static zx_query *field_query(parser *p, const char *name, const char *v, int negated, size_t at)
 {
     if (!*v)
-        return fail(p, ZQ_ERR_SYNTAX, at, "%s: has no value", name);
+        return fail(p, ZERR_SYNTAX, at, "%s: has no value", name);
     if (!strcmp(name, "year"))
         return range_query(p, ZT_SLOT_YEAR, v, at, 1);
     if (!strcmp(name, "date"))
@@ -418,7 +417,7 @@ static zx_query *field_query(parser *p, const char *name, const char *v, int neg
         return text_query(p, v, ZQ_TITLE, negated, at);
     if (!strcmp(name, "issuer") || !strcmp(name, "region"))
         return text_query(p, v, ZQ_ISSUER, negated, at);
-    return fail(p, ZQ_ERR_SYNTAX, at,
+    return fail(p, ZERR_SYNTAX, at,
                 "unknown field '%s' (fields: year, date, title, issuer, region)", name);
 }
 
@@ -446,15 +445,15 @@ static zx_query *parse_unary(parser *p, int negated, int *is_not)
     size_t at = p->tstart;
     if (p->tok == TK_NOT || p->tok == TK_MINUS) {
         if (++p->depth > MAX_DEPTH)
-            return fail(p, ZQ_ERR_SYNTAX, at, "too many NOT or - in a row");
+            return fail(p, ZERR_SYNTAX, at, "too many NOT or - in a row");
         next(p);
         if (p->tok == TK_END || p->tok == TK_RPAREN || p->tok == TK_OR)
-            return fail(p, ZQ_ERR_SYNTAX, at, "NOT or - needs something to exclude");
+            return fail(p, ZERR_SYNTAX, at, "NOT or - needs something to exclude");
         int inner;
         zx_query *q = parse_unary(p, !negated, &inner);
         if (q && inner) {
             zx_q_free(q);
-            return fail(p, ZQ_ERR_SYNTAX, at, "double negation");
+            return fail(p, ZERR_SYNTAX, at, "double negation");
         }
         *is_not = 1;
         p->depth--;
@@ -462,16 +461,16 @@ static zx_query *parse_unary(parser *p, int negated, int *is_not)
     }
     if (p->tok == TK_LPAREN) {
         if (++p->depth > MAX_DEPTH)
-            return fail(p, ZQ_ERR_SYNTAX, at, "parentheses nested too deeply");
+            return fail(p, ZERR_SYNTAX, at, "parentheses nested too deeply");
         next(p);
         if (p->tok == TK_RPAREN)
-            return fail(p, ZQ_ERR_SYNTAX, at, "empty parentheses");
+            return fail(p, ZERR_SYNTAX, at, "empty parentheses");
         zx_query *q = parse_or(p, negated);
         if (!q)
             return NULL;
         if (p->tok != TK_RPAREN) {
             zx_q_free(q);
-            return fail(p, ZQ_ERR_SYNTAX, at, "unbalanced parenthesis: '(' is never closed");
+            return fail(p, ZERR_SYNTAX, at, "unbalanced parenthesis: '(' is never closed");
         }
         p->depth--;
         p->near_ok = 0; /* a group is not one atom */
@@ -481,7 +480,7 @@ static zx_query *parse_unary(parser *p, int negated, int *is_not)
     if (p->tok == TK_PHRASE) {
         char *t = strdup(p->text.data);
         if (!t)
-            return fail(p, ZQ_ERR_FAIL, at, "out of memory");
+            return fail(p, ZERR_NOMEM, at, "out of memory");
         next(p);
         zx_query *q = p->failed ? NULL : text_query(p, t, ZQ_BODY, negated, at);
         free(t);
@@ -490,7 +489,7 @@ static zx_query *parse_unary(parser *p, int negated, int *is_not)
     if (p->tok == TK_WORD) {
         char *w = strdup(p->text.data), *v;
         if (!w)
-            return fail(p, ZQ_ERR_FAIL, at, "out of memory");
+            return fail(p, ZERR_NOMEM, at, "out of memory");
         next(p);
         zx_query *q = NULL;
         if (!p->failed)
@@ -499,10 +498,10 @@ static zx_query *parse_unary(parser *p, int negated, int *is_not)
         return q;
     }
     if (p->tok == TK_RPAREN)
-        return fail(p, ZQ_ERR_SYNTAX, at, "unbalanced parenthesis: ')' without '('");
+        return fail(p, ZERR_SYNTAX, at, "unbalanced parenthesis: ')' without '('");
     if (p->tok == TK_END)
-        return fail(p, ZQ_ERR_SYNTAX, at, "query ends where a term was expected");
-    return fail(p, ZQ_ERR_SYNTAX, at, "%s where a term was expected",
+        return fail(p, ZERR_SYNTAX, at, "query ends where a term was expected");
+    return fail(p, ZERR_SYNTAX, at, "%s where a term was expected",
                 p->tok == TK_OR ? "OR" : p->tok == TK_AND ? "AND" : "operator");
 }
 
@@ -541,7 +540,7 @@ static zx_query *parse_and(parser *p, int negated)
             size_t at = p->tstart;
             next(p);
             if (npos + nneg == 0 || p->tok == TK_END || p->tok == TK_RPAREN || p->tok == TK_OR) {
-                fail(p, ZQ_ERR_SYNTAX, at, "AND needs a term on both sides");
+                fail(p, ZERR_SYNTAX, at, "AND needs a term on both sides");
                 goto done;
             }
         }
@@ -563,14 +562,14 @@ static zx_query *parse_and(parser *p, int negated)
         zx_query **nv = realloc(*v, (*n + 1) * sizeof **v);
         if (!nv) {
             zx_q_free(q);
-            fail(p, ZQ_ERR_FAIL, 0, "out of memory");
+            fail(p, ZERR_NOMEM, 0, "out of memory");
             goto done;
         }
         *v = nv;
         nv[(*n)++] = q;
     }
     if (npos + nneg == 0) {
-        fail(p, ZQ_ERR_SYNTAX, p->tstart, "query ends where a term was expected");
+        fail(p, ZERR_SYNTAX, p->tstart, "query ends where a term was expected");
         goto done;
     }
     /* A query of exclusions only excludes from everything. */
@@ -588,7 +587,7 @@ static zx_query *parse_and(parser *p, int negated)
         r = base;
     }
     if (!r)
-        fail(p, ZQ_ERR_FAIL, 0, "out of memory");
+        fail(p, ZERR_NOMEM, 0, "out of memory");
 done:
     free_list(pos, npos);
     free_list(neg, nneg);
@@ -605,7 +604,7 @@ static zx_query *parse_or(parser *p, int negated)
     for (;;) {
         size_t at = p->tstart;
         if (p->tok == TK_OR) {
-            fail(p, ZQ_ERR_SYNTAX, at, "OR needs a term on both sides");
+            fail(p, ZERR_SYNTAX, at, "OR needs a term on both sides");
             goto done;
         }
         zx_query *q = parse_and(p, negated);
@@ -614,7 +613,7 @@ static zx_query *parse_or(parser *p, int negated)
         zx_query **nv = realloc(v, (n + 1) * sizeof *v);
         if (!nv) {
             zx_q_free(q);
-            fail(p, ZQ_ERR_FAIL, 0, "out of memory");
+            fail(p, ZERR_NOMEM, 0, "out of memory");
             goto done;
         }
         v = nv;
@@ -624,32 +623,32 @@ static zx_query *parse_or(parser *p, int negated)
         at = p->tstart;
         next(p);
         if (p->tok == TK_END || p->tok == TK_RPAREN) {
-            fail(p, ZQ_ERR_SYNTAX, at, "OR needs a term on both sides");
+            fail(p, ZERR_SYNTAX, at, "OR needs a term on both sides");
             goto done;
         }
     }
     r = n == 1 ? zx_q_copy(v[0]) : zx_q_combine(ZX_OP_OR, v, n, 0);
     if (!r)
-        fail(p, ZQ_ERR_FAIL, 0, "out of memory");
+        fail(p, ZERR_NOMEM, 0, "out of memory");
 done:
     free_list(v, n);
     return r;
 }
 
-int zq_parse(za_analyzer *a, const char *q, zq_parsed *out, char *err, size_t errsize)
+zerr_code zq_parse(za_analyzer *a, const char *q, zq_parsed *out, zerr *e)
 {
+    zerr scratch; /* the parser needs the message even when the caller does not */
+    if (!e)
+        e = &scratch;
     memset(out, 0, sizeof *out);
-    parser p = {.a = a, .s = q, .len = strlen(q), .out = out, .err = err, .errsize = errsize};
-    err[0] = 0;
-    if (p.len > ZQ_MAX_BYTES) {
-        snprintf(err, errsize, "query too large: %zu bytes, the limit is %d bytes", p.len, ZQ_MAX_BYTES);
-        return ZQ_ERR_LIMIT;
-    }
+    parser p = {.a = a, .s = q, .len = strlen(q), .out = out, .e = e};
+    zerr_ok(e);
+    if (p.len > ZQ_MAX_BYTES)
+        return zerr_set(e, ZERR_QUERY_LIMIT, "query too large: %zu bytes, the limit is %d bytes",
+                        p.len, ZQ_MAX_BYTES);
     next(&p);
-    if (p.tok == TK_END && !p.failed) {
-        snprintf(err, errsize, "empty query");
-        return ZQ_ERR_EMPTY;
-    }
+    if (p.tok == TK_END && !p.failed)
+        return zerr_set(e, ZERR_EMPTY_QUERY, "empty query");
     zx_query *r = p.failed ? NULL : parse_or(&p, 0);
     if (r && p.failed) { /* the tokenizer failed after a complete term */
         zx_q_free(r);
@@ -657,22 +656,22 @@ int zq_parse(za_analyzer *a, const char *q, zq_parsed *out, char *err, size_t er
     }
     if (r && p.tok == TK_RPAREN) {
         zx_q_free(r);
-        r = fail(&p, ZQ_ERR_SYNTAX, p.tstart, "unbalanced parenthesis: ')' without '('");
+        r = fail(&p, ZERR_SYNTAX, p.tstart, "unbalanced parenthesis: ')' without '('");
     }
     zbuf_free(&p.text);
     if (r && zbuf_add(&p.norm, "", 0)) {
         zx_q_free(r);
-        r = fail(&p, ZQ_ERR_FAIL, 0, "out of memory");
+        r = fail(&p, ZERR_NOMEM, 0, "out of memory");
     }
     if (!r) {
         zbuf_free(&p.norm);
         zq_parsed_clear(out);
-        return p.failed ? p.failed : ZQ_ERR_FAIL;
+        return p.failed ? p.failed : zerr_set(e, ZERR_NOMEM, "out of memory");
     }
     out->normalized = p.norm.data;
     out->query = r;
     out->one_term = p.leaves == 1 && p.one_term;
-    return ZQ_OK;
+    return ZERR_OK;
 }
 
 void zq_parsed_clear(zq_parsed *p)

@@ -43,21 +43,21 @@ typedef struct zq_parsed {
                          the same query */
 } zq_parsed;
 
-enum { ZQ_OK = 0, ZQ_ERR_SYNTAX = -1, ZQ_ERR_EMPTY = -2, ZQ_ERR_FAIL = -3, ZQ_ERR_LIMIT = -4 };
-
 /* Limits that keep every query cheap (parsing is linear; Xapian's work is
  * bounded by the number of terms): a query of at most ZQ_MAX_BYTES bytes,
  * at most ZQ_MAX_TERMS words, phrases and field conditions, and at most
  * ZQ_MAX_CHARS characters (a number or Latin word counts as one) in a word
- * or phrase, ZQ_MAX_TOTAL_CHARS in all of them.  A query over a limit is refused with ZQ_ERR_LIMIT and a
- * message naming the limit. */
+ * or phrase, ZQ_MAX_TOTAL_CHARS in all of them.  A query over a limit is refused with
+ * ZERR_QUERY_LIMIT and a message naming the limit. */
 #define ZQ_MAX_BYTES 8192
 #define ZQ_MAX_TERMS 100
 #define ZQ_MAX_CHARS 500
 #define ZQ_MAX_TOTAL_CHARS 1000
 
-/* Parse and compile `q`.  On error returns a ZQ_ERR_* and a message. */
-int zq_parse(za_analyzer *a, const char *q, zq_parsed *out, char *err, size_t errsize);
+/* Parse and compile `q`.  Returns ZERR_OK (e's message empty), or
+ * ZERR_SYNTAX, ZERR_EMPTY_QUERY, ZERR_QUERY_LIMIT or ZERR_NOMEM with a
+ * message in e and out cleared. */
+zerr_code zq_parse(za_analyzer *a, const char *q, zq_parsed *out, zerr *e);
 void zq_parsed_clear(zq_parsed *p);
 
 #endif

@@ -10,10 +10,10 @@ static za_analyzer *an;
 static char *parse_ok(const char *q)
 {
     zq_parsed p;
-    char err[512];
-    int rc = zq_parse(an, q, &p, err, sizeof err);
-    CHECK(rc == ZQ_OK, "'%s' should parse: %s", q, err);
-    if (rc != ZQ_OK)
+    zerr e;
+    int rc = zq_parse(an, q, &p, &e);
+    CHECK(rc == ZERR_OK, "'%s' should parse: %s", q, e.msg);
+    if (rc != ZERR_OK)
         return NULL;
     char *d = zx_q_describe(p.query);
     zq_parsed_clear(&p);
@@ -37,19 +37,19 @@ static void lacks(const char *q, const char *fragment)
 static void bad(const char *q, int code, const char *msg)
 {
     zq_parsed p;
-    char err[512];
-    int rc = zq_parse(an, q, &p, err, sizeof err);
-    CHECK(rc == code && strstr(err, msg), "'%s': rc %d (want %d), message '%s' lacks '%s'", q, rc,
-          code, err, msg);
-    if (rc == ZQ_OK)
+    zerr e;
+    int rc = zq_parse(an, q, &p, &e);
+    CHECK(rc == code && strstr(e.msg, msg), "'%s': rc %d (want %d), message '%s' lacks '%s'", q, rc,
+          code, e.msg, msg);
+    if (rc == ZERR_OK)
         zq_parsed_clear(&p);
 }
 
 static void atoms(const char *q, size_t n, const char *first, int negated_last)
 {
     zq_parsed p;
-    char err[512];
-    CHECK(zq_parse(an, q, &p, err, sizeof err) == ZQ_OK, "'%s': %s", q, err);
+    zerr e;
+    CHECK(zq_parse(an, q, &p, &e) == ZERR_OK, "'%s': %s", q, e.msg);
     CHECK(p.natoms == n, "'%s': %zu atoms, want %zu", q, p.natoms, n);
     if (p.natoms == n && n) {
         CHECK_STR(p.atoms[0].text, first, "first atom of '%s'", q);
@@ -63,10 +63,10 @@ static void atoms(const char *q, size_t n, const char *first, int negated_last)
 static void normalized(const char *q, const char *want)
 {
     zq_parsed p, p2;
-    char err[512];
-    CHECK(zq_parse(an, q, &p, err, sizeof err) == ZQ_OK, "'%s': %s", q, err);
+    zerr e;
+    CHECK(zq_parse(an, q, &p, &e) == ZERR_OK, "'%s': %s", q, e.msg);
     CHECK_STR(p.normalized, want, "normalized form of '%s'", q);
-    if (p.normalized && zq_parse(an, p.normalized, &p2, err, sizeof err) == ZQ_OK) {
+    if (p.normalized && zq_parse(an, p.normalized, &p2, &e) == ZERR_OK) {
         char *a = zx_q_describe(p.query), *b = zx_q_describe(p2.query);
         CHECK(a && b && strcmp(a, b) == 0, "'%s' and its normalized form '%s' differ:\n  %s\n  %s", q,
               p.normalized, a, b);
@@ -74,7 +74,7 @@ static void normalized(const char *q, const char *want)
         free(b);
         zq_parsed_clear(&p2);
     } else {
-        CHECK(0, "normalized form '%s' of '%s' does not parse: %s", p.normalized, q, err);
+        CHECK(0, "normalized form '%s' of '%s' does not parse: %s", p.normalized, q, e.msg);
     }
     zq_parsed_clear(&p);
 }
@@ -128,52 +128,52 @@ int main(void)
     normalized("复议\xC2\xA0诉讼", "\"复议 诉讼\""); /* no-break space inside a word */
     normalized("http://example.org/ABC", "http://example.org/abc");
     /* malformed */
-    bad("", ZQ_ERR_EMPTY, "empty query");
-    bad("   ", ZQ_ERR_EMPTY, "empty query");
-    bad("(行政", ZQ_ERR_SYNTAX, "column 1: unbalanced parenthesis");
-    bad("行政)", ZQ_ERR_SYNTAX, "column 3: unbalanced parenthesis");
-    bad("\"行政", ZQ_ERR_SYNTAX, "column 1: unbalanced quote");
-    bad("复议 \"行政", ZQ_ERR_SYNTAX, "column 4: unbalanced quote");
-    bad("OR 复议", ZQ_ERR_SYNTAX, "OR needs a term on both sides");
-    bad("复议 OR", ZQ_ERR_SYNTAX, "column 4: OR needs a term on both sides");
-    bad("复议 AND", ZQ_ERR_SYNTAX, "AND needs a term");
-    bad("()", ZQ_ERR_SYNTAX, "empty parentheses");
-    bad("复议 NOT", ZQ_ERR_SYNTAX, "NOT or - needs something to exclude");
-    bad("(a) \"b", ZQ_ERR_SYNTAX, "column 5: unbalanced quote");
-    bad("复议 \"b", ZQ_ERR_SYNTAX, "column 4: unbalanced quote");
-    bad("NOT -复议", ZQ_ERR_SYNTAX, "double negation");
-    bad("year:abc", ZQ_ERR_SYNTAX, "year: expected a year");
-    bad("year:20211", ZQ_ERR_SYNTAX, "year: expected");
-    bad("year:2022..2019", ZQ_ERR_SYNTAX, "empty");
-    bad("year:", ZQ_ERR_SYNTAX, "has no value");
-    bad("date:2022-1-5", ZQ_ERR_SYNTAX, "date: expected");
+    bad("", ZERR_EMPTY_QUERY, "empty query");
+    bad("   ", ZERR_EMPTY_QUERY, "empty query");
+    bad("(行政", ZERR_SYNTAX, "column 1: unbalanced parenthesis");
+    bad("行政)", ZERR_SYNTAX, "column 3: unbalanced parenthesis");
+    bad("\"行政", ZERR_SYNTAX, "column 1: unbalanced quote");
+    bad("复议 \"行政", ZERR_SYNTAX, "column 4: unbalanced quote");
+    bad("OR 复议", ZERR_SYNTAX, "OR needs a term on both sides");
+    bad("复议 OR", ZERR_SYNTAX, "column 4: OR needs a term on both sides");
+    bad("复议 AND", ZERR_SYNTAX, "AND needs a term");
+    bad("()", ZERR_SYNTAX, "empty parentheses");
+    bad("复议 NOT", ZERR_SYNTAX, "NOT or - needs something to exclude");
+    bad("(a) \"b", ZERR_SYNTAX, "column 5: unbalanced quote");
+    bad("复议 \"b", ZERR_SYNTAX, "column 4: unbalanced quote");
+    bad("NOT -复议", ZERR_SYNTAX, "double negation");
+    bad("year:abc", ZERR_SYNTAX, "year: expected a year");
+    bad("year:20211", ZERR_SYNTAX, "year: expected");
+    bad("year:2022..2019", ZERR_SYNTAX, "empty");
+    bad("year:", ZERR_SYNTAX, "has no value");
+    bad("date:2022-1-5", ZERR_SYNTAX, "date: expected");
     /* months and days must exist, also at either end of a range */
-    bad("date:2022-13-45", ZQ_ERR_SYNTAX, "column 1: date: expected a real date");
-    bad("date:2022-13", ZQ_ERR_SYNTAX, "column 1: date: expected");
-    bad("date:2022-00", ZQ_ERR_SYNTAX, "date: expected");
-    bad("date:2022-01-00", ZQ_ERR_SYNTAX, "date: expected");
-    bad("date:2022-04-31", ZQ_ERR_SYNTAX, "date: expected");
-    bad("date:2022-02-29", ZQ_ERR_SYNTAX, "date: expected");
-    bad("date:1900-02-29", ZQ_ERR_SYNTAX, "date: expected");
-    bad("复议 date:2022-01..2022-13", ZQ_ERR_SYNTAX, "column 4: date: expected");
-    bad("date:2022-99-01..2022-12", ZQ_ERR_SYNTAX, "date: expected");
+    bad("date:2022-13-45", ZERR_SYNTAX, "column 1: date: expected a real date");
+    bad("date:2022-13", ZERR_SYNTAX, "column 1: date: expected");
+    bad("date:2022-00", ZERR_SYNTAX, "date: expected");
+    bad("date:2022-01-00", ZERR_SYNTAX, "date: expected");
+    bad("date:2022-04-31", ZERR_SYNTAX, "date: expected");
+    bad("date:2022-02-29", ZERR_SYNTAX, "date: expected");
+    bad("date:1900-02-29", ZERR_SYNTAX, "date: expected");
+    bad("复议 date:2022-01..2022-13", ZERR_SYNTAX, "column 4: date: expected");
+    bad("date:2022-99-01..2022-12", ZERR_SYNTAX, "date: expected");
     has("date:2024-02-29", "VALUE_RANGE 5 2024-02-29 2024-02-29");
     has("date:2000-02-29", "VALUE_RANGE 5 2000-02-29 2000-02-29");
     has("date:2022-12-31", "VALUE_RANGE 5 2022-12-31 2022-12-31");
     has("date:2022-01..2022-12", "VALUE_RANGE 5 2022-01-00 2022-12-99");
-    bad("foo:bar", ZQ_ERR_SYNTAX, "unknown field 'foo'");
-    bad("，。", ZQ_ERR_SYNTAX, "nothing searchable");
-    bad("复议 😀", ZQ_ERR_SYNTAX, "column 4: '😀' has nothing searchable");
+    bad("foo:bar", ZERR_SYNTAX, "unknown field 'foo'");
+    bad("，。", ZERR_SYNTAX, "nothing searchable");
+    bad("复议 😀", ZERR_SYNTAX, "column 4: '😀' has nothing searchable");
     /* a long unsearchable atom is quoted shortly, as valid UTF-8 */
     {
         char q[700] = "";
         for (int i = 0; i < 200; i++)
             strcat(q, "，");
         zq_parsed p;
-        char err[512];
-        CHECK(zq_parse(an, q, &p, err, sizeof err) == ZQ_ERR_SYNTAX, "long punctuation refused");
-        size_t n = strlen(err);
-        CHECK(utf8_complete(err, n) == n && strstr(err, "…' has nothing searchable"), "message: %s", err);
+        zerr e;
+        CHECK(zq_parse(an, q, &p, &e) == ZERR_SYNTAX, "long punctuation refused");
+        size_t n = strlen(e.msg);
+        CHECK(utf8_complete(e.msg, n) == n && strstr(e.msg, "…' has nothing searchable"), "message: %s", e.msg);
     }
     /* deep nesting is refused, not a crash */
     {
@@ -182,14 +182,14 @@ int main(void)
         strcpy(q + 200, "复议");
         memset(q + 206, ')', 150);
         q[356] = 0;
-        bad(q, ZQ_ERR_SYNTAX, "nested too deeply");
+        bad(q, ZERR_SYNTAX, "nested too deeply");
     }
     /* a long chain of exclusions is refused, not a stack overflow */
     {
         static char q[8020];
         memset(q, '-', 8000);
         strcpy(q + 8000, "复议");
-        bad(q, ZQ_ERR_SYNTAX, "too many NOT or -");
+        bad(q, ZERR_SYNTAX, "too many NOT or -");
     }
     /* limits: bytes, terms, characters in one term; each named */
     {
@@ -200,10 +200,10 @@ int main(void)
             n += 7;
         }
         q[n] = 0;
-        bad(q, ZQ_ERR_LIMIT, "more than 100 words, phrases and fields (the limit)");
+        bad(q, ZERR_QUERY_LIMIT, "more than 100 words, phrases and fields (the limit)");
         memset(q, 'a', ZQ_MAX_BYTES + 1);
         q[ZQ_MAX_BYTES + 1] = 0;
-        bad(q, ZQ_ERR_LIMIT, "query too large: 8193 bytes, the limit is 8192 bytes");
+        bad(q, ZERR_QUERY_LIMIT, "query too large: 8193 bytes, the limit is 8192 bytes");
         /* 100 atoms are fine, the 101st is refused at its column */
         n = 0;
         for (int i = 0; i < ZQ_MAX_TERMS; i++)
@@ -212,26 +212,26 @@ int main(void)
         CHECK(d != NULL, "100 terms parse");
         free(d);
         strcpy(q + n, " year:2021");
-        bad(q, ZQ_ERR_LIMIT, "more than 100");
+        bad(q, ZERR_QUERY_LIMIT, "more than 100");
         /* a phrase of 500 characters is exact: a phrase over every
          * character, filtered by at most 16 of its bigrams */
         n = 0;
         for (int i = 0; i < ZQ_MAX_CHARS; i++)
             n += (size_t)sprintf(q + n, "%s", i % 3 ? "法" : "治");
         zq_parsed p;
-        char err[512];
-        CHECK(zq_parse(an, q, &p, err, sizeof err) == ZQ_OK, "500 characters parse: %s", err);
+        zerr e;
+        CHECK(zq_parse(an, q, &p, &e) == ZERR_OK, "500 characters parse: %s", e.msg);
         d = zx_q_describe(p.query);
         CHECK(d && strstr(d, "PHRASE 500"), "exact phrase of all 500 characters");
         free(d);
         zq_parsed_clear(&p);
         sprintf(q + n, "治");
-        bad(q, ZQ_ERR_LIMIT, "column 1: '治法法治法法");
-        bad(q, ZQ_ERR_LIMIT, "has more than 500 characters (the limit for a word or phrase)");
+        bad(q, ZERR_QUERY_LIMIT, "column 1: '治法法治法法");
+        bad(q, ZERR_QUERY_LIMIT, "has more than 500 characters (the limit for a word or phrase)");
         n = 0;
         for (int i = 0; i < 45; i++)
             n += (size_t)sprintf(q + n, "%s法治政府法治政府法治政府法治政府法治政府法治政%d", i ? " OR " : "", i);
-        bad(q, ZQ_ERR_LIMIT, "more than 1000 characters in all words and phrases (the limit)");
+        bad(q, ZERR_QUERY_LIMIT, "more than 1000 characters in all words and phrases (the limit)");
     }
     za_free(an);
     return check_done();

@@ -1,8 +1,8 @@
 /* fuzz_qparse - arbitrary query strings through the query parser.
  *
  * Invariants (qparse.h):
- *  - an error returns ZQ_ERR_SYNTAX or ZQ_ERR_EMPTY (ZQ_ERR_FAIL means out
- *    of memory, which cannot happen here) with a non-empty message, and
+ *  - an error returns ZERR_SYNTAX or ZERR_EMPTY_QUERY (ZERR_NOMEM means
+ *    out of memory, which cannot happen here) with a non-empty message, and
  *    leaves the result cleared; the message of a valid UTF-8 query is
  *    valid UTF-8 (it is printed and put in JSON);
  *  - success gives a query and no error message (an error noticed on the
@@ -26,12 +26,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *q = fuzz_strndup(data, size);
     zq_parsed p;
-    char err[512];
-    memset(err, 'x', sizeof err); /* zq_parse must set it */
-    int rc = zq_parse(an, q, &p, err, sizeof err);
-    FUZZ_CHECK(memchr(err, 0, sizeof err) != NULL, "error buffer not NUL-terminated");
-    if (rc != ZQ_OK) {
-        FUZZ_CHECK(rc == ZQ_ERR_SYNTAX || rc == ZQ_ERR_EMPTY,
+    zerr e;
+    memset(&e, 'x', sizeof e); /* zq_parse must set it */
+    zerr_code rc = zq_parse(an, q, &p, &e);
+    const char *err = e.msg;
+    FUZZ_CHECK(memchr(e.msg, 0, sizeof e.msg) != NULL, "error message not NUL-terminated");
+    FUZZ_CHECK(e.code == rc, "return code %d, recorded code %d", (int)rc, (int)e.code);
+    if (rc != ZERR_OK) {
+        FUZZ_CHECK(rc == ZERR_SYNTAX || rc == ZERR_EMPTY_QUERY,
                    "query '%s': return code %d (message: %s)", fuzz_show(q, strlen(q)), rc, err);
         FUZZ_CHECK(err[0] != 0, "query '%s': error %d without a message", fuzz_show(q, strlen(q)),
                    rc);

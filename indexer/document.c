@@ -22,13 +22,13 @@ static const char *file_kind(mode_t m)
          : S_ISCHR(m) || S_ISBLK(m) ? "a device" : S_ISLNK(m) ? "a symbolic link" : "special";
 }
 
-int zdoc_read(const char *path, const zdoc_opts *o, zdoc_input *in, char *err, size_t errsize)
+zerr_code zdoc_read(const char *path, const zdoc_opts *o, zdoc_input *in, zerr *e)
 {
-    return zdoc_read_file(path, o, 0, in, err, errsize);
+    return zdoc_read_file(path, o, 0, in, e);
 }
 
-int zdoc_read_file(const char *path, const zdoc_opts *o, int nofollow, zdoc_input *in, char *err,
-                   size_t errsize)
+zerr_code zdoc_read_file(const char *path, const zdoc_opts *o, int nofollow, zdoc_input *in,
+                         zerr *e)
 {
     memset(in, 0, sizeof *in);
     /* The file may have been swapped since the walk: O_NONBLOCK so that a
@@ -36,58 +36,58 @@ int zdoc_read_file(const char *path, const zdoc_opts *o, int nofollow, zdoc_inpu
      * links are followed; then fstat decides. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
     if (fd < 0) {
-        int e = errno;
-        if (e == ELOOP && nofollow)
-            snprintf(err, errsize, "not indexed: a symbolic link (see --follow)");
-        else
-            snprintf(err, errsize, "cannot open: %s", strerror(e));
-        return e == ENOMEM ? ZDOC_NOMEM
-             : e == ENOENT || e == ENOTDIR || e == EACCES || e == EPERM || e == ELOOP ||
-                       e == ENXIO || e == EISDIR
-                 ? ZDOC_FAILED
-                 : ZDOC_IOERR;
+        int no = errno;
+        zerr_code code = no == ENOMEM ? ZERR_NOMEM
+                       : no == ENOENT || no == ENOTDIR || no == EACCES || no == EPERM ||
+                                 no == ELOOP || no == ENXIO || no == EISDIR
+                           ? ZERR_NOT_INDEXABLE
+                           : ZERR_IO;
+        if (no == ELOOP && nofollow)
+            return zerr_set(e, code, "not indexed: a symbolic link (see --follow)");
+        return zerr_set(e, code, "cannot open: %s", strerror(no));
     }
     struct stat st;
     if (fstat(fd, &st)) {
-        snprintf(err, errsize, "cannot stat: %s", strerror(errno));
+        zerr_set(e, ZERR_IO, "cannot stat: %s", strerror(errno));
         close(fd);
-        return ZDOC_IOERR;
+        return ZERR_IO;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(err, errsize, "not indexed: not a regular file (%s)", file_kind(st.st_mode));
+        zerr_set(e, ZERR_NOT_INDEXABLE, "not indexed: not a regular file (%s)",
+                 file_kind(st.st_mode));
         close(fd);
-        return ZDOC_FAILED;
+        return ZERR_NOT_INDEXABLE;
     }
     int fl = fcntl(fd, F_GETFL); /* a regular file: reads may block as usual */
     if (fl != -1)
         fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
     if ((size_t)st.st_size > o->max_bytes) {
-        snprintf(err, errsize, "too large (%lld bytes; the limit is %zu, see --max-size)",
+        zerr_set(e, ZERR_NOT_INDEXABLE, "too large (%lld bytes; the limit is %zu, see --max-size)",
                  (long long)st.st_size, o->max_bytes);
         close(fd);
-        return ZDOC_FAILED;
+        return ZERR_NOT_INDEXABLE;
     }
     size_t cap = (size_t)st.st_size + 1, n = 0;
     char *b = malloc(cap);
     if (!b) {
-        snprintf(err, errsize, "out of memory");
+        zerr_set(e, ZERR_NOMEM, "out of memory");
         close(fd);
-        return ZDOC_NOMEM;
+        return ZERR_NOMEM;
     }
     for (;;) {
         if (n + 1 >= cap) { /* the file grew while we read it */
             if (cap > o->max_bytes) {
-                snprintf(err, errsize, "too large (grew while reading)");
+                zerr_set(e, ZERR_NOT_INDEXABLE, "too large (grew while reading)");
                 free(b);
                 close(fd);
-                return ZDOC_FAILED;
+                return ZERR_NOT_INDEXABLE;
             }
             char *nb = realloc(b, cap * 2);
             if (!nb) {
                 free(b);
                 close(fd);
-                snprintf(err, errsize, "out of memory");
-                return ZDOC_NOMEM;
+                zerr_set(e, ZERR_NOMEM, "out of memory");
+                return ZERR_NOMEM;
             }
             b = nb;
             cap *= 2;
@@ -96,10 +96,10 @@ int zdoc_read_file(const char *path, const zdoc_opts *o, int nofollow, zdoc_inpu
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            snprintf(err, errsize, "read error: %s", strerror(errno));
+            zerr_set(e, ZERR_IO, "read error: %s", strerror(errno));
             free(b);
             close(fd);
-            return ZDOC_IOERR;
+            return ZERR_IO;
         }
         if (r == 0)
             break;
@@ -110,7 +110,8 @@ int zdoc_read_file(const char *path, const zdoc_opts *o, int nofollow, zdoc_inpu
     in->bytes = b;
     in->nbytes = n;
     zdoc_hash(b, n, in->hash);
-    return 0;
+    zerr_ok(e);
+    return ZERR_OK;
 }
 
 /* True when text holds anything but whitespace. */
@@ -122,24 +123,22 @@ static int has_text(const char *s, size_t n)
     return 0;
 }
 
-int zdoc_extract(const char *path, const zdoc_opts *o, zdoc_input *in, char *err, size_t errsize)
+zerr_code zdoc_extract(const char *path, const zdoc_opts *o, zdoc_input *in, zerr *e)
 {
-    char why[256];
+    zerr why;
     char *text = NULL, *title = NULL;
     size_t len = 0;
-    int rc = ze_decode(in->bytes, in->nbytes, o->encoding, &text, &len, in->encoding,
-                       sizeof in->encoding, why, sizeof why);
-    if (rc) {
-        snprintf(err, errsize, "%s%s", rc == ZE_NOMEM ? "" : "not indexed: ", why);
-        return rc == ZE_NOMEM ? ZDOC_NOMEM : ZDOC_FAILED;
-    }
+    zerr_code rc = ze_decode(in->bytes, in->nbytes, o->encoding, &text, &len, in->encoding,
+                             sizeof in->encoding, &why);
+    if (rc)
+        return zerr_set(e, rc, "%s%s", rc == ZERR_NOMEM ? "" : "not indexed: ", why.msg);
     if (ze_is_html(path, text, len)) {
         char *plain;
         size_t plen;
         if (ze_html_to_text(text, len, &plain, &plen, &title)) {
             free(text); /* it fails only for want of memory */
-            snprintf(err, errsize, "out of memory");
-            return ZDOC_NOMEM;
+            zerr_set(e, ZERR_NOMEM, "out of memory");
+            return ZERR_NOMEM;
         }
         free(text);
         text = plain;
@@ -151,12 +150,13 @@ int zdoc_extract(const char *path, const zdoc_opts *o, zdoc_input *in, char *err
     ze_strip_chrome(text, &len);
     if (!has_text(text, len)) {
         free(text);
-        snprintf(err, errsize, "not indexed: %s", in->nbytes ? "no text in the file" : "empty file");
-        return ZDOC_FAILED;
+        return zerr_set(e, ZERR_NOT_INDEXABLE, "not indexed: %s",
+                        in->nbytes ? "no text in the file" : "empty file");
     }
     in->text = text;
     in->len = len;
-    return 0;
+    zerr_ok(e);
+    return ZERR_OK;
 }
 
 void zdoc_input_clear(zdoc_input *in)

@@ -16,14 +16,6 @@ typedef struct zdoc_opts {
     size_t max_bytes;     /* files larger than this are refused */
 } zdoc_opts;
 
-/* Results of zdoc_read and zdoc_extract other than 0. */
-enum {
-    ZDOC_FAILED = -1, /* the file cannot be indexed as it is (empty, binary,
-                         too large, gone, unreadable, not a regular file) */
-    ZDOC_NOMEM = -2,  /* out of memory: says nothing about the file */
-    ZDOC_IOERR = -3,  /* a read error: may pass, says nothing about the text */
-};
-
 /* A file read and decoded, ready to become a document. */
 typedef struct zdoc_input {
     char *bytes;        /* the file as read */
@@ -35,16 +27,19 @@ typedef struct zdoc_input {
     zm_meta meta;
 } zdoc_input;
 
-/* Read path into in->bytes and hash it.  Returns 0 or a ZDOC_ code with
- * a reason.  Never blocks on a FIFO or device: anything but a regular
- * file is refused after it is opened. */
-int zdoc_read(const char *path, const zdoc_opts *o, zdoc_input *in, char *err, size_t errsize);
+/* Read path into in->bytes and hash it.  Returns ZERR_OK, or with a reason
+ * in e: ZERR_NOT_INDEXABLE (the file cannot be indexed as it is: empty,
+ * binary, too large, gone, unreadable, not a regular file), ZERR_NOMEM (out
+ * of memory: says nothing about the file) or ZERR_IO (a read error: may
+ * pass, says nothing about the text).  Never blocks on a FIFO or device:
+ * anything but a regular file is refused after it is opened. */
+zerr_code zdoc_read(const char *path, const zdoc_opts *o, zdoc_input *in, zerr *e);
 /* The same; with nofollow, a symbolic link at path is refused. */
-int zdoc_read_file(const char *path, const zdoc_opts *o, int nofollow, zdoc_input *in, char *err,
-                   size_t errsize);
-/* Decode and extract text and metadata.  Returns 0, ZDOC_FAILED or
- * ZDOC_NOMEM with a reason. */
-int zdoc_extract(const char *path, const zdoc_opts *o, zdoc_input *in, char *err, size_t errsize);
+zerr_code zdoc_read_file(const char *path, const zdoc_opts *o, int nofollow, zdoc_input *in,
+                         zerr *e);
+/* Decode and extract text and metadata.  Returns ZERR_OK, or
+ * ZERR_NOT_INDEXABLE or ZERR_NOMEM with a reason in e. */
+zerr_code zdoc_extract(const char *path, const zdoc_opts *o, zdoc_input *in, zerr *e);
 void zdoc_input_clear(zdoc_input *in);
 
 /* The Xapian document for an extracted input stored under `key` (the

@@ -571,8 +571,7 @@ static void tidy_text(char *s, size_t *len)
     *len = w;
 }
 
-static void decode_error(int rc, int guessed, const char *forced, const char *cs, char *err,
-                         size_t errsize)
+static zerr_code decode_error(int rc, int guessed, const char *forced, const char *cs, zerr *e)
 {
     char msg[160];
     if (rc == DEC_BINARY)
@@ -587,22 +586,20 @@ static void decode_error(int rc, int guessed, const char *forced, const char *cs
         snprintf(msg, sizeof msg, "not valid in any supported encoding");
     else
         snprintf(msg, sizeof msg, "not valid %.100s", cs);
-    put_msg(err, errsize, msg);
+    return zerr_set(e, rc == DEC_NOMEM ? ZERR_NOMEM : ZERR_NOT_INDEXABLE, "%s", msg);
 }
 
-int ze_decode(const char *bytes, size_t n, const char *forced, char **out, size_t *outlen,
-              char *enc, size_t encsize, char *err, size_t errsize)
+zerr_code ze_decode(const char *bytes, size_t n, const char *forced, char **out, size_t *outlen,
+                    char *enc, size_t encsize, zerr *e)
 {
     char cs[64] = "", buf[64];
     int rc, guessed = 0;
     *out = NULL;
     *outlen = 0;
     put_msg(enc, encsize, "");
-    put_msg(err, errsize, "");
-    if (!bytes || n == 0) {
-        put_msg(err, errsize, "empty file");
-        return -1;
-    }
+    zerr_ok(e);
+    if (!bytes || n == 0)
+        return zerr_set(e, ZERR_NOT_INDEXABLE, "empty file");
     if (forced && *forced) {
         const char *name = forced_charset(forced, (const unsigned char *)bytes, n, buf, sizeof buf);
         snprintf(cs, sizeof cs, "%s", name ? name : "");
@@ -622,11 +619,10 @@ int ze_decode(const char *bytes, size_t n, const char *forced, char **out, size_
         free(*out);
         *out = NULL;
         *outlen = 0;
-        decode_error(rc, guessed, forced, cs, err, errsize);
-        return rc == DEC_NOMEM ? ZE_NOMEM : -1;
+        return decode_error(rc, guessed, forced, cs, e);
     }
     put_msg(enc, encsize, cs);
-    return 0;
+    return ZERR_OK;
 }
 
 /* ------------------------------------------------------------------ */

@@ -16,18 +16,19 @@
 
 #include <stddef.h>
 
+#include "zerr.h"
+
 /* Decode `n` bytes to UTF-8.  `forced` names an encoding to use instead of
  * detection (NULL or "" to detect).  On success returns 0, stores a
  * malloc'd NUL-terminated UTF-8 string in *out (BOM removed, length in
  * *outlen) and the encoding's canonical name in enc[encsize] (e.g.
- * "UTF-8", "UTF-16LE", "GB18030").  On failure returns -1 and writes the
- * reason to err[errsize] ("binary data", "not valid in any supported
+ * "UTF-8", "UTF-16LE", "GB18030").  On failure returns ZERR_NOT_INDEXABLE
+ * with the reason in e ("binary data", "not valid in any supported
  * encoding", "unknown encoding 'xyz'"). Empty input is an error ("empty
- * file").  Returns ZE_NOMEM ("out of memory") when memory ran out, which
+ * file").  Returns ZERR_NOMEM ("out of memory") when memory ran out, which
  * says nothing about the bytes. */
-#define ZE_NOMEM (-2)
-int ze_decode(const char *bytes, size_t n, const char *forced, char **out, size_t *outlen,
-              char *enc, size_t encsize, char *err, size_t errsize);
+zerr_code ze_decode(const char *bytes, size_t n, const char *forced, char **out, size_t *outlen,
+                    char *enc, size_t encsize, zerr *e);
 
 /* True when the file looks like HTML/XHTML: by name (.html .htm .xhtml
  * .shtml) or by content (<!DOCTYPE html, <html near the start). */

@@ -37,7 +37,7 @@ typedef struct job {
     int failed;   /* 1: cannot be indexed, 2: out of memory */
     int drop;     /* delete the version the index holds */
     int reported;
-    char err[512];
+    zerr err;
 } job;
 
 typedef struct worker {
@@ -132,12 +132,12 @@ static void *run_phase(void *arg)
         if (j->failed)
             continue;
         if (!ph->build) {
-            int rc = zdoc_extract(j->key, ph->dop, &j->in, j->err, sizeof j->err);
+            zerr_code rc = zdoc_extract(j->key, ph->dop, &j->in, &j->err);
             if (rc)
-                j->failed = rc == ZDOC_NOMEM ? 2 : 1;
+                j->failed = rc == ZERR_NOMEM ? 2 : 1;
         } else {
             if (!(j->doc = zdoc_build(a->w->an, a->w->codec, j->key, &j->in, &a->w->scratch))) {
-                snprintf(j->err, sizeof j->err, "cannot build the document: out of memory");
+                zerr_set(&j->err, ZERR_NOMEM, "cannot build the document: out of memory");
                 j->failed = 2;
             }
             meter_add(ph->m, 1, j->in.nbytes); /* this file is done */
@@ -449,9 +449,9 @@ int index_files(writer *w, const filelist *fl, counts *c)
             char old[17];
             memset(j, 0, sizeof *j);
             j->key = fl->v[i];
-            int got = zdoc_read_file(j->key, &dop, !o->follow, &j->in, j->err, sizeof j->err);
-            if (got == ZDOC_NOMEM) {
-                say("%s: %s", j->key, j->err);
+            zerr_code got = zdoc_read_file(j->key, &dop, !o->follow, &j->in, &j->err);
+            if (got == ZERR_NOMEM) {
+                say("%s: %s", j->key, j->err.msg);
                 zdoc_input_clear(&j->in);
                 rc = -1;
                 nomem = 1;
@@ -461,8 +461,8 @@ int index_files(writer *w, const filelist *fl, counts *c)
             if (got) {
                 /* A file that can no longer be indexed leaves the index
                  * (a read error may pass: its old version stays). */
-                j->drop = got == ZDOC_FAILED && old[0];
-                say("%s: %s%s", j->key, j->err, j->drop ? "; removed its earlier version" : "");
+                j->drop = got == ZERR_NOT_INDEXABLE && old[0];
+                say("%s: %s%s", j->key, j->err.msg, j->drop ? "; removed its earlier version" : "");
                 c->failed++;
                 meter_add(&m, 1, 0);
                 zdoc_input_clear(&j->in);
@@ -495,7 +495,7 @@ int index_files(writer *w, const filelist *fl, counts *c)
             job *j = &b->jobs[k];
             if (j->failed == 1 && !j->reported) {
                 j->drop = j->update;
-                say("%s: %s%s", j->key, j->err, j->drop ? "; removed its earlier version" : "");
+                say("%s: %s%s", j->key, j->err.msg, j->drop ? "; removed its earlier version" : "");
                 c->failed++;
                 meter_add(&m, 1, j->in.nbytes); /* not built: done now */
             }
@@ -512,7 +512,7 @@ int index_files(writer *w, const filelist *fl, counts *c)
         parallel(b->jobs, nb, 1, &dop, ws, o->threads, &m);
         for (size_t k = 0; k < nb; k++) {
             if (b->jobs[k].failed == 2) {
-                say("%s: %s", b->jobs[k].key, b->jobs[k].err);
+                say("%s: %s", b->jobs[k].key, b->jobs[k].err.msg);
                 rc = -1;
                 nomem = 1;
             }

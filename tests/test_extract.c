@@ -131,17 +131,18 @@ static int utf8_ok(const char *s, size_t n)
 }
 
 typedef struct dres {
-    int rc;
+    zerr_code rc;
     char *out;
     size_t len;
-    char enc[64], err[128];
+    char enc[64];
+    zerr err;
 } dres;
 
 static dres decode(const char *s, size_t n, const char *forced)
 {
     dres r;
     char *in = exact(s, n);
-    r.rc = ze_decode(in, n, forced, &r.out, &r.len, r.enc, sizeof r.enc, r.err, sizeof r.err);
+    r.rc = ze_decode(in, n, forced, &r.out, &r.len, r.enc, sizeof r.enc, &r.err);
     free(in);
     return r;
 }
@@ -151,8 +152,8 @@ static void expect_error(const char *what, const char *s, size_t n, const char *
                          const char *err)
 {
     dres r = decode(s, n, forced);
-    CHECK(r.rc == -1 && r.out == NULL && strcmp(r.err, err) == 0,
-          "%s: expected error '%s', got rc=%d err='%s' enc='%s'", what, err, r.rc, r.err, r.enc);
+    CHECK(r.rc == ZERR_NOT_INDEXABLE && r.out == NULL && strcmp(r.err.msg, err) == 0,
+          "%s: expected error '%s', got rc=%d err='%s' enc='%s'", what, err, r.rc, r.err.msg, r.enc);
     free(r.out);
 }
 
@@ -164,7 +165,7 @@ static void expect_text(const char *what, const char *s, size_t n, const char *f
     CHECK(r.rc == 0 && strcmp(r.enc, enc) == 0 && r.len == wn && memcmp(r.out, want, wn) == 0 &&
               r.out[r.len] == 0,
           "%s: expected %s text of %zu bytes, got rc=%d enc='%s' err='%s' len=%zu", what, enc, wn,
-          r.rc, r.enc, r.err, r.len);
+          r.rc, r.enc, r.err.msg, r.len);
     free(r.out);
 }
 
@@ -333,7 +334,8 @@ static void on_alarm(int sig)
 
 static void test_read_special(void)
 {
-    char dir[] = "/tmp/test_extract.XXXXXX", path[64], err[256];
+    char dir[] = "/tmp/test_extract.XXXXXX", path[64];
+    zerr e;
     if (!mkdtemp(dir)) {
         CHECK(0, "mkdtemp");
         return;
@@ -344,17 +346,17 @@ static void test_read_special(void)
     zdoc_input in;
     signal(SIGALRM, on_alarm);
     alarm(10);
-    int rc = zdoc_read(path, &o, &in, err, sizeof err);
+    zerr_code rc = zdoc_read(path, &o, &in, &e);
     alarm(0);
-    CHECK(rc == ZDOC_FAILED && strstr(err, "not a regular file (a FIFO)"), "FIFO: rc=%d err='%s'", rc,
-          err);
+    CHECK(rc == ZERR_NOT_INDEXABLE && strstr(e.msg, "not a regular file (a FIFO)"),
+          "FIFO: rc=%d err='%s'", rc, e.msg);
     zdoc_input_clear(&in);
     unlink(path);
     snprintf(path, sizeof path, "%s/link", dir);
     CHECK(symlink("/etc/hostname", path) == 0, "symlink");
-    rc = zdoc_read_file(path, &o, 1, &in, err, sizeof err);
-    CHECK(rc == ZDOC_FAILED && strstr(err, "symbolic link"), "link, nofollow: rc=%d err='%s'", rc,
-          err);
+    rc = zdoc_read_file(path, &o, 1, &in, &e);
+    CHECK(rc == ZERR_NOT_INDEXABLE && strstr(e.msg, "symbolic link"),
+          "link, nofollow: rc=%d err='%s'", rc, e.msg);
     zdoc_input_clear(&in);
     unlink(path);
     rmdir(dir);
@@ -416,7 +418,7 @@ static void test_decode_fuzz(void)
                 buf[i] = (char)(buf[i] + 0x40);
         }
         dres r = decode(buf, n, iter % 5 == 0 ? "gb18030" : NULL);
-        CHECK(r.rc == -1 || (r.out && utf8_ok(r.out, r.len)), "fuzz %d: bad decode", iter);
+        CHECK(r.rc == ZERR_NOT_INDEXABLE || (r.out && utf8_ok(r.out, r.len)), "fuzz %d: bad decode", iter);
         free(r.out);
     }
 }

@@ -23,7 +23,6 @@ static int print_normalized(zn_normalizer *n, const char *text, size_t len)
 int main(int argc, char **argv)
 {
     zerr e;
-    char err[512];
     zn_normalizer *n = zn_new(&e);
     if (!n) {
         fprintf(stderr, "zhs-normalize: %s\n", e.msg);
@@ -39,9 +38,8 @@ int main(int argc, char **argv)
         }
         zdoc_opts o = {NULL, (size_t)64 << 20};
         zdoc_input in;
-        if (zdoc_read(argv[i], &o, &in, err, sizeof err) ||
-            zdoc_extract(argv[i], &o, &in, err, sizeof err)) {
-            fprintf(stderr, "zhs-normalize: %s: %s\n", argv[i], err);
+        if (zdoc_read(argv[i], &o, &in, &e) || zdoc_extract(argv[i], &o, &in, &e)) {
+            fprintf(stderr, "zhs-normalize: %s: %s\n", argv[i], e.msg);
             zdoc_input_clear(&in);
             rc = 2;
             break;

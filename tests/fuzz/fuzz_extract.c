@@ -65,16 +65,17 @@ static void decode(const char *bytes, size_t n, const char *forced)
 {
     char *out = (char *)1;
     size_t outlen = 1234567;
-    char enc[64], err[256];
+    char enc[64];
+    zerr e;
     memset(enc, 'x', sizeof enc);
-    memset(err, 'x', sizeof err);
-    int rc = ze_decode(bytes, n, forced, &out, &outlen, enc, sizeof enc, err, sizeof err);
-    FUZZ_CHECK(memchr(enc, 0, sizeof enc) && memchr(err, 0, sizeof err),
+    memset(&e, 'x', sizeof e);
+    zerr_code rc = ze_decode(bytes, n, forced, &out, &outlen, enc, sizeof enc, &e);
+    FUZZ_CHECK(memchr(enc, 0, sizeof enc) && memchr(e.msg, 0, sizeof e.msg),
                "enc/err not NUL-terminated");
-    if (rc != 0) {
-        FUZZ_CHECK(rc == -1, "ze_decode returned %d", rc);
+    if (rc != ZERR_OK) {
+        FUZZ_CHECK(rc == ZERR_NOT_INDEXABLE && e.code == rc, "ze_decode returned %d", (int)rc);
         FUZZ_CHECK(out == NULL && outlen == 0, "failed ze_decode leaves output");
-        FUZZ_CHECK(err[0] != 0, "failed ze_decode (forced %s) without a message",
+        FUZZ_CHECK(e.msg[0] != 0, "failed ze_decode (forced %s) without a message",
                    forced ? forced : "none");
         return;
     }

@@ -1,8 +1,15 @@
 # tap.sh - sourced by the shell test scripts: TAP output, numbered
 # "ok"/"not ok" lines, "#" comments and the plan at the end.
 n=0 fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+# tap_line STATUS TEXT: the first line of TEXT names the check, any further
+# lines (a quoted error message) become comments.
+tap_line() {
+    n=$((n + 1))
+    echo "$1 $n - ${2%%$'\n'*}"
+    case "$2" in *$'\n'*) printf '%s\n' "${2#*$'\n'}" | sed 's/^/#   /' ;; esac
+}
+ok() { tap_line ok "$1"; }
+notok() { fails=$((fails + 1)); tap_line "not ok" "$1"; }
 # Print the count and the plan "1..N"; the script's exit status says whether
 # all passed.
 tap_done() {

@@ -308,20 +308,21 @@ static void free_batch_docs(batch *b)
     b->dict_id = 0;
 }
 
-static int write_batch(writer_thread *wt, batch *b)
+static zerr_code write_batch(writer_thread *wt, batch *b, zerr *e)
 {
     writer *w = wt->w;
-    zx_err e;
-    if (begin(w))
-        return -1;
+    zx_err xe;
+    zerr_code rc = begin(w, e);
+    if (rc)
+        return rc;
     if (b->dict_id) { /* every shard can decode its own documents */
         char key[24], hex[12];
         zd_dict_key(b->dict_id, key);
         snprintf(hex, sizeof hex, "%08x", (unsigned)b->dict_id);
-        if (writer_set_metadata(w, key, b->dict.data, b->dict.len) ||
-            writer_set_metadata(w, "zhs:dict", hex, strlen(hex))) {
+        if ((rc = writer_set_metadata(w, key, b->dict.data, b->dict.len, e)) ||
+            (rc = writer_set_metadata(w, "zhs:dict", hex, strlen(hex), e))) {
             cancel(w);
-            return -1;
+            return rc;
         }
     }
     for (size_t k = 0; k < b->n; k++) {
@@ -330,19 +331,18 @@ static int write_batch(writer_thread *wt, batch *b)
             continue;
         zt_id_term(j->key, &wt->term);
         if (j->drop) { /* no longer indexable: its old text must not be found */
-            if (zx_db_delete(writer_shard(w, j->key), wt->term.data, wt->term.len, &e)) {
-                say("%s: cannot remove: %s", j->key, e.msg);
+            if (zx_db_delete(writer_shard(w, j->key), wt->term.data, wt->term.len, &xe)) {
                 cancel(w);
-                return -1;
+                return zerr_set(e, xe.code, "%s: cannot remove: %s", j->key, xe.msg);
             }
-        } else if (!zx_db_replace(writer_shard(w, j->key), wt->term.data, wt->term.len, j->doc, &e)) {
-            say("%s: cannot index: %s", j->key, e.msg);
+        } else if (!zx_db_replace(writer_shard(w, j->key), wt->term.data, wt->term.len, j->doc,
+                                  &xe)) {
             cancel(w);
-            return -1;
+            return zerr_set(e, xe.code, "%s: cannot index: %s", j->key, xe.msg);
         }
     }
-    if (commit(w))
-        return -1;
+    if ((rc = commit(w, e)))
+        return rc;
     for (size_t k = 0; k < b->n; k++) { /* count only what is committed */
         job *j = &b->jobs[k];
         wt->c->removed += j->drop;
@@ -354,7 +354,7 @@ static int write_batch(writer_thread *wt, batch *b)
             wt->c->added++;
         wt->c->bytes += j->in.nbytes;
     }
-    return 0;
+    return ZERR_OK;
 }
 
 static void *writer_main(void *arg)
@@ -368,7 +368,10 @@ static void *writer_main(void *arg)
             break;
         batch *b = wt->pending;
         pthread_mutex_unlock(&wt->lock);
-        int rc = wt->failed ? -1 : write_batch(wt, b);
+        zerr e;
+        int rc = wt->failed ? -1 : write_batch(wt, b, &e) ? -1 : 0;
+        if (rc && !wt->failed)
+            say("%s", e.msg); /* the CLI's output: this thread reports its own failure */
         free_batch_docs(b);
         pthread_mutex_lock(&wt->lock);
         if (rc)

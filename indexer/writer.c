@@ -1,6 +1,7 @@
 /* writer.c - the index zhindex writes to: a single index or a sharded set
  * (see zhindex.h), opened with its locks, stamped when new, with the
- * stored-text dictionary loaded. */
+ * stored-text dictionary loaded.  Failures are returned in a zerr for the
+ * caller to report; only tidy_leftovers prints (a notice, not a failure). */
 #include "terms.h"
 #include "zhindex.h"
 
@@ -69,27 +70,21 @@ unsigned index_parts(const char *index, char (*paths)[4096], unsigned max)
 
 /* Create a sharded set: the shard directories first, the stub last (by
  * rename), so that a half-made set is never mistaken for a complete one. */
-static int create_set(const char *index, unsigned n)
+static zerr_code create_set(const char *index, unsigned n, zerr *e)
 {
-    if (mkdir(index, 0777) && errno != EEXIST) {
-        say("%s: cannot create: %s", index, strerror(errno));
-        return -1;
-    }
+    if (mkdir(index, 0777) && errno != EEXIST)
+        return zerr_set(e, ZERR_IO, "%s: cannot create: %s", index, strerror(errno));
     char tmp[PATH_MAX], stub[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s/" STUB ".tmp", index);
     snprintf(stub, sizeof stub, "%s/" STUB, index);
     FILE *f = fopen(tmp, "w");
-    if (!f) {
-        say("%s: cannot write: %s", tmp, strerror(errno));
-        return -1;
-    }
+    if (!f)
+        return zerr_set(e, ZERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
     for (unsigned i = 0; i < n; i++)
         fprintf(f, "auto shard-%02u\n", i);
-    if (fclose(f) || rename(tmp, stub)) {
-        say("%s: cannot write: %s", stub, strerror(errno));
-        return -1;
-    }
-    return 0;
+    if (fclose(f) || rename(tmp, stub))
+        return zerr_set(e, ZERR_IO, "%s: cannot write: %s", stub, strerror(errno));
+    return ZERR_OK;
 }
 
 static int load_dict(writer *w)
@@ -110,24 +105,22 @@ static int load_dict(writer *w)
 
 /* Create a new index atomically: made and stamped under a temporary name,
  * then renamed into place, so a crash never leaves an unstamped index. */
-static int create_one(const char *path)
+static zerr_code create_one(const char *path, zerr *e)
 {
     char tmp[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s.new-%ld", path, (long)getpid());
-    zx_err e;
-    zx_db *db = zx_db_open_writable(tmp, 1, &e);
-    if (!db) {
-        say("%s: cannot create index: %s", path, e.msg);
-        return -1;
-    }
-    int rc = zt_stamp_index(db, &e) || zx_db_commit(db, &e) ? -1 : 0;
+    zx_err xe;
+    zx_db *db = zx_db_open_writable(tmp, 1, &xe);
+    if (!db)
+        return zerr_set(e, xe.code, "%s: cannot create index: %s", path, xe.msg);
+    zerr_code rc = zt_stamp_index(db, &xe);
+    if (rc == ZERR_OK)
+        rc = zx_db_commit(db, &xe);
     if (rc)
-        say("%s: cannot initialise index: %s", path, e.msg);
+        zerr_set(e, rc, "%s: cannot initialise index: %s", path, xe.msg);
     zx_db_close(db);
-    if (rc == 0 && rename(tmp, path) != 0 && access(path, F_OK) != 0) {
-        say("%s: cannot create index: %s", path, strerror(errno));
-        rc = -1;
-    }
+    if (rc == ZERR_OK && rename(tmp, path) != 0 && access(path, F_OK) != 0)
+        rc = zerr_set(e, ZERR_IO, "%s: cannot create index: %s", path, strerror(errno));
     if (access(tmp, F_OK) == 0) /* lost a race, or failed: tidy up */
         rm_tree(tmp);
     return rc;
@@ -172,69 +165,81 @@ static void tidy_leftovers(const char *path, int quiet)
     closedir(d);
 }
 
-/* Open (creating when asked) one index and check its stamp. */
-static zx_db *open_one(const char *path, int create)
+/* Open (creating when asked) one index into *out and check its stamp. */
+static zerr_code open_one(const char *path, int create, zx_db **out, zerr *e)
 {
-    zx_err e;
-    if (create && access(path, F_OK) != 0 && create_one(path))
-        return NULL;
-    zx_db *db = zx_db_open_writable(path, 0, &e);
+    zx_err xe;
+    zerr_code rc;
+    *out = NULL;
+    if (create && access(path, F_OK) != 0 && (rc = create_one(path, e)))
+        return rc;
+    zx_db *db = zx_db_open_writable(path, 0, &xe);
     if (!db) {
         char lock[PATH_MAX];
         snprintf(lock, sizeof lock, "%s/flintlock", path);
         /* Xapian reports a lock file it cannot open as a lock held by
          * another writer: say the true reason */
-        if (e.code == ZX_ERR_LOCK &&
+        if (xe.code == ZX_ERR_LOCK &&
             (access(path, W_OK) != 0 || (access(lock, F_OK) == 0 && access(lock, W_OK) != 0)))
-            say("%s: cannot write to the index: %s", path, strerror(errno));
-        else if (e.code == ZX_ERR_LOCK)
-            say("%s: index is locked: another zhindex is writing to it", path);
-        else
-            say("%s: cannot open index: %s", path, e.msg);
-        return NULL;
+            return zerr_set(e, ZERR_OPEN, "%s: cannot write to the index: %s", path,
+                            strerror(errno));
+        if (xe.code == ZX_ERR_LOCK)
+            return zerr_set(e, ZERR_LOCK, "%s: index is locked: another zhindex is writing to it",
+                            path);
+        return zerr_set(e, xe.code, "%s: cannot open index: %s", path, xe.msg);
     }
     char *scheme;
     size_t n;
-    if (zx_db_get_metadata(db, "zhs:scheme", &scheme, &n, &e)) {
-        say("%s: %s", path, e.msg);
-        zx_db_close(db);
-        return NULL;
-    }
-    free(scheme);
-    if (n == 0 && zx_db_doccount(db, NULL) == 0) {
-        /* an empty index left unstamped by an older version: stamp it */
-        if (zt_stamp_index(db, &e) || zx_db_commit(db, &e)) {
-            say("%s: cannot initialise index: %s", path, e.msg);
-            zx_db_close(db);
-            return NULL;
+    rc = zx_db_get_metadata(db, "zhs:scheme", &scheme, &n, &xe);
+    if (rc) {
+        zerr_set(e, rc, "%s: %s", path, xe.msg);
+    } else {
+        free(scheme);
+        if (n == 0 && zx_db_doccount(db, NULL) == 0) {
+            /* an empty index left unstamped by an older version: stamp it */
+            if ((rc = zt_stamp_index(db, &xe)) || (rc = zx_db_commit(db, &xe)))
+                zerr_set(e, rc, "%s: cannot initialise index: %s", path, xe.msg);
+        } else if ((rc = zt_check_index(db, &xe))) {
+            zerr_set(e, rc, "%s: %s", path, xe.msg);
         }
-    } else if (zt_check_index(db, &e)) {
-        say("%s: %s", path, e.msg);
-        zx_db_close(db);
-        return NULL;
     }
-    return db;
+    if (rc)
+        zx_db_close(db);
+    else
+        *out = db;
+    return rc;
+}
+
+/* ZERR_OPEN with e set when nothing exists at index. */
+static zerr_code index_missing(const char *index, zerr *e)
+{
+    struct stat st;
+    if (stat(index, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+        return ZERR_OK;
+    return zerr_set(e, ZERR_OPEN, "%s: no index here (create one with: zhindex -d %s add DIR)",
+                    index, index);
 }
 
 int no_index_here(const char *index)
 {
-    struct stat st;
-    if (stat(index, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+    zerr e;
+    if (index_missing(index, &e) == ZERR_OK)
         return 0;
-    say("%s: no index here (create one with: zhindex -d %s add DIR)", index, index);
+    say("%s", e.msg);
     return 1;
 }
 
-int open_writer(writer *w, const options *o, int create)
+zerr_code open_writer(writer *w, const options *o, int create, zerr *e)
 {
     memset(w, 0, sizeof *w);
     w->o = o;
-    if (!create && no_index_here(o->index))
-        return -1;
-    if (create && foreign_dir(o->index)) {
-        say("%s: exists and is not a zhsearch index; refusing to write into it", o->index);
-        return -1;
-    }
+    zerr_code rc;
+    if (!create && (rc = index_missing(o->index, e)))
+        return rc;
+    if (create && foreign_dir(o->index))
+        return zerr_set(e, ZERR_INVALID,
+                        "%s: exists and is not a zhsearch index; refusing to write into it",
+                        o->index);
     char stub[PATH_MAX];
     snprintf(stub, sizeof stub, "%s/" STUB, o->index);
     int exists = access(o->index, F_OK) == 0;
@@ -243,58 +248,50 @@ int open_writer(writer *w, const options *o, int create)
         if (exists && !foreign_dir(o->index) && access(o->index, F_OK) == 0) {
             char probe[PATH_MAX];
             snprintf(probe, sizeof probe, "%s/iamglass", o->index);
-            if (access(probe, F_OK) == 0) {
-                say("%s: is a single index; --shards needs a new directory", o->index);
-                return -1;
-            }
+            if (access(probe, F_OK) == 0)
+                return zerr_set(e, ZERR_INVALID,
+                                "%s: is a single index; --shards needs a new directory", o->index);
         }
-        if (!create) {
-            say("%s: no such sharded set", o->index);
-            return -1;
-        }
+        if (!create)
+            return zerr_set(e, ZERR_OPEN, "%s: no such sharded set", o->index);
         char paths[ZHINDEX_MAX_SHARDS][4096];
         for (unsigned i = 0; i < o->shards; i++)
             snprintf(paths[i], sizeof paths[i], "%s/shard-%02u", o->index, i);
-        if (mkdir(o->index, 0777) && errno != EEXIST) {
-            say("%s: cannot create: %s", o->index, strerror(errno));
-            return -1;
-        }
+        if (mkdir(o->index, 0777) && errno != EEXIST)
+            return zerr_set(e, ZERR_IO, "%s: cannot create: %s", o->index, strerror(errno));
         for (unsigned i = 0; i < o->shards; i++) {
-            if (!(w->db[i] = open_one(paths[i], 1)))
-                return -1;
+            if ((rc = open_one(paths[i], 1, &w->db[i], e)))
+                return rc;
             w->nshards = i + 1;
             tidy_leftovers(paths[i], o->quiet);
         }
-        if (create_set(o->index, o->shards))
-            return -1;
+        if ((rc = create_set(o->index, o->shards, e)))
+            return rc;
         w->is_set = 1;
     } else {
         char paths[ZHINDEX_MAX_SHARDS][4096];
         unsigned n = w->is_set ? index_parts(o->index, paths, ZHINDEX_MAX_SHARDS)
                                : (snprintf(paths[0], sizeof paths[0], "%s", o->index), 1u);
-        if (n == 0) {
-            say("%s: the sharded set lists no shards", o->index);
-            return -1;
-        }
-        if (o->shards && o->shards != n) {
-            say("%s: has %u shard%s, not %u", o->index, n, n == 1 ? "" : "s", o->shards);
-            return -1;
-        }
+        if (n == 0)
+            return zerr_set(e, ZERR_CORRUPT, "%s: the sharded set lists no shards", o->index);
+        if (o->shards && o->shards != n)
+            return zerr_set(e, ZERR_INVALID, "%s: has %u shard%s, not %u", o->index, n,
+                            n == 1 ? "" : "s", o->shards);
         for (unsigned i = 0; i < n; i++) {
-            if (!(w->db[i] = open_one(paths[i], create && !w->is_set)))
-                return -1;
+            if ((rc = open_one(paths[i], create && !w->is_set, &w->db[i], e)))
+                return rc;
             w->nshards = i + 1;
             tidy_leftovers(paths[i], o->quiet);
         }
     }
-    zerr e;
-    w->an = za_new(&e);
+    zerr ae;
+    w->an = za_new(&ae);
     w->codec = zd_new(3);
-    if (!w->an || !w->codec || load_dict(w)) {
-        say("cannot initialise: %s", w->an ? "out of memory" : e.msg);
-        return -1;
-    }
-    return 0;
+    if (!w->an || !w->codec || load_dict(w))
+        return zerr_set(e, w->an ? ZERR_NOMEM : ae.code, "cannot initialise: %s",
+                        w->an ? "out of memory" : ae.msg);
+    zerr_ok(e);
+    return ZERR_OK;
 }
 
 void close_writer(writer *w)
@@ -315,46 +312,44 @@ zx_db *writer_shard(writer *w, const char *key)
     return w->db[zh_hash64(key, strlen(key)) % w->nshards];
 }
 
-int writer_set_metadata(writer *w, const char *key, const char *val, size_t len)
+zerr_code writer_set_metadata(writer *w, const char *key, const char *val, size_t len, zerr *e)
 {
     for (unsigned i = 0; i < w->nshards; i++) {
-        zx_err e;
-        if (zx_db_set_metadata(w->db[i], key, val, len, &e)) {
-            say("%s: %s", w->o->index, e.msg);
-            return -1;
-        }
+        zx_err xe;
+        if (zx_db_set_metadata(w->db[i], key, val, len, &xe))
+            return zerr_set(e, xe.code, "%s: %s", w->o->index, xe.msg);
     }
-    return 0;
+    return ZERR_OK;
 }
 
-int begin(writer *w)
+zerr_code begin(writer *w, zerr *e)
 {
     for (unsigned i = 0; i < w->nshards; i++) {
-        zx_err e;
-        if (zx_db_begin(w->db[i], &e)) {
-            say("%s: %s", w->o->index, e.msg);
+        zx_err xe;
+        if (zx_db_begin(w->db[i], &xe)) {
+            zerr_set(e, xe.code, "%s: %s", w->o->index, xe.msg);
             for (unsigned k = 0; k < i; k++)
-                zx_db_cancel(w->db[k], &e);
-            return -1;
+                zx_db_cancel(w->db[k], NULL);
+            return xe.code;
         }
     }
     w->in_txn = 1;
-    return 0;
+    return ZERR_OK;
 }
 
 /* Shards commit one after another: a crash between two leaves each shard
  * at a commit of its own, and a rerun completes the others. */
-int commit(writer *w)
+zerr_code commit(writer *w, zerr *e)
 {
-    int rc = 0;
+    zerr_code rc = ZERR_OK;
     w->in_txn = 0;
     for (unsigned i = 0; i < w->nshards; i++) {
-        zx_err e;
+        zx_err xe;
         if (rc) {
-            zx_db_cancel(w->db[i], &e);
-        } else if (zx_db_commit_transaction(w->db[i], &e)) {
-            say("%s: commit failed, the index keeps its last commit: %s", w->o->index, e.msg);
-            rc = -1;
+            zx_db_cancel(w->db[i], &xe);
+        } else if ((rc = zx_db_commit_transaction(w->db[i], &xe))) {
+            zerr_set(e, rc, "%s: commit failed, the index keeps its last commit: %s", w->o->index,
+                     xe.msg);
         }
     }
     return rc;

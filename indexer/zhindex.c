@@ -360,8 +360,11 @@ static int remove_keys(writer *w, const keylist *k, counts *c)
 {
     if (k->n == 0)
         return 0;
-    if (begin(w))
+    zerr we;
+    if (begin(w, &we)) {
+        say("%s", we.msg);
         return -1;
+    }
     zbuf term = {0};
     int rc = 0;
     for (size_t i = 0; i < k->n && rc == 0; i++) {
@@ -375,10 +378,12 @@ static int remove_keys(writer *w, const keylist *k, counts *c)
         }
     }
     zbuf_free(&term);
-    if (rc == 0)
-        rc = commit(w);
-    else
+    if (rc == 0 && commit(w, &we)) {
+        say("%s", we.msg);
+        rc = -1;
+    } else if (rc) {
         cancel(w);
+    }
     return rc;
 }
 
@@ -493,9 +498,12 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
             bad++;
         }
     }
-    if (bad == n || open_writer(&w, o, 1)) {
-        if (bad != n)
+    zerr we;
+    if (bad == n || open_writer(&w, o, 1, &we)) {
+        if (bad != n) {
+            say("%s", we.msg);
             close_writer(&w);
+        }
         free(present);
         return 2;
     }
@@ -563,7 +571,9 @@ static int cmd_remove(const options *o, char **paths, int n)
         say("remove: name at least one file or directory");
         return 2;
     }
-    if (open_writer(&w, o, 0)) {
+    zerr we;
+    if (open_writer(&w, o, 0, &we)) {
+        say("%s", we.msg);
         close_writer(&w);
         return 2;
     }
@@ -990,7 +1000,9 @@ static int compact_all(writer *w, const options *o, uint64_t *before, uint64_t *
 static int cmd_compact(const options *o)
 {
     writer w;
-    if (open_writer(&w, o, 0)) { /* holds the lock(s) while we copy */
+    zerr we;
+    if (open_writer(&w, o, 0, &we)) { /* holds the lock(s) while we copy */
+        say("%s", we.msg);
         close_writer(&w);
         return 2;
     }

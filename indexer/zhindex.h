@@ -63,14 +63,15 @@ int rm_tree(const char *path);
  * change), after saying so with the command that creates one. */
 int no_index_here(const char *index);
 
-/* writer.c */
-int open_writer(writer *w, const options *o, int create);
+/* writer.c: failures come back in a zerr (the message names the index or
+ * shard) for the caller to say(). */
+zerr_code open_writer(writer *w, const options *o, int create, zerr *e);
 void close_writer(writer *w);
 zx_db *writer_shard(writer *w, const char *key);
-int writer_set_metadata(writer *w, const char *key, const char *val, size_t len);
+zerr_code writer_set_metadata(writer *w, const char *key, const char *val, size_t len, zerr *e);
 /* Transactions span every shard. */
-int begin(writer *w);
-int commit(writer *w);
+zerr_code begin(writer *w, zerr *e);
+zerr_code commit(writer *w, zerr *e);
 void cancel(writer *w);
 /* Shard directories of an index path: 1 and the path itself for a single
  * index; for a set, its shards.  paths[i] must hold PATH_MAX bytes. */
@@ -78,7 +79,9 @@ unsigned index_parts(const char *index, char (*paths)[4096], unsigned max);
 
 /* Index the files of fl (adding new, updating changed, skipping
  * unchanged ones), counting into c.  Returns 0, or -1 when the index
- * could not be written (it then keeps its last commit). */
+ * could not be written (it then keeps its last commit).  It says()
+ * itself what happens to each file as the run goes on, and why it
+ * stopped: that is the program's output, not a message to pass up. */
 int index_files(writer *w, const filelist *fl, counts *c);
 
 #endif

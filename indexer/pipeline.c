@@ -368,10 +368,13 @@ static void *writer_main(void *arg)
             break;
         batch *b = wt->pending;
         pthread_mutex_unlock(&wt->lock);
-        zerr e;
-        int rc = wt->failed ? -1 : write_batch(wt, b, &e) ? -1 : 0;
-        if (rc && !wt->failed)
-            say("%s", e.msg); /* the CLI's output: this thread reports its own failure */
+        int rc = -1;
+        if (!wt->failed) {
+            zerr e;
+            rc = write_batch(wt, b, &e) ? -1 : 0;
+            if (rc) /* the program's output: the thread that failed says why */
+                say("%s", e.msg);
+        }
         free_batch_docs(b);
         pthread_mutex_lock(&wt->lock);
         if (rc)

@@ -103,9 +103,11 @@ run() {
 # build DIR [meson options...]: configure (once) and build; a failed build
 # counts as one failed check.
 build() {
-    local dir=$1
+    local dir=$1 t0=$SECONDS
     echo "== building $dir"
-    if ! scripts/build.sh "$@"; then
+    if scripts/build.sh "$@"; then
+        echo "== $dir: built in $((SECONDS - t0)) s"
+    else
         echo "build of $dir failed" >&2
         failures+=("$dir: the build failed")
         failed=$((failed + 1))

@@ -277,6 +277,9 @@ zx_db *zx_db_open_writable(const char *path, int create, zx_err *err)
     GUARD_END(nullptr)
 }
 
+} // extern "C"
+
+// Opening shards: C++ helpers, outside the C linkage block.
 namespace {
 
 bool is_remote_spec(const std::string &s, std::string &host, unsigned &port)
@@ -386,6 +389,8 @@ void open_spec(zx_db *db, const std::string &spec, unsigned timeout_ms, int dept
 }
 
 } // namespace
+
+extern "C" {
 
 zx_status zx_db_add_shard(zx_db *db, const char *spec, unsigned timeout_ms, zx_err *err)
 {

@@ -529,7 +529,7 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
             keylist k = {0};
             rc = docs_under(all, real, &k);
             for (size_t j = 0; j < k.n && rc == 0; j++) {
-                if (bsearch(&k.v[j], fl.v, fl.n, sizeof *fl.v, cmp_str) == NULL &&
+                if ((fl.n == 0 || bsearch(&k.v[j], fl.v, fl.n, sizeof *fl.v, cmp_str) == NULL) &&
                     !still_picked_up(real, k.v[j], o->follow)) {
                     rc = keylist_push(&gone, k.v[j]);
                     k.v[j] = NULL;

@@ -104,7 +104,7 @@ if command -v cc >/dev/null; then
     ex=$(mktemp --suffix .c)
     awk '/^# /{on = ($0 == "# EXAMPLE")} on && !/^(# |```)/' "$doc/zhsearch.3.scd" |
         sed 's/\\\\/\\/g' >"$ex"
-    if grep -q zhs_search "$ex" && out=$(cc -std=c11 -fsyntax-only -Wall -Wextra -Werror -I"$src/searcher" "$ex" 2>&1); then
+    if grep -q zhs_search "$ex" && out=$(cc -std=c11 -fsyntax-only -Wall -Wextra -Werror -I"$src/searcher" -I"$built/../searcher" "$ex" 2>&1); then
         ok "the example of zhsearch(3) compiles"
     else
         notok "the example of zhsearch(3) compiles: $(head -3 <<<"$out" | tr '\n' ' ')"

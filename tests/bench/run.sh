@@ -81,7 +81,7 @@ for f in "$BUILD"/searcher/libzhsearch.so*; do
     if [ -L "$f" ] || [ -f "$f" ]; then cp -P "$f" "$bin/"; fi
 done
 [ -e "$bin/libzhsearch.so" ] || bench_die "no libzhsearch.so in $BUILD/searcher"
-cp "$root/searcher/zhsearch.h" "$bin/"
+cp "$root/searcher/zhsearch.h" "$BUILD/searcher/zhsearch_version.h" "$bin/"
 buildtype=$(meson introspect "$BUILD" --buildoptions 2>/dev/null | python3 -c '
 import json, sys
 o = {x["name"]: x["value"] for x in json.load(sys.stdin)}

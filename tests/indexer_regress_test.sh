@@ -8,16 +8,6 @@ zhindex=$1 zhsearch=$2 corpus=$3
 tmp=$(mktemp -d)
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.sh"
-check() { # name, command...
-    local name=$1
-    shift
-    n=$((n + 1))
-    if "$@" >"$tmp/out" 2>&1; then echo "ok $n - $name"; else
-        fails=$((fails + 1))
-        echo "not ok $n - $name"
-        sed 's/^/    /' "$tmp/out" | head -20
-    fi
-}
 count() { "$zhsearch" -d "$1" --count "$2" 2>/dev/null || true; }
 src="$corpus/2021-乐山市市中区-法治政府建设工作情况报告.txt"
 

@@ -8,16 +8,6 @@ zhindex=$1 zhsearch=$2 corpus=$3
 tmp=$(mktemp -d)
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.sh"
-check() { # name, command...
-    local name=$1
-    shift
-    n=$((n + 1))
-    if "$@" >"$tmp/out" 2>&1; then echo "ok $n - $name"; else
-        fails=$((fails + 1))
-        echo "not ok $n - $name"
-        sed 's/^/    /' "$tmp/out" | head -20
-    fi
-}
 summary_is() { # expected "A added, U updated, N unchanged, R removed, F failed", file
     grep -q "$1" "$2" || { echo "summary: $(grep 'added,' "$2")"; return 1; }
 }

@@ -10,6 +10,16 @@ tap_line() {
 }
 ok() { tap_line ok "$1"; }
 notok() { fails=$((fails + 1)); tap_line "not ok" "$1"; }
+# check NAME COMMAND...: ok when the command succeeds; otherwise not ok,
+# with the first lines of its output as comments.
+check() {
+    local name=$1 out
+    shift
+    if out=$("$@" 2>&1); then ok "$name"; else
+        notok "$name"
+        printf '%s\n' "$out" | head -20 | sed 's/^/#   /'
+    fi
+}
 # Print the count and the plan "1..N"; the script's exit status says whether
 # all passed.
 tap_done() {

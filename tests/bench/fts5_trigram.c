@@ -163,7 +163,7 @@ static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
 
 #define MAXTERMS 16
 
-static int do_query(const char *dbpath, const char *qfile, int passes, int snippet)
+static int do_query(const char *dbpath, const char *qfile, int passes, int snippet, int rank)
 {
     sqlite3 *db;
     if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
@@ -187,6 +187,15 @@ static int do_query(const char *dbpath, const char *qfile, int passes, int snipp
     }
     free(line);
     fclose(qf);
+    double avgdl = 1;
+    if (rank) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(db, "SELECT avg(length(body)) FROM t", -1, &st, NULL) != SQLITE_OK)
+            die(db, "avg(length(body))");
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_double(st, 0) > 0)
+            avgdl = sqlite3_column_double(st, 0);
+        sqlite3_finalize(st);
+    }
 
     for (int pass = 1; pass <= passes; pass++) {
         for (size_t qi = 0; qi < nq; qi++) {
@@ -201,6 +210,7 @@ static int do_query(const char *dbpath, const char *qfile, int passes, int snipp
                     terms[nt++] = tok;
             buf match = {0}, sql = {0};
             char *likes[MAXTERMS];
+            const char *shorts[MAXTERMS];
             int nlike = 0;
             for (int i = 0; i < nt; i++) {
                 if (u8len(terms[i]) >= 3) {
@@ -223,6 +233,7 @@ static int do_query(const char *dbpath, const char *qfile, int passes, int snipp
                         put(&lk, c, 1);
                     }
                     puts_(&lk, "%");
+                    shorts[nlike] = terms[i];
                     likes[nlike++] = lk.p;
                 }
             }
@@ -242,9 +253,27 @@ static int do_query(const char *dbpath, const char *qfile, int passes, int snipp
             }
             if (match.n)
                 puts_(&sql, " ORDER BY bm25(t)");
+            else if (rank && nlike) {
+                /* BM25 of the LIKE strings; :sN is string N, tf its occurrences */
+                char part[512];
+                puts_(&sql, " ORDER BY (0");
+                for (int i = 0; i < nlike; i++) {
+                    const char *tf = "((length(body) - length(replace(body, :s%d, ''))) * 1.0 / "
+                                     "length(:s%d))";
+                    char tfs[160];
+                    snprintf(tfs, sizeof tfs, tf, i, i);
+                    snprintf(part, sizeof part,
+                             " + %s * 2.2 / (%s + 1.2 * (0.25 + 0.75 * length(body) / %.3f))",
+                             tfs, tfs, avgdl);
+                    puts_(&sql, part);
+                }
+                puts_(&sql, ") DESC, rowid");
+            }
             puts_(&sql, " LIMIT 10");
             sqlite3_stmt *st;
             int rows = -1;
+            if (rank)
+                printf("%zu", qi + 1);
             if (!nt || sqlite3_prepare_v2(db, sql.p, -1, &st, NULL) != SQLITE_OK) {
                 fprintf(stderr, "fts5_trigram: query %zu: %s\n", qi + 1,
                         nt ? sqlite3_errmsg(db) : "no terms");
@@ -254,11 +283,20 @@ static int do_query(const char *dbpath, const char *qfile, int passes, int snipp
                     sqlite3_bind_text(st, k++, match.p, (int)match.n, SQLITE_STATIC);
                 for (int i = 0; i < nlike; i++)
                     sqlite3_bind_text(st, k++, likes[i], -1, SQLITE_STATIC);
+                if (rank && !match.n)
+                    for (int i = 0; i < nlike; i++) {
+                        char name[16];
+                        snprintf(name, sizeof name, ":s%d", i);
+                        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), shorts[i],
+                                          -1, SQLITE_STATIC);
+                    }
                 size_t sink = 0;
                 int rc;
                 rows = 0;
                 while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
                     sink += (size_t)sqlite3_column_bytes(st, 0);
+                    if (rank)
+                        printf("\t%s", (const char *)sqlite3_column_text(st, 0));
                     if (snippet)
                         sink += (size_t)sqlite3_column_bytes(st, 1);
                     rows++;
@@ -271,7 +309,10 @@ static int do_query(const char *dbpath, const char *qfile, int passes, int snipp
                 sqlite3_finalize(st);
             }
             double us = (now() - t0) * 1e6;
-            printf("%d\t%zu\t%.1f\t%d\t%s\n", pass, qi + 1, us, rows, plan);
+            if (rank)
+                putchar('\n');
+            else
+                printf("%d\t%zu\t%.1f\t%d\t%s\n", pass, qi + 1, us, rows, plan);
             for (int i = 0; i < nlike; i++)
                 free(likes[i]);
             free(match.p);
@@ -294,8 +335,10 @@ int main(int argc, char **argv)
         return do_optimize(argv[2]);
     if (argc >= 4 && argc <= 6 && !strcmp(argv[1], "query"))
         return do_query(argv[2], argv[3], argc >= 5 ? atoi(argv[4]) : 2,
-                        argc == 6 && !strcmp(argv[5], "snippet"));
+                        argc == 6 && !strcmp(argv[5], "snippet"), 0);
+    if (argc == 4 && !strcmp(argv[1], "rank"))
+        return do_query(argv[2], argv[3], 1, 0, 1);
     fprintf(stderr, "usage: fts5_trigram index DB FILELIST | optimize DB | "
-                    "query DB QUERYFILE [PASSES [snippet]]\n");
+                    "query DB QUERYFILE [PASSES [snippet]] | rank DB QUERYFILE\n");
     return 2;
 }

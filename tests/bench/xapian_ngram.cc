@@ -9,6 +9,9 @@
 //       flags, default operator AND), top 10 by Enquire (BM25), reading every
 //       hit's data.  Per query and pass, prints "pass<TAB>line<TAB>microseconds
 //       <TAB>matches_estimated" (steady_clock, parsing included).
+//   xapian_ngram rank DB QUERYFILE
+//       The same queries, once, for the known-item evaluation: per query
+//       prints "line<TAB>path1<TAB>...<TAB>path10", the top 10 in rank order.
 #include <xapian.h>
 
 #include <chrono>
@@ -102,6 +105,31 @@ static int do_query(const char *db_path, const char *qfile, int passes)
     return 0;
 }
 
+static int do_rank(const char *db_path, const char *qfile)
+{
+    std::vector<std::string> queries = read_lines(qfile);
+    Xapian::Database db(db_path);
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    qp.set_default_op(Xapian::Query::OP_AND);
+    const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_CJK_NGRAM;
+    Xapian::Enquire enq(db); // BM25Weight with its default parameters
+    for (size_t i = 0; i < queries.size(); i++) {
+        std::printf("%zu", i + 1);
+        try {
+            enq.set_query(qp.parse_query(queries[i], flags));
+            Xapian::MSet ms = enq.get_mset(0, 10);
+            for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it)
+                std::printf("\t%s", it.get_document().get_data().c_str());
+        } catch (const Xapian::Error &e) {
+            std::cerr << "xapian_ngram: query " << (i + 1) << ": " << e.get_description()
+                      << "\n";
+        }
+        std::printf("\n");
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     try {
@@ -109,10 +137,12 @@ int main(int argc, char **argv)
             return do_index(argv[2], argv[3]);
         if ((argc == 4 || argc == 5) && std::string(argv[1]) == "query")
             return do_query(argv[2], argv[3], argc == 5 ? std::atoi(argv[4]) : 2);
+        if (argc == 4 && std::string(argv[1]) == "rank")
+            return do_rank(argv[2], argv[3]);
     } catch (const Xapian::Error &e) {
         std::cerr << "xapian_ngram: " << e.get_description() << "\n";
         return 2;
     }
-    std::cerr << "usage: xapian_ngram index DB FILELIST | query DB QUERYFILE [PASSES]\n";
+    std::cerr << "usage: xapian_ngram index DB FILELIST | query DB QUERYFILE [PASSES] | rank DB QUERYFILE\n";
     return 2;
 }

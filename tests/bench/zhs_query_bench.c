@@ -10,6 +10,11 @@
  * wall time around zhs_search() and the reading of the hits (CLOCK_MONOTONIC),
  * the exact number of matches (-1 on an error), and the library's own
  * zhs_results_seconds().
+ *
+ *   zhs_query_bench INDEX QUERYFILE rank
+ *
+ * Runs every query once for the known-item evaluation and prints
+ * "line<TAB>path1<TAB>...<TAB>path10": the top 10 in rank order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +32,14 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: zhs_query_bench INDEX QUERYFILE PASSES SNIPPET_CHARS\n");
+    int rank = argc == 4 && !strcmp(argv[3], "rank");
+    if (argc != 5 && !rank) {
+        fprintf(stderr, "usage: zhs_query_bench INDEX QUERYFILE PASSES SNIPPET_CHARS | "
+                        "INDEX QUERYFILE rank\n");
         return 2;
     }
-    int passes = atoi(argv[3]);
-    long snip = atol(argv[4]);
+    int passes = rank ? 1 : atoi(argv[3]);
+    long snip = rank ? 0 : atol(argv[4]);
     FILE *qf = fopen(argv[2], "r");
     if (!qf) {
         perror(argv[2]);
@@ -77,6 +84,19 @@ int main(int argc, char **argv)
             long total = -1;
             double lib = 0;
             zhs_status st = zhs_search(idx, q[i], opts, &res);
+            if (rank) {
+                printf("%zu", i + 1);
+                if (st == ZHS_OK)
+                    for (zhs_hits *it = zhs_results_hits(res); zhs_hits_valid(it);
+                         zhs_hits_next(it))
+                        printf("\t%s", zhs_hit_path(zhs_hits_get(it)));
+                else
+                    fprintf(stderr, "zhs_query_bench: query %zu (%s): %s\n", i + 1, q[i],
+                            zhs_index_last_error(idx));
+                putchar('\n');
+                zhs_results_free(res);
+                continue;
+            }
             if (st == ZHS_OK) {
                 size_t sink = 0;
                 for (zhs_hits *it = zhs_results_hits(res); zhs_hits_valid(it); zhs_hits_next(it)) {

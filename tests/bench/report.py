@@ -106,6 +106,83 @@ def ratio(a, b):
     return round(a / b, 3)
 
 
+KI_CLASSES = ["title", "term", "short"]
+KI_SYSTEMS = [("zhsearch", "zhs_ki.out"), ("xapian_ngram", "xap_ki.out"),
+              ("fts5_trigram", "fts_ki.out")]
+KI_TARGET = 1.15  # zhsearch MRR@10 over Xapian n-gram's that a ranking change must reach
+
+
+def known_item_results(r):
+    """MRR@10, success@1, success@10 per system and query class, from
+    ki.tsv and the rank outputs; None when the corpus has no known items."""
+    path = os.path.join(r, "ki.tsv")
+    if not os.path.exists(path):
+        return None
+    qs = []
+    with open(path, encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            p = line.rstrip("\n").split("\t")
+            qs.append({"class": p[0], "target": os.path.realpath(p[1]), "query": p[2]})
+    out = {"queries": len(qs), "by_class": {k: sum(1 for q in qs if q["class"] == k)
+                                            for k in KI_CLASSES}, "systems": {}}
+    for name, fn in KI_SYSTEMS:
+        ranks = {}
+        with open(os.path.join(r, fn), encoding="utf-8", errors="replace") as f:
+            for line in f:
+                p = line.rstrip("\n").split("\t")
+                ranks[int(p[0])] = [os.path.realpath(x) for x in p[1:11]]
+        rr = []
+        for i, q in enumerate(qs, 1):
+            top = ranks.get(i, [])
+            rr.append(1.0 / (top.index(q["target"]) + 1) if q["target"] in top else 0.0)
+
+        def m(ids):
+            if not ids:
+                return None
+            v = [rr[i] for i in ids]
+            return {"n": len(v), "mrr10": round(sum(v) / len(v), 4),
+                    "success1": round(sum(1 for x in v if x == 1.0) / len(v), 4),
+                    "success10": round(sum(1 for x in v if x > 0) / len(v), 4)}
+        e = {"all": m(range(len(qs)))}
+        for k in KI_CLASSES:
+            e[k] = m([i for i, q in enumerate(qs) if q["class"] == k])
+        out["systems"][name] = e
+    z, x = out["systems"]["zhsearch"], out["systems"]["xapian_ngram"]
+    out["ratio_mrr10_zhsearch_xapian"] = {
+        k: ratio(z[k]["mrr10"], x[k]["mrr10"]) for k in ["all"] + KI_CLASSES if z.get(k)}
+    out["target"] = {
+        "rule": "zhsearch MRR@10 >= %.2f x Xapian n-gram's overall and >= it in every class"
+                % KI_TARGET,
+        "met": bool(x["all"]["mrr10"] and z["all"]["mrr10"] >= KI_TARGET * x["all"]["mrr10"]
+                    and all(z[k]["mrr10"] >= x[k]["mrr10"] for k in KI_CLASSES if z.get(k)))}
+    return out
+
+
+def known_item_md(K):
+    out = ["Known-item ranking: %d queries, one target document each (%s); the target's "
+           "reciprocal rank in the top 10 (0 when absent)." % (
+               K["queries"], ", ".join("%s %d" % (k, K["by_class"][k]) for k in KI_CLASSES)), ""]
+    names = [("zhsearch", "zhsearch"), ("xapian_ngram", "Xapian n-gram"),
+             ("fts5_trigram", "FTS5 trigram")]
+    out.append("| class | " + " | ".join("%s MRR@10 / S@1 / S@10" % n for _, n in names)
+               + " | zhsearch ÷ Xapian MRR@10 |")
+    out.append("|---|" + "--:|" * (len(names) + 1))
+    for k in ["all"] + KI_CLASSES:
+        cells = []
+        for n, _ in names:
+            e = K["systems"][n].get(k)
+            cells.append("%.3f / %.3f / %.3f" % (e["mrr10"], e["success1"], e["success10"])
+                         if e else "")
+        out.append("| %s | %s | %s |" % (k, " | ".join(cells),
+                                         fr(K["ratio_mrr10_zhsearch_xapian"].get(k))))
+    out.append("")
+    out.append("Target (%s): **%s**." % (K["target"]["rule"],
+                                         "met" if K["target"]["met"] else "not met"))
+    out.append("")
+    return out
+
+
 def corpus_results(work, c, machine):
     r = os.path.join(work, c, "run")
     meta = {k: num(v) for k, v in read_tsv_kv(os.path.join(r, "meta.tsv")).items()}
@@ -240,6 +317,7 @@ def corpus_results(work, c, machine):
     except (OSError, ValueError, KeyError, IndexError):
         pass
 
+    ki = known_item_results(r)
     by_kind = {}
     for q in queries:
         by_kind[q["kind"]] = by_kind.get(q["kind"], 0) + 1
@@ -260,6 +338,7 @@ def corpus_results(work, c, machine):
         "ratios": ratios,
         "slowest_last_pass": slowest,
         "cli_check": cli,
+        **({"known_item": ki} if ki else {}),
     }
 
 
@@ -398,6 +477,8 @@ def corpus_md(c, R):
             s1["query"], s1["kind"], s1["matches"], f1(s1["ms"], 2),
             s2["query"], s2["kind"], s2["matches"], f1(s2["ms"], 2)))
     out.append("")
+    if R.get("known_item"):
+        out += known_item_md(R["known_item"])
     return "\n".join(out)
 
 
@@ -455,6 +536,8 @@ def main():
     ap.add_argument("--json", required=True)
     ap.add_argument("--md", required=True)
     ap.add_argument("--elapsed", type=int, default=None)
+    ap.add_argument("--known-item-only", action="store_true",
+                    help="replace only the known_item sections of the corpora named")
     ap.add_argument("corpora", nargs="*",
                     help="corpora measured in this run (none: only render OUT.json again)")
     a = ap.parse_args()
@@ -475,14 +558,39 @@ def main():
         machine, a.elapsed = j["machine"], j["last_run"]["elapsed_seconds"]
     corpora = dict(old)
     for c in a.corpora:
-        corpora[c] = corpus_results(a.work, c, machine)
+        if a.known_item_only:
+            if c not in corpora:
+                sys.exit("report: no figures of %s in %s to add known items to: run "
+                         "tests/bench/run.sh %s first" % (c, a.json, c))
+            ki = known_item_results(os.path.join(a.work, c, "run"))
+            if not ki:
+                sys.exit("report: no known-item results of %s" % c)
+            corpora[c]["known_item"] = ki
+        else:
+            corpora[c] = corpus_results(a.work, c, machine)
+    for c in a.corpora:
+        K = corpora[c].get("known_item")
+        if K:
+            z, x = K["systems"]["zhsearch"], K["systems"]["xapian_ngram"]
+            print("report: %s known-item MRR@10 zhsearch %.3f, Xapian n-gram %.3f, FTS5 %.3f; "
+                  "ratio %s; target %s" % (c, z["all"]["mrr10"], x["all"]["mrr10"],
+                                           K["systems"]["fts5_trigram"]["all"]["mrr10"],
+                                           K["ratio_mrr10_zhsearch_xapian"].get("all"),
+                                           "met" if K["target"]["met"] else "NOT met"),
+                  file=sys.stderr)
     corpora = {c: corpora[c] for c in sorted(corpora, key=lambda c: ORDER.index(c)
                                               if c in ORDER else 99)}
+    if a.known_item_only:  # the other figures, and their run, stay as they were
+        date = machine.get("date")
+        machine = j["machine"]
+        j["last_run"]["known_item_run"] = {
+            "command": "tests/bench/run.sh %s known-item" % " ".join(a.corpora), "date": date}
     res = {
         "schema": SCHEMA,
         "last_run": {"command": "tests/bench/run.sh " + " ".join(a.corpora),
                      "date": machine.get("date"), "elapsed_seconds": a.elapsed,
-                     "corpora": a.corpora} if a.corpora else j["last_run"],
+                     "corpora": a.corpora} if a.corpora and not a.known_item_only
+        else j["last_run"],
         "machine": machine,
         "corpora": corpora,
     }

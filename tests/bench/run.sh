@@ -4,6 +4,9 @@
 # tokenizer, and raw ICU word breaking.  See tests/bench/README.md.
 #
 #   tests/bench/run.sh [corpus] [help] [poetry] [all]     (default: corpus help)
+#   tests/bench/run.sh help [poetry] known-item
+#       only the known-item ranking evaluation, on the indexes an earlier
+#       full run left in BENCH_WORK (the rest of the figures stay as they are)
 #
 # Writes tests/bench/results.json and tests/bench/RESULTS.md (figures of
 # corpora not run this time are kept from earlier runs) and
@@ -29,8 +32,10 @@ usage() {
 }
 
 want=()
+ki_only=0
 for a in "$@"; do
     case $a in
+        known-item) ki_only=1 ;;
         corpus|help|poetry) want+=("$a") ;;
         all) want+=(corpus help poetry) ;;
         -h|--help) usage 0 ;;
@@ -82,6 +87,8 @@ for f in "$BUILD"/searcher/libzhsearch.so*; do
 done
 [ -e "$bin/libzhsearch.so" ] || bench_die "no libzhsearch.so in $BUILD/searcher"
 cp "$root/searcher/zhsearch.h" "$BUILD/searcher/zhsearch_version.h" "$bin/"
+# the normalizer the known-item generator checks its queries with (optional)
+[ -x "$BUILD/tests/zhs-normalize" ] && cp "$BUILD/tests/zhs-normalize" "$bin/"
 buildtype=$(meson introspect "$BUILD" --buildoptions 2>/dev/null | python3 -c '
 import json, sys
 o = {x["name"]: x["value"] for x in json.load(sys.stdin)}
@@ -141,6 +148,40 @@ measure() {
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", (b - a) / 1e9 }' > "$r/$name.wall"
 }
 dusize() { du -sb "$1" | cut -f1; }
+
+# known_items: the known-item queries (from $d/tokens.txt) through every
+# engine's ranking, on the compacted indexes
+known_items() {
+    local norm=()
+    [ -x "$bin/zhs-normalize" ] && norm=(--normalize "$bin/zhs-normalize")
+    python3 "$here/gen_known_items.py" "$r/files.list" "$d/tokens.txt" "$r/ki.tsv" "${norm[@]}"
+    mkdir -p "$here/queries"
+    cp "$r/ki.tsv" "$here/queries/$c.known-item.tsv"
+    tail -n +2 "$r/ki.tsv" | cut -f3 > "$r/ki.zhs"
+    tail -n +2 "$r/ki.tsv" | cut -f4 > "$r/ki.xap"
+    tail -n +2 "$r/ki.tsv" | cut -f5- > "$r/ki.fts"
+    "$bin/zhs_query_bench" "$d/zhs.idx" "$r/ki.zhs" rank > "$r/zhs_ki.out" || bench_die "zhs_query_bench rank failed"
+    "$bin/xapian_ngram" rank "$d/xap.compact" "$r/ki.xap" > "$r/xap_ki.out" || bench_die "xapian_ngram rank failed"
+    "$bin/fts5_trigram" rank "$d/fts.db" "$r/ki.fts" > "$r/fts_ki.out" || bench_die "fts5_trigram rank failed"
+}
+
+if [ $ki_only = 1 ]; then
+    for c in "${corpora[@]}"; do
+        d=$WORK/$c
+        r=$d/run
+        for f in "$d/zhs.idx" "$d/xap.compact" "$d/fts.db" "$r/files.list"; do
+            [ -e "$f" ] || bench_die "no $f: run tests/bench/run.sh $c first"
+        done
+        bench_say "[$c] known-item queries on the indexes of the last full run"
+        "$bin/icu_break" --dump "$r/files.list" > "$d/tokens.txt"
+        known_items
+        rm -f "$d/tokens.txt"
+    done
+    python3 "$here/report.py" --work "$WORK" --json "$here/results.json" --md "$here/RESULTS.md" \
+        --known-item-only "${corpora[@]}"
+    bench_say "wrote $here/RESULTS.md and $here/results.json in $(( $(date +%s) - t_start )) s"
+    exit 0
+fi
 
 for c in "${corpora[@]}"; do
     t0=$(date +%s)
@@ -229,6 +270,10 @@ for c in "${corpora[@]}"; do
     rc=0
     "$bin/zhsearch" -d "$d/zhs.idx" --json --snippet 0 "$(head -n 1 "$r/q.zhs")" > "$r/cli.json" || rc=$?
     [ $rc -le 1 ] || bench_die "zhsearch CLI failed on $(head -n 1 "$r/q.zhs") (exit $rc)"
+    if [ "$c" != corpus ]; then  # corpus/ has too few documents for known items
+        bench_say "[$c] known-item queries"
+        known_items
+    fi
     rm -f "$d/tokens.txt"
     printf 'loadavg_after\t%s\n' "$(cut -d' ' -f1 /proc/loadavg)" >> "$r/meta.tsv"
     printf 'seconds\t%s\n' "$(( $(date +%s) - t0 ))" >> "$r/meta.tsv"

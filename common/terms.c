@@ -8,6 +8,29 @@
 #include <stdio.h>
 #include <unicode/uversion.h>
 
+/* ---- fields: the table documented in terms.h ---- */
+
+/* Row order is the order hits list their fields (JSON output included). */
+const zt_field zt_fields[] = {
+    {"path", NULL, ZT_SLOT_PATH, ZT_F_HIT},
+    {"title", ZT_FIELD_TITLE, ZT_SLOT_TITLE, ZT_F_TEXT | ZT_F_RANK | ZT_F_HIT},
+    {"issuer", ZT_FIELD_ISSUER, ZT_SLOT_ISSUER, ZT_F_TEXT | ZT_F_FACET | ZT_F_HIT | ZT_F_BRIEF},
+    {"region", ZT_FIELD_ISSUER, ZT_SLOT_REGION, ZT_F_TEXT | ZT_F_HIT},
+    {"year", NULL, ZT_SLOT_YEAR, ZT_F_RANGE | ZT_F_FACET | ZT_F_NUMBER | ZT_F_HIT | ZT_F_BRIEF},
+    {"date", NULL, ZT_SLOT_DATE, ZT_F_RANGE | ZT_F_HIT | ZT_F_BRIEF},
+    {"docno", ZT_FIELD_DOCNO, ZT_SLOT_DOCNO, ZT_F_EXACT | ZT_F_HIT | ZT_F_BRIEF},
+    {"encoding", NULL, ZT_SLOT_ENCODING, 0},
+};
+const unsigned zt_nfields = sizeof zt_fields / sizeof *zt_fields;
+
+const zt_field *zt_field_named(const char *name)
+{
+    for (unsigned i = 0; name && i < zt_nfields; i++)
+        if (!strcmp(zt_fields[i].name, name))
+            return &zt_fields[i];
+    return NULL;
+}
+
 /* ---- indexing ---- */
 
 /* Non-positional terms (W, B) are counted here and handed to Xapian once
@@ -380,6 +403,101 @@ void zt_query_clear(zt_query *q)
     zx_q_free(q->rank);
     zx_q_free(q->both);
     memset(q, 0, sizeof *q);
+}
+
+/* ---- exact fields: boolean terms of whole parts ---- */
+
+/* The parts of a text: runs of character-layer tokens at consecutive
+ * positions (punctuation ends a part, whitespace does not), each made a
+ * term prefix + part and handed to `emit`. */
+typedef struct part_ctx {
+    size_t plen;   /* of the prefix */
+    zbuf term;
+    uint32_t next; /* position a token continuing the part would have */
+    unsigned nchars;
+    int (*emit)(struct part_ctx *c);
+    zx_doc *doc;   /* indexing */
+    zx_query **v;  /* querying */
+    size_t n, cap;
+    int failed;
+} part_ctx;
+
+static void part_end(part_ctx *c)
+{
+    if (c->term.len > c->plen && !c->failed && c->emit(c))
+        c->failed = 1;
+    c->term.len = c->plen;
+}
+
+static int part_token(void *vctx, const za_token *tok)
+{
+    part_ctx *c = vctx;
+    if (tok->kind != ZA_CHAR)
+        return 0;
+    if (c->term.len > c->plen && tok->pos != c->next)
+        part_end(c);
+    if (zbuf_add(&c->term, tok->text, tok->len))
+        c->failed = 1;
+    c->next = tok->pos + 1;
+    c->nchars++;
+    return c->failed;
+}
+
+static int parts(za_analyzer *a, part_ctx *c, const char *field, const char *text, size_t len)
+{
+    c->plen = strlen(field);
+    int rc = zbuf_adds(&c->term, field) || za_analyze(a, text, len, part_token, c);
+    part_end(c);
+    zbuf_free(&c->term);
+    return rc || c->failed ? -1 : 0;
+}
+
+/* A part too long for a Xapian term cannot be searched for: left out. */
+static int emit_boolean(part_ctx *c)
+{
+    return c->term.len > ZT_ID_KEEP ? 0 : zx_doc_add_boolean(c->doc, c->term.data, c->term.len) != ZX_OK;
+}
+
+int zt_index_exact(za_analyzer *a, zx_doc *doc, const char *field, const char *text, size_t len)
+{
+    part_ctx c = {.emit = emit_boolean, .doc = doc};
+    return parts(a, &c, field, text, len);
+}
+
+static int emit_query(part_ctx *c)
+{
+    return push_query(&c->v, &c->n, &c->cap, zx_q_term(c->term.data, c->term.len, 1, 0));
+}
+
+int zt_build_exact_query(za_analyzer *a, const char *field, const char *text, size_t len, zt_query *q)
+{
+    memset(q, 0, sizeof *q);
+    part_ctx c = {.emit = emit_query};
+    int rc = parts(a, &c, field, text, len);
+    if (rc == 0 && c.n) {
+        q->match = c.n == 1 ? zx_q_copy(c.v[0]) : zx_q_combine(ZX_OP_AND, c.v, c.n, 0);
+        q->both = q->match ? zx_q_scale(q->match, 0) : NULL;
+        q->nchars = c.nchars;
+        q->one_term = c.n == 1;
+        if (!q->both) {
+            zt_query_clear(q);
+            rc = -1;
+        }
+    }
+    free_queries(c.v, c.n);
+    return rc;
+}
+
+int zt_term_is_boolean(const char *t, size_t n)
+{
+    if (n > 0 && t[0] == 'Q')
+        return 1;
+    for (unsigned i = 0; i < zt_nfields; i++) {
+        const zt_field *f = &zt_fields[i];
+        if ((f->flags & ZT_F_EXACT) && n >= strlen(f->prefix) && !memcmp(t, f->prefix, strlen(f->prefix)))
+            return 1;
+    }
+    return 0;
 }
 
 /* ---- unique ids ---- */

@@ -2,7 +2,7 @@
  * document becomes, and how query text becomes Xapian queries over them.
  * The indexer and the searcher both go through this file only.
  *
- * Scheme version 2.  Terms (prefix + normalized token, see analyzer.h):
+ * Scheme version 3.  Terms (prefix + normalized token, see analyzer.h):
  *
  *   Q<path>           unique id: the document's canonical path; a path too long
  *                     for a Xapian term is cut to ZT_ID_KEEP bytes + "#" + a
@@ -20,12 +20,40 @@
  *   B<char><char>     two CJK characters at consecutive positions; no
  *                     positions.  Exact for 2-character strings and a fast
  *                     filter before the positional check of longer ones.
- *   T + W/C/B         the same three layers for the title alone (title:).
- *   I + W/C/B         the same for issuer and region (issuer:).
- *   Y<yyyy>           boolean: the year the report covers.
+ *   <prefix> + W/C/B  the same three layers for each text field of the
+ *                     table below: T title, I issuer and region (one text,
+ *                     the values joined by a punctuation gap).
+ *   N<part>           boolean: each punctuation-free part of the document
+ *                     number (吴政发〔2022〕3号: N吴政发, N2022, N3号).
+ *                     Version 2 had Y<yyyy> year terms instead, which no
+ *                     query used: year: is a range over the value.
  *
  * Values: ZT_SLOT_* below (strings; year "2021" and date "2022-02-25" sort
  * as text).  Data: the stored text record (docstore.h).
+ *
+ * Fields: zt_fields[] in terms.c, one row per field, is the one list of
+ * them.  A row names the field (in queries, JSON and zhs_hit_field()), its
+ * term prefix when it is searchable text, its value slot and its ZT_F_*
+ * flags.  The indexer stores and indexes each row, the query parser knows
+ * name: from it, the library returns the fields of hits and counts facets
+ * from it, and both output formats print what it lists:
+ *
+ *   name      prefix  slot      flags
+ *   path      -       PATH      hit
+ *   title     T       TITLE     text, rank, hit
+ *   issuer    I       ISSUER    text, facet, hit, brief
+ *   region    I       REGION    text, hit
+ *   year      -       YEAR      range, facet, number, hit, brief
+ *   date      -       DATE      range, hit, brief
+ *   docno     N       DOCNO     exact, hit, brief
+ *   encoding  -       ENCODING  -
+ *
+ * docno is exact by parts: the whole number (吴政发〔2022〕3号, also typed
+ * with full-width digits) finds that document, a whole part of it (吴政发,
+ * 〔2022〕, 3号) the series, the year, the number; a piece of a part (政发,
+ * 13号 for 3号) nothing, as a document number is read by its parts.  Its
+ * terms are boolean: they add nothing to document lengths, so the ranking
+ * of every other query is what it was without them.
  *
  * Matching: a query string matches where its character layer occurs as a
  * contiguous run of positions (what grep finds in the normalized text,
@@ -48,7 +76,7 @@
 #include "zbuf.h"
 #include "zx.h"
 
-#define ZT_SCHEME_VERSION "2"
+#define ZT_SCHEME_VERSION "3"
 #define ZT_TITLE_WDF 4
 #define ZT_NEAR_SCALE 1.0
 /* Query cost bounds for a long string: bigrams filtering the candidates of
@@ -75,6 +103,32 @@ enum {
 #define ZT_FIELD_BODY ""
 #define ZT_FIELD_TITLE "T"
 #define ZT_FIELD_ISSUER "I"
+#define ZT_FIELD_DOCNO "N"
+
+/* Field flags.  The first six are the public ZHS_FIELD_* (zhsearch.h). */
+enum {
+    ZT_F_TEXT = 1 << 0,   /* name:text searches its text layers */
+    ZT_F_RANGE = 1 << 1,  /* name:a..b is a range over its value */
+    ZT_F_FACET = 1 << 2,  /* matches can be counted per value */
+    ZT_F_HIT = 1 << 3,    /* listed with every hit that has it */
+    ZT_F_BRIEF = 1 << 4,  /* on the line under a hit's title */
+    ZT_F_NUMBER = 1 << 5, /* a number: unquoted in JSON */
+    ZT_F_EXACT = 1 << 6,  /* name:x matches whole parts of its value */
+    ZT_F_RANK = 1 << 7    /* its words also rank body queries (ZT_TITLE_WDF) */
+};
+
+/* One field of a document (the table: see the top of this file). */
+typedef struct zt_field {
+    const char *name;   /* in queries, JSON and zhs_hit_field() */
+    const char *prefix; /* of its terms; NULL when it is not searched by terms */
+    int slot;           /* value slot, ZT_SLOT_* */
+    unsigned flags;     /* ZT_F_* */
+} zt_field;
+
+extern const zt_field zt_fields[];
+extern const unsigned zt_nfields;
+/* The row named `name`, NULL when none. */
+const zt_field *zt_field_named(const char *name);
 
 /* Add the terms of text to doc under field prefix `field`: W terms with
  * word_wdf per occurrence (0: none) and, when `chars` is set, the C and B
@@ -97,6 +151,17 @@ typedef struct zt_query {
  * q->match for NULL: nothing searchable), -1 on failure. */
 int zt_build_query(za_analyzer *a, const char *field, const char *text, size_t len, zt_query *q);
 void zt_query_clear(zt_query *q);
+
+/* Exact fields: each punctuation-free part of text (a run of
+ * character-layer tokens at consecutive positions, whitespace ignored) is a
+ * boolean term under `field`; a query matches where every part of it is a
+ * whole part of the value.  Returns 0 or -1; the query's match is NULL when
+ * text has no part. */
+int zt_index_exact(za_analyzer *a, zx_doc *doc, const char *field, const char *text, size_t len);
+int zt_build_exact_query(za_analyzer *a, const char *field, const char *text, size_t len,
+                         zt_query *q);
+/* The term is boolean (no weight): an id or a part of an exact field. */
+int zt_term_is_boolean(const char *t, size_t n);
 
 /* The unique-id term of a document path, and the prefix that all ids of
  * documents under a directory share. */

@@ -171,6 +171,61 @@ static int set_value(zx_doc *d, unsigned slot, const char *v)
     return v && *v ? zx_doc_set_value(d, slot, v, strlen(v)) : 0;
 }
 
+/* The value of field f of zt_fields for a document: its extraction (a new
+ * row of the table gets its case here).  NULL or "" when it has none. */
+static const char *field_value(const zt_field *f, const char *key, const zdoc_input *in,
+                               const char *year)
+{
+    const zm_meta *m = &in->meta;
+    switch (f->slot) {
+    case ZT_SLOT_PATH: return key;
+    case ZT_SLOT_TITLE: return m->title;
+    case ZT_SLOT_ISSUER: return m->issuer;
+    case ZT_SLOT_REGION: return m->region;
+    case ZT_SLOT_YEAR: return year;
+    case ZT_SLOT_DATE: return m->date;
+    case ZT_SLOT_DOCNO: return m->docno;
+    case ZT_SLOT_ENCODING: return in->encoding;
+    }
+    return NULL;
+}
+
+static int same_prefix(const zt_field *a, const zt_field *b)
+{
+    return a->prefix && b->prefix && !strcmp(a->prefix, b->prefix);
+}
+
+/* The fields that share f's prefix (issuer and region), as one text:
+ * the "|" between values is a punctuation gap, so that no phrase runs
+ * from one into the next.  Indexed with the first of them. */
+static int index_field(za_analyzer *a, zx_doc *d, unsigned i, const char *key,
+                       const zdoc_input *in, const char *year, zbuf *b)
+{
+    const zt_field *f = &zt_fields[i];
+    for (unsigned j = 0; j < i; j++)
+        if (same_prefix(&zt_fields[j], f))
+            return 0;
+    int any = 0, bad = 0;
+    unsigned flags = 0;
+    zbuf_clear(b);
+    for (unsigned j = i; j < zt_nfields; j++) {
+        if (!same_prefix(&zt_fields[j], f))
+            continue;
+        const char *v = field_value(&zt_fields[j], key, in, year);
+        any |= v && *v;
+        flags |= zt_fields[j].flags;
+        bad |= (j > i && zbuf_adds(b, "|")) || zbuf_adds(b, v ? v : "");
+    }
+    if (!any || bad)
+        return bad;
+    if (flags & ZT_F_EXACT)
+        return zt_index_exact(a, d, f->prefix, b->data, b->len);
+    /* Title words weigh more in ranking of plain queries. */
+    if (flags & ZT_F_RANK)
+        bad |= zt_index_text(a, d, ZT_FIELD_BODY, b->data, b->len, ZT_TITLE_WDF, 0);
+    return bad | zt_index_text(a, d, f->prefix, b->data, b->len, 1, 1);
+}
+
 zx_doc *zdoc_build(za_analyzer *a, zd_codec *codec, const char *key, const zdoc_input *in,
                    zbuf *scratch)
 {
@@ -186,33 +241,13 @@ zx_doc *zdoc_build(za_analyzer *a, zd_codec *codec, const char *key, const zdoc_
     zt_id_term(key, scratch);
     bad |= zx_doc_add_boolean(d, scratch->data, scratch->len) != ZX_OK;
     bad |= zt_index_text(a, d, ZT_FIELD_BODY, in->text, in->len, 1, 1);
-    if (m->title[0]) {
-        /* Title words weigh more in ranking and are searchable as title:. */
-        bad |= zt_index_text(a, d, ZT_FIELD_BODY, m->title, strlen(m->title), ZT_TITLE_WDF, 0);
-        bad |= zt_index_text(a, d, ZT_FIELD_TITLE, m->title, strlen(m->title), 1, 1);
+    for (unsigned i = 0; i < zt_nfields; i++) {
+        bad |= set_value(d, (unsigned)zt_fields[i].slot, field_value(&zt_fields[i], key, in, year));
+        if (zt_fields[i].prefix)
+            bad |= index_field(a, d, i, key, in, year, scratch);
     }
-    if (m->issuer[0] || m->region[0]) {
-        zbuf_clear(scratch);
-        zbuf_adds(scratch, m->issuer);
-        zbuf_adds(scratch, "|");
-        zbuf_adds(scratch, m->region);
-        bad |= zt_index_text(a, d, ZT_FIELD_ISSUER, scratch->data, scratch->len, 1, 1);
-    }
-    if (year[0]) {
-        char t[24];
-        snprintf(t, sizeof t, "Y%s", year);
-        bad |= zx_doc_add_boolean(d, t, strlen(t)) != ZX_OK;
-    }
-    bad |= set_value(d, ZT_SLOT_PATH, key);
-    bad |= set_value(d, ZT_SLOT_TITLE, m->title);
-    bad |= set_value(d, ZT_SLOT_ISSUER, m->issuer);
-    bad |= set_value(d, ZT_SLOT_REGION, m->region);
-    bad |= set_value(d, ZT_SLOT_YEAR, year);
-    bad |= set_value(d, ZT_SLOT_DATE, m->date);
-    bad |= set_value(d, ZT_SLOT_DOCNO, m->docno);
     bad |= set_value(d, ZT_SLOT_HASH, in->hash);
     bad |= set_value(d, ZT_SLOT_SIZE, size);
-    bad |= set_value(d, ZT_SLOT_ENCODING, in->encoding);
     char sortdate[24] = "";
     if (m->date[0])
         snprintf(sortdate, sizeof sortdate, "%s", m->date);

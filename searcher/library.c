@@ -28,16 +28,21 @@ struct zhs_index {
     char err[1024];
 };
 
+/* Facets are counted and returned in the order they were asked for. */
+#define MAX_FACETS 16
+
 struct zhs_options {
-    long offset, limit, sort, snippet_chars, facet_year, facet_issuer, explain;
+    long offset, limit, sort, snippet_chars, explain;
+    unsigned char facets[MAX_FACETS]; /* rows of zt_fields */
+    unsigned nfacets;
 };
 
-static const zhs_options default_options = {0, 10, ZHS_SORT_RELEVANCE, 120, 0, 0, 0};
+static const zhs_options default_options = {0, 10, ZHS_SORT_RELEVANCE, 120, 0, {0}, 0};
 
 struct zhs_hit {
     unsigned rank;
     double score;
-    char *path, *title, *issuer, *region, *date, *docno, *year, *encoding;
+    char **values; /* of each row of zt_fields, NULL where the document has none */
     zs_snippet snip;
     char *explain;
 };
@@ -53,6 +58,7 @@ typedef struct facet_val {
 } facet_val;
 
 typedef struct facet {
+    const zt_field *field;
     facet_val *v;
     unsigned n;
 } facet;
@@ -62,7 +68,8 @@ struct zhs_results {
     double seconds;
     zhs_hit *hits;
     zhs_hits it;
-    facet years, issuers;
+    facet *facets; /* as many as the options asked for */
+    unsigned nfacets;
     char *normalized, *explain;
 };
 
@@ -242,6 +249,31 @@ zhs_options *zhs_options_new(void)
     return o;
 }
 
+/* Ask for the facet of field `name` (on) or no longer (off). */
+static zhs_status set_facet(zhs_options *o, const char *name, int on)
+{
+    const zt_field *f = zt_field_named(name);
+    if (!o || !f || !(f->flags & ZT_F_FACET))
+        return ZHS_ERR_INVALID;
+    unsigned row = (unsigned)(f - zt_fields), k = 0;
+    while (k < o->nfacets && o->facets[k] != row)
+        k++;
+    if (on && k == o->nfacets) {
+        if (k == MAX_FACETS)
+            return ZHS_ERR_INVALID;
+        o->facets[o->nfacets++] = (unsigned char)row;
+    } else if (!on && k < o->nfacets) {
+        memmove(o->facets + k, o->facets + k + 1, o->nfacets - k - 1);
+        o->nfacets--;
+    }
+    return ZHS_OK;
+}
+
+zhs_status zhs_options_add_facet(zhs_options *o, const char *name)
+{
+    return set_facet(o, name, 1);
+}
+
 zhs_status zhs_options_set(zhs_options *o, zhs_param p, long v)
 {
     /* Counts are 32-bit in Xapian: a larger offset or limit would wrap
@@ -257,8 +289,8 @@ zhs_status zhs_options_set(zhs_options *o, zhs_param p, long v)
         o->sort = v;
         break;
     case ZHS_P_SNIPPET_CHARS: o->snippet_chars = v > 2000 ? 2000 : v; break;
-    case ZHS_P_FACET_YEAR: o->facet_year = v != 0; break;
-    case ZHS_P_FACET_ISSUER: o->facet_issuer = v != 0; break;
+    case ZHS_P_FACET_YEAR: return set_facet(o, "year", v != 0);
+    case ZHS_P_FACET_ISSUER: return set_facet(o, "issuer", v != 0);
     case ZHS_P_EXPLAIN: o->explain = v != 0; break;
     default: return ZHS_ERR_INVALID;
     }
@@ -296,6 +328,13 @@ static int value_of(zx_doc *d, unsigned slot, char **out, zx_err *e)
     return 0;
 }
 
+/* The value of the field named `name` of a hit, NULL when none. */
+static const char *hit_value(const zhs_hit *h, const char *name)
+{
+    const zt_field *f = zt_field_named(name);
+    return h && h->values && f ? h->values[f - zt_fields] : NULL;
+}
+
 /* Make sure the codec holds the dictionary a record needs. */
 static void load_dict(zhs_index *idx, const char *rec, size_t len)
 {
@@ -312,13 +351,14 @@ static zhs_status make_snippet(zhs_index *idx, zx_doc *doc, const zq_parsed *pq,
     char *rec = zx_doc_data(doc, &rlen, &e);
     if (!rec)
         return set_error(idx, from_zx(&e), "%s: stored text unreadable: %s",
-                         h->path ? h->path : "document", e.msg);
+                         hit_value(h, "path") ? hit_value(h, "path") : "document", e.msg);
     load_dict(idx, rec, rlen);
     zbuf text = {0};
     if (zd_decode(idx->codec, rec, rlen, &text, &e)) {
         free(rec);
         zbuf_free(&text);
-        return set_error(idx, from_zx(&e), "%s: %s", h->path ? h->path : "document", e.msg);
+        return set_error(idx, from_zx(&e), "%s: %s",
+                         hit_value(h, "path") ? hit_value(h, "path") : "document", e.msg);
     }
     free(rec);
     const char *atoms[64];
@@ -397,7 +437,7 @@ static int explain_term(void *vctx, const char *t, size_t n)
     double K = BM25_K1 * ((1 - BM25_B) + BM25_B * len);
     double part = wdf ? log(tw) * (BM25_K1 + 1) * wdf / (K + wdf) : 0;
     char line[400];
-    int boolean = n > 0 && (t[0] == 'Q' || t[0] == 'Y');
+    int boolean = zt_term_is_boolean(t, n);
     snprintf(line, sizeof line, "    %-12.*s wdf %-3u in %u of %.0f documents  %s%.4f", (int)n, t,
              wdf, df, N, boolean ? "boolean " : "", part);
     if (zbuf_adds(c->b, line))
@@ -426,13 +466,12 @@ static int explain_token(void *vctx, const za_token *t)
 static char *explain_query(zhs_index *idx, const zq_parsed *pq)
 {
     zbuf b = {0};
-    static const char *fields[] = {"text", "title", "issuer", "docno"};
     int bad = 0;
     for (size_t i = 0; i < pq->natoms && !bad; i++) {
         const zq_atom *a = &pq->atoms[i];
         char *norm = zn_normalize_utf8(za_normalizer(idx->an), a->text, strlen(a->text), NULL);
         bad = !norm || zbuf_adds(&b, "atom ") || zbuf_adds(&b, a->text) || zbuf_adds(&b, " (") ||
-              zbuf_adds(&b, fields[a->field]) || zbuf_adds(&b, a->negated ? ", excluded)\n" : ")\n") ||
+              zbuf_adds(&b, a->f ? a->f->name : "text") || zbuf_adds(&b, a->negated ? ", excluded)\n" : ")\n") ||
               zbuf_adds(&b, "  normalized: ") || zbuf_adds(&b, norm) ||
               zbuf_adds(&b, "\n  tokens ([words] and characters):") ||
               za_analyze(idx->an, a->text, strlen(a->text), explain_token, &b) != 0 ||
@@ -451,14 +490,9 @@ static char *explain_query(zhs_index *idx, const zq_parsed *pq)
 
 static void free_hit(zhs_hit *h)
 {
-    free(h->path);
-    free(h->title);
-    free(h->issuer);
-    free(h->region);
-    free(h->date);
-    free(h->docno);
-    free(h->year);
-    free(h->encoding);
+    for (unsigned i = 0; h->values && i < zt_nfields; i++)
+        free(h->values[i]);
+    free(h->values);
     free(h->explain);
     zs_clear(&h->snip);
 }
@@ -473,12 +507,12 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
     h->rank = (unsigned)o->offset + i + 1;
     h->score = zx_mset_weight(ms, i);
     zhs_status st = ZHS_OK;
-    if (value_of(doc, ZT_SLOT_PATH, &h->path, &e) || value_of(doc, ZT_SLOT_TITLE, &h->title, &e) ||
-        value_of(doc, ZT_SLOT_ISSUER, &h->issuer, &e) ||
-        value_of(doc, ZT_SLOT_REGION, &h->region, &e) || value_of(doc, ZT_SLOT_DATE, &h->date, &e) ||
-        value_of(doc, ZT_SLOT_DOCNO, &h->docno, &e) || value_of(doc, ZT_SLOT_YEAR, &h->year, &e) ||
-        value_of(doc, ZT_SLOT_ENCODING, &h->encoding, &e))
-        st = set_error(idx, from_zx(&e), "reading the fields of a hit: %s", e.msg);
+    h->values = calloc(zt_nfields, sizeof *h->values);
+    if (!h->values)
+        st = set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+    for (unsigned k = 0; k < zt_nfields && st == ZHS_OK; k++)
+        if (value_of(doc, (unsigned)zt_fields[k].slot, &h->values[k], &e))
+            st = set_error(idx, from_zx(&e), "reading the fields of a hit: %s", e.msg);
     if (st == ZHS_OK && o->snippet_chars > 0)
         st = make_snippet(idx, doc, pq, (unsigned)o->snippet_chars, h);
     if (st == ZHS_OK && o->explain) {
@@ -522,7 +556,7 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
         return set_error(idx, from_zx(&e), "%s", e.msg);
     zx_mset *ms = NULL;
     zhs_status st = ZHS_OK;
-    int fy = -1, fi = -1;
+    int spy[MAX_FACETS];
     if (zx_enquire_set_query(enq, pq->query, &e) != ZX_OK ||
         zx_enquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, BM25_MIN_NORMLEN, &e) != ZX_OK ||
         ((o->sort == ZHS_SORT_DATE || o->sort == ZHS_SORT_DATE_DESC) &&
@@ -530,11 +564,20 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
         st = set_error(idx, from_zx(&e), "searching: %s", e.msg);
         goto done;
     }
-    if ((o->facet_year && (fy = zx_enquire_add_facet(enq, ZT_SLOT_YEAR, &e)) < 0) ||
-        (o->facet_issuer && (fi = zx_enquire_add_facet(enq, ZT_SLOT_ISSUER, &e)) < 0)) {
-        st = set_error(idx, from_zx(&e), "counting facets: %s", e.msg);
+    for (unsigned k = 0; k < o->nfacets; k++) {
+        if ((spy[k] = zx_enquire_add_facet(enq, (unsigned)zt_fields[o->facets[k]].slot, &e)) < 0) {
+            st = set_error(idx, from_zx(&e), "counting facets: %s", e.msg);
+            goto done;
+        }
+    }
+    r->facets = o->nfacets ? calloc(o->nfacets, sizeof *r->facets) : NULL;
+    if (o->nfacets && !r->facets) {
+        st = set_error(idx, ZHS_ERR_NOMEM, "out of memory");
         goto done;
     }
+    r->nfacets = o->nfacets;
+    for (unsigned k = 0; k < o->nfacets; k++)
+        r->facets[k].field = &zt_fields[o->facets[k]];
     unsigned ndocs = zx_db_doccount(idx->db, &e);
     if (e.code != ZX_OK) {
         st = set_error(idx, from_zx(&e), "searching: %s", e.msg);
@@ -547,7 +590,7 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
      * through one term, whose count it knows; then the match set can stop
      * as soon as no other document can make the page.  Facets see every
      * match. */
-    int all = fy >= 0 || fi >= 0 || !pq->one_term;
+    int all = o->nfacets > 0 || !pq->one_term;
     ms = zx_enquire_mset(enq, first, max, all ? ndocs : 0, &e);
     if (!ms) {
         st = set_error(idx, from_zx(&e), "searching: %s", e.msg);
@@ -568,16 +611,13 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
     for (unsigned i = 0; i < r->count && st == ZHS_OK; i++)
         st = fill_hit(idx, enq, ms, i, pq, o, &r->hits[i]);
     /* Facets that could not be counted are an error, never empty facets. */
-    for (int k = 0; k < 2 && st == ZHS_OK; k++) {
-        int spy = k == 0 ? fy : fi;
-        facet_ctx fc = {k == 0 ? &r->years : &r->issuers, 0};
-        if (spy < 0)
-            continue;
-        zx_status fs = zx_enquire_each_facet(enq, spy, facet_cb, &fc, &e);
+    for (unsigned k = 0; k < r->nfacets && st == ZHS_OK; k++) {
+        facet_ctx fc = {&r->facets[k], 0};
+        zx_status fs = zx_enquire_each_facet(enq, spy[k], facet_cb, &fc, &e);
         if (fc.failed)
             st = set_error(idx, ZHS_ERR_NOMEM, "counting facets: out of memory");
         else if (fs != ZX_OK)
-            st = set_error(idx, from_zx(&e), "counting %s facets: %s", k == 0 ? "year" : "issuer", e.msg);
+            st = set_error(idx, from_zx(&e), "counting %s facets: %s", r->facets[k].field->name, e.msg);
     }
 done:
     zx_mset_free(ms);
@@ -671,8 +711,9 @@ void zhs_results_free(zhs_results *r)
     for (unsigned i = 0; i < r->count && r->hits; i++)
         free_hit(&r->hits[i]);
     free(r->hits);
-    free_facet(&r->years);
-    free_facet(&r->issuers);
+    for (unsigned k = 0; k < r->nfacets; k++)
+        free_facet(&r->facets[k]);
+    free(r->facets);
     free(r->normalized);
     free(r->explain);
     free(r);
@@ -689,7 +730,10 @@ const char *zhs_results_facet(const zhs_results *r, const char *name, unsigned i
 {
     if (!r || !name)
         return NULL;
-    const facet *f = !strcmp(name, "year") ? &r->years : !strcmp(name, "issuer") ? &r->issuers : NULL;
+    const facet *f = NULL;
+    for (unsigned k = 0; k < r->nfacets && !f; k++)
+        if (!strcmp(r->facets[k].field->name, name))
+            f = &r->facets[k];
     if (!f || i >= f->n)
         return NULL;
     if (count)
@@ -721,25 +765,63 @@ const zhs_hit *zhs_results_hit(const zhs_results *r, unsigned i)
 
 unsigned zhs_hit_rank(const zhs_hit *h) { return h ? h->rank : 0; }
 double zhs_hit_score(const zhs_hit *h) { return h ? h->score : 0; }
-const char *zhs_hit_path(const zhs_hit *h) { return h && h->path ? h->path : ""; }
-const char *zhs_hit_title(const zhs_hit *h) { return h && h->title ? h->title : ""; }
+const char *zhs_hit_path(const zhs_hit *h) { return hit_value(h, "path") ? hit_value(h, "path") : ""; }
+const char *zhs_hit_title(const zhs_hit *h) { return hit_value(h, "title") ? hit_value(h, "title") : ""; }
 
 const char *zhs_hit_field(const zhs_hit *h, const char *name)
 {
-    if (!h || !name)
-        return NULL;
-    if (!strcmp(name, "issuer")) return h->issuer;
-    if (!strcmp(name, "region")) return h->region;
-    if (!strcmp(name, "date")) return h->date;
-    if (!strcmp(name, "docno")) return h->docno;
-    if (!strcmp(name, "year")) return h->year;
-    if (!strcmp(name, "encoding")) return h->encoding;
-    if (!strcmp(name, "title")) return h->title;
-    if (!strcmp(name, "path")) return h->path;
-    return NULL;
+    return hit_value(h, name);
 }
 
-int zhs_hit_year(const zhs_hit *h) { return h && h->year ? atoi(h->year) : 0; }
+int zhs_hit_year(const zhs_hit *h) { return hit_value(h, "year") ? atoi(hit_value(h, "year")) : 0; }
+
+/* The row of the i-th field listed with a hit, zt_nfields past the end. */
+static unsigned hit_row(const zhs_hit *h, unsigned i)
+{
+    unsigned k = 0;
+    for (; h && h->values && k < zt_nfields; k++)
+        if ((zt_fields[k].flags & ZT_F_HIT) && h->values[k] && i-- == 0)
+            return k;
+    return zt_nfields;
+}
+
+unsigned zhs_hit_field_count(const zhs_hit *h)
+{
+    unsigned n = 0;
+    while (hit_row(h, n) < zt_nfields)
+        n++;
+    return n;
+}
+
+const char *zhs_hit_field_name(const zhs_hit *h, unsigned i)
+{
+    unsigned k = hit_row(h, i);
+    return k < zt_nfields ? zt_fields[k].name : NULL;
+}
+
+const char *zhs_hit_field_value(const zhs_hit *h, unsigned i)
+{
+    unsigned k = hit_row(h, i);
+    return k < zt_nfields ? h->values[k] : NULL;
+}
+
+/* The public flags are the table's own. */
+#define SAME(a, b) ((int)(a) == (int)(b))
+_Static_assert(SAME(ZHS_FIELD_TEXT, ZT_F_TEXT) && SAME(ZHS_FIELD_RANGE, ZT_F_RANGE) &&
+                   SAME(ZHS_FIELD_FACET, ZT_F_FACET) && SAME(ZHS_FIELD_HIT, ZT_F_HIT) &&
+                   SAME(ZHS_FIELD_BRIEF, ZT_F_BRIEF) && SAME(ZHS_FIELD_NUMBER, ZT_F_NUMBER) &&
+                   SAME(ZHS_FIELD_EXACT, ZT_F_EXACT),
+               "ZHS_FIELD_* and ZT_F_* differ");
+#undef SAME
+
+const char *zhs_field_info(unsigned i, unsigned *flags)
+{
+    unsigned pub = ZHS_FIELD_TEXT | ZHS_FIELD_RANGE | ZHS_FIELD_FACET | ZHS_FIELD_HIT |
+                   ZHS_FIELD_BRIEF | ZHS_FIELD_NUMBER | ZHS_FIELD_EXACT;
+    if (flags)
+        *flags = i < zt_nfields ? zt_fields[i].flags & pub : 0;
+    return i < zt_nfields ? zt_fields[i].name : NULL;
+}
 
 const char *zhs_hit_snippet(const zhs_hit *h, size_t *len)
 {

@@ -233,7 +233,8 @@ static int add_norm(parser *p)
         return -1;
     int field = p->tok == TK_WORD && split_field(w, &v);
     const char *text = field ? v : w;
-    if (field && (!strcmp(w, "year") || !strcmp(w, "date") || !*v)) {
+    const zt_field *f = field ? zt_field_named(w) : NULL;
+    if (field && ((f && (f->flags & ZT_F_RANGE)) || !*v)) {
         rc = zbuf_add(b, raw, rawlen); /* digits and dots, checked as typed */
         goto done;
     }
@@ -264,7 +265,7 @@ static void next(parser *p)
         fail(p, ZERR_NOMEM, p->tstart, "out of memory");
 }
 
-static int add_atom(parser *p, const char *text, zq_field f, int negated)
+static int add_atom(parser *p, const char *text, const zt_field *f, int negated)
 {
     zq_parsed *o = p->out;
     zq_atom *v = realloc(o->atoms, (o->natoms + 1) * sizeof *v);
@@ -274,20 +275,24 @@ static int add_atom(parser *p, const char *text, zq_field f, int negated)
     v[o->natoms].text = strdup(text);
     if (!v[o->natoms].text)
         return -1;
-    v[o->natoms].field = f;
+    v[o->natoms].field = f ? ZQ_FIELD : ZQ_BODY;
+    v[o->natoms].f = f;
     v[o->natoms].negated = negated;
     o->natoms++;
     return 0;
 }
 
-/* Text in a field: the exact query with its word ranking. */
-static zx_query *text_query(parser *p, const char *text, zq_field f, int negated, size_t at)
+/* Text in the body (f NULL) or a text field: the exact query with its
+ * word ranking; in an exact field, the query of its parts. */
+static zx_query *text_query(parser *p, const char *text, const zt_field *f, int negated, size_t at)
 {
-    static const char *prefix[] = {ZT_FIELD_BODY, ZT_FIELD_TITLE, ZT_FIELD_ISSUER, ZT_FIELD_BODY};
     zt_query q;
     if (p->leaves >= ZQ_MAX_TERMS)
         return fail(p, ZERR_QUERY_LIMIT, at, "more than %d words, phrases and fields (the limit)", ZQ_MAX_TERMS);
-    if (zt_build_query(p->a, prefix[f], text, strlen(text), &q))
+    int rc = f && (f->flags & ZT_F_EXACT)
+                 ? zt_build_exact_query(p->a, f->prefix, text, strlen(text), &q)
+                 : zt_build_query(p->a, f ? f->prefix : ZT_FIELD_BODY, text, strlen(text), &q);
+    if (rc)
         return fail(p, ZERR_NOMEM, at, "out of memory");
     if (q.match && q.nchars > ZQ_MAX_CHARS) {
         zt_query_clear(&q);
@@ -310,7 +315,7 @@ static zx_query *text_query(parser *p, const char *text, zq_field f, int negated
     zx_query *r = zx_q_copy(q.both);
     p->leaves++;
     p->one_term = q.one_term && !negated;
-    if (f == ZQ_BODY && !negated && q.firstlen) {
+    if (!f && !negated && q.firstlen) {
         p->near_ok = 1;
         memcpy(p->near_term, q.first, q.firstlen);
         p->near_len = q.firstlen;
@@ -363,9 +368,11 @@ static int valid_date(const char *s, size_t n)
     return day >= 1 && day <= (month == 2 && !leap ? 28 : mdays[month - 1]);
 }
 
-/* year:2021, year:2019..2022, year:..2020, year:2020..; date likewise. */
-static zx_query *range_query(parser *p, unsigned slot, const char *v, size_t at, int is_year)
+/* year:2021, year:2019..2022, year:..2020, year:2020..; date likewise: a
+ * number field holds years, another range field dates. */
+static zx_query *range_query(parser *p, const zt_field *f, const char *v, size_t at)
 {
+    int is_year = (f->flags & ZT_F_NUMBER) != 0;
     const char *dots = strstr(v, "..");
     char lo[16] = "", hi[16] = "";
     size_t nlo = dots ? (size_t)(dots - v) : strlen(v);
@@ -377,7 +384,7 @@ static zx_query *range_query(parser *p, unsigned slot, const char *v, size_t at,
                                : "a real date like 2022-02-25 (or 2022-02, 2022) or a range a..b";
     if ((!dots && !ok(v, nlo)) || (dots && (!nlo && !nhi)) || (nlo && !ok(v, nlo)) ||
         (nhi && !ok(dots + 2, nhi)))
-        return fail(p, ZERR_SYNTAX, at, "%s: expected %s", is_year ? "year" : "date", what);
+        return fail(p, ZERR_SYNTAX, at, "%s: expected %s", f->name, what);
     memcpy(lo, v, nlo);
     if (dots)
         memcpy(hi, dots + 2, nhi);
@@ -398,27 +405,28 @@ static zx_query *range_query(parser *p, unsigned slot, const char *v, size_t at,
         memcpy(hi, lo, sizeof hi);
     }
     if (nlo && hi[0] && strcmp(lo, hi) > 0 && dots)
-        return fail(p, ZERR_SYNTAX, at, "%s range %s is empty (start after end)",
-                    is_year ? "year" : "date", v);
-    zx_query *q = zx_q_value_range(slot, lo[0] ? lo : NULL, hi[0] ? hi : NULL);
+        return fail(p, ZERR_SYNTAX, at, "%s range %s is empty (start after end)", f->name, v);
+    zx_query *q = zx_q_value_range((unsigned)f->slot, lo[0] ? lo : NULL, hi[0] ? hi : NULL);
     p->leaves++;
     return q ? q : fail(p, ZERR_NOMEM, at, "out of memory");
 }
 
 static zx_query *field_query(parser *p, const char *name, const char *v, int negated, size_t at)
 {
+    const zt_field *f = zt_field_named(name);
     if (!*v)
         return fail(p, ZERR_SYNTAX, at, "%s: has no value", name);
-    if (!strcmp(name, "year"))
-        return range_query(p, ZT_SLOT_YEAR, v, at, 1);
-    if (!strcmp(name, "date"))
-        return range_query(p, ZT_SLOT_DATE, v, at, 0);
-    if (!strcmp(name, "title"))
-        return text_query(p, v, ZQ_TITLE, negated, at);
-    if (!strcmp(name, "issuer") || !strcmp(name, "region"))
-        return text_query(p, v, ZQ_ISSUER, negated, at);
-    return fail(p, ZERR_SYNTAX, at,
-                "unknown field '%s' (fields: year, date, title, issuer, region)", name);
+    if (f && (f->flags & ZT_F_RANGE))
+        return range_query(p, f, v, at);
+    if (f && (f->flags & (ZT_F_TEXT | ZT_F_EXACT)))
+        return text_query(p, v, f, negated, at);
+    char list[200] = "";
+    for (unsigned i = 0; i < zt_nfields; i++)
+        if (zt_fields[i].flags & (ZT_F_TEXT | ZT_F_EXACT | ZT_F_RANGE))
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", list[0] ? ", " : "",
+                     zt_fields[i].name);
+    return fail(p, ZERR_SYNTAX, at, "%s field '%s' (fields: %s)", f ? "unsearchable" : "unknown",
+                name, list);
 }
 
 /* A field name is ASCII letters before the first colon; a URL
@@ -482,7 +490,7 @@ static zx_query *parse_unary(parser *p, int negated, int *is_not)
         if (!t)
             return fail(p, ZERR_NOMEM, at, "out of memory");
         next(p);
-        zx_query *q = p->failed ? NULL : text_query(p, t, ZQ_BODY, negated, at);
+        zx_query *q = p->failed ? NULL : text_query(p, t, NULL, negated, at);
         free(t);
         return q;
     }
@@ -493,7 +501,7 @@ static zx_query *parse_unary(parser *p, int negated, int *is_not)
         next(p);
         zx_query *q = NULL;
         if (!p->failed)
-            q = split_field(w, &v) ? field_query(p, w, v, negated, at) : text_query(p, w, ZQ_BODY, negated, at);
+            q = split_field(w, &v) ? field_query(p, w, v, negated, at) : text_query(p, w, NULL, negated, at);
         free(w);
         return q;
     }

@@ -8,6 +8,10 @@
  *   year:2021  year:2019..2022  date:2022-01-01..2022-06-30
  *   issuer:乐山  region:乐山  title:复议  docno:〔2022〕
  *
+ * Field names and what they search come from the field table (terms.h):
+ * a text field searches its own text layers like body text, a range field
+ * compares its value.
+ *
  * Every text atom matches exactly (terms.h).  Full-width （ ） and “ ” work
  * like ( ) and ".  Errors name the column (1-based, in characters) and the
  * problem; a query is never silently changed into another one.
@@ -16,19 +20,22 @@
 #define ZHS_QPARSE_H
 
 #include "analyzer.h"
+#include "terms.h"
 #include "zx.h"
 
+/* What a text atom searches. */
 typedef enum zq_field {
-    ZQ_BODY = 0,
-    ZQ_TITLE,
-    ZQ_ISSUER,
-    ZQ_DOCNO
+    ZQ_BODY = 0, /* the text of documents */
+    ZQ_FIELD     /* the text field zq_atom.f */
 } zq_field;
+/* The last zq_field, by the name it had when fields were listed here. */
+#define ZQ_DOCNO ZQ_FIELD
 
 /* A text atom of the query, kept for highlighting and explanations. */
 typedef struct zq_atom {
     char *text;  /* the atom as typed (UTF-8, NUL-terminated) */
     zq_field field;
+    const zt_field *f; /* with ZQ_FIELD: its row of zt_fields */
     int negated; /* under NOT: not highlighted */
 } zq_atom;
 

@@ -37,7 +37,8 @@ typedef struct cli {
     int highlight; /* HL_* */
     long limit, offset, snippet, sort;
     int limit_given;
-    int facet_year, facet_issuer;
+    const char *facets[16]; /* --facet, in the order given, each once */
+    int nfacets;
 } cli;
 
 enum { HL_NONE, HL_ANSI, HL_BRACKETS };
@@ -51,6 +52,7 @@ static void usage(FILE *f)
             "\n"
             "query: words are ANDed; \"a phrase\"; a OR b; NOT a, -a; (groups);\n"
             "       year:2021 year:2019..2022 date:2022-01..2022-06 issuer:乐山 title:复议\n"
+            "       docno:吴政发〔2022〕3号 docno:吴政发\n"
             "\n"
             "options:\n"
             "  -d, --index SPEC       index directory, sharded set, stub file or HOST:PORT of a\n"
@@ -199,6 +201,17 @@ static void term_puts(const char *s)
     term_put(s, strlen(s), 0);
 }
 
+/* The ZHS_FIELD_* flags of field `name`, 0 when there is none. */
+static unsigned field_flags(const char *name)
+{
+    unsigned flags;
+    const char *f;
+    for (unsigned i = 0; (f = zhs_field_info(i, &flags)); i++)
+        if (!strcmp(f, name))
+            return flags;
+    return 0;
+}
+
 static void json_field(const char *name, const char *v, int *first)
 {
     if (!v)
@@ -210,17 +223,12 @@ static void json_field(const char *name, const char *v, int *first)
 
 static void print_facets_json(const zhs_results *r, const cli *c)
 {
-    const char *names[2] = {"year", "issuer"};
-    int want[2] = {c->facet_year, c->facet_issuer}, first = 1;
     printf(",\"facets\":{");
-    for (int k = 0; k < 2; k++) {
-        if (!want[k])
-            continue;
-        printf("%s\"%s\":{", first ? "" : ",", names[k]);
-        first = 0;
+    for (int k = 0; k < c->nfacets; k++) {
+        printf("%s\"%s\":{", k ? "," : "", c->facets[k]);
         unsigned n;
         const char *v;
-        for (unsigned i = 0; (v = zhs_results_facet(r, names[k], i, &n)); i++) {
+        for (unsigned i = 0; (v = zhs_results_facet(r, c->facets[k], i, &n)); i++) {
             printf("%s", i ? "," : "");
             json_str(v, strlen(v));
             printf(":%u", n);
@@ -247,14 +255,13 @@ static void print_json(zhs_results *r, const char *query, const cli *c)
         const zhs_hit *h = zhs_hits_get(it);
         printf("%s{\"rank\":%u,\"score\":%.6f", i ? "," : "", zhs_hit_rank(h), zhs_hit_score(h));
         int first = 0;
-        json_field("path", zhs_hit_path(h), &first);
-        json_field("title", zhs_hit_title(h), &first);
-        json_field("issuer", zhs_hit_field(h, "issuer"), &first);
-        json_field("region", zhs_hit_field(h, "region"), &first);
-        if (zhs_hit_year(h))
-            printf(",\"year\":%d", zhs_hit_year(h));
-        json_field("date", zhs_hit_field(h, "date"), &first);
-        json_field("docno", zhs_hit_field(h, "docno"), &first);
+        for (unsigned k = 0; k < zhs_hit_field_count(h); k++) {
+            const char *name = zhs_hit_field_name(h, k), *v = zhs_hit_field_value(h, k);
+            if (field_flags(name) & ZHS_FIELD_NUMBER)
+                printf(",\"%s\":%ld", name, strtol(v, NULL, 10));
+            else
+                json_field(name, v, &first);
+        }
         if (c->snippet) {
             size_t n;
             const char *s = zhs_hit_snippet(h, &n);
@@ -274,7 +281,7 @@ static void print_json(zhs_results *r, const char *query, const cli *c)
         printf("}");
     }
     printf("]");
-    if (c->facet_year || c->facet_issuer)
+    if (c->nfacets)
         print_facets_json(r, c);
     if (c->explain) {
         printf(",\"explain\":");
@@ -427,11 +434,9 @@ static void print_human(zhs_results *r, const cli *c)
         term_puts(title);
         printf("%s  %s(%.2f)%s\n", reset, dim, zhs_hit_score(h), reset);
         printf("     %s", dim);
-        const char *f[] = {"year", "issuer", "date", "docno"};
-        for (int k = 0; k < 4; k++) {
-            const char *v = zhs_hit_field(h, f[k]);
-            if (v) {
-                term_puts(v);
+        for (unsigned k = 0; k < zhs_hit_field_count(h); k++) {
+            if (field_flags(zhs_hit_field_name(h, k)) & ZHS_FIELD_BRIEF) {
+                term_puts(zhs_hit_field_value(h, k));
                 fputs(" · ", stdout);
             }
         }
@@ -442,15 +447,11 @@ static void print_human(zhs_results *r, const cli *c)
         if (c->explain)
             put_explain(zhs_hit_explain(h));
     }
-    const char *names[2] = {"year", "issuer"};
-    int want[2] = {c->facet_year, c->facet_issuer};
-    for (int k = 0; k < 2; k++) {
-        if (!want[k])
-            continue;
-        printf("%s%s:%s", bold, names[k], reset);
+    for (int k = 0; k < c->nfacets; k++) {
+        printf("%s%s:%s", bold, c->facets[k], reset);
         unsigned n;
         const char *v;
-        for (unsigned i = 0; (v = zhs_results_facet(r, names[k], i, &n)); i++) {
+        for (unsigned i = 0; (v = zhs_results_facet(r, c->facets[k], i, &n)); i++) {
             fputs("  ", stdout);
             term_puts(v);
             printf(" (%u)", n);
@@ -542,6 +543,37 @@ static int no_index_at(const char *spec)
     return stat(spec, &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
 }
 
+/* The facets asked for, none with -l (it prints nothing but paths). */
+static int add_facets(zhs_options *o, const cli *c)
+{
+    for (int k = 0; k < c->nfacets && !c->files; k++)
+        if (zhs_options_add_facet(o, c->facets[k]) != ZHS_OK)
+            return -1;
+    return 0;
+}
+
+/* --facet FIELD: a field with a facet, kept once in the order given. */
+static int add_facet(cli *c, const char *name)
+{
+    if (!(field_flags(name) & ZHS_FIELD_FACET)) {
+        unsigned flags;
+        const char *f;
+        fputs("zhsearch: --facet: expected", stderr);
+        for (unsigned i = 0, n = 0; (f = zhs_field_info(i, &flags)); i++)
+            if (flags & ZHS_FIELD_FACET)
+                fprintf(stderr, "%s %s", n++ ? " or" : "", f);
+        fputs(", got '", stderr);
+        term_fput(stderr, name, strlen(name), 0);
+        fputs("'\n", stderr);
+        return -1;
+    }
+    for (int k = 0; k < c->nfacets; k++)
+        if (!strcmp(c->facets[k], name))
+            return 0;
+    c->facets[c->nfacets++] = name;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     cli c = {0};
@@ -598,12 +630,8 @@ int main(int argc, char **argv)
             }
             break;
         case O_FACET:
-            if (!strcmp(optarg, "year")) c.facet_year = 1;
-            else if (!strcmp(optarg, "issuer")) c.facet_issuer = 1;
-            else {
-                fprintf(stderr, "zhsearch: --facet: expected year or issuer, got '%s'\n", optarg);
+            if (add_facet(&c, optarg))
                 return 2;
-            }
             break;
         case O_SNIPPET: if (parse_long("--snippet", optarg, &c.snippet)) return 2; break;
         case O_JSON: c.json = 1; break;
@@ -698,9 +726,7 @@ int main(int argc, char **argv)
     if (zhs_options_set(o, ZHS_P_LIMIT, limit) ||
         zhs_options_set(o, ZHS_P_OFFSET, c.offset) || zhs_options_set(o, ZHS_P_SORT, c.sort) ||
         zhs_options_set(o, ZHS_P_SNIPPET_CHARS, bare ? 0 : c.snippet) ||
-        zhs_options_set(o, ZHS_P_FACET_YEAR, !c.files && c.facet_year) ||
-        zhs_options_set(o, ZHS_P_FACET_ISSUER, !c.files && c.facet_issuer) ||
-        zhs_options_set(o, ZHS_P_EXPLAIN, !bare && c.explain)) {
+        zhs_options_set(o, ZHS_P_EXPLAIN, !bare && c.explain) || add_facets(o, &c)) {
         fprintf(stderr, "zhsearch: invalid search option\n");
         zhs_options_free(o);
         zhs_index_close(idx);

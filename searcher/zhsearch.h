@@ -128,8 +128,8 @@ typedef enum zhs_param {
     ZHS_P_LIMIT = 2,         /* hits to return (default 10; 0 = all matches) */
     ZHS_P_SORT = 3,          /* a zhs_sort (default relevance) */
     ZHS_P_SNIPPET_CHARS = 4, /* snippet length in characters (default 120; 0 = no snippets) */
-    ZHS_P_FACET_YEAR = 5,    /* 1 = count matches per year */
-    ZHS_P_FACET_ISSUER = 6,  /* 1 = count matches per issuer */
+    ZHS_P_FACET_YEAR = 5,    /* 1 = count matches per year (zhs_options_add_facet "year") */
+    ZHS_P_FACET_ISSUER = 6,  /* 1 = count matches per issuer (... "issuer") */
     ZHS_P_EXPLAIN = 7        /* 1 = compute zhs_results_explain() and zhs_hit_explain() */
 } zhs_param;
 
@@ -138,6 +138,11 @@ typedef struct zhs_options zhs_options;
 /* Search options; NULL options mean all defaults. */
 ZHS_API zhs_options *zhs_options_new(void);
 ZHS_API zhs_status zhs_options_set(zhs_options *opts, zhs_param param, long value);
+/* Count the matches per value of field `field`, one with ZHS_FIELD_FACET
+ * ("year", "issuer"); read them with zhs_results_facet() by the same name.
+ * Facets are counted in the order asked for; asking twice is asking once.
+ * ZHS_ERR_INVALID for a field that has no facet. */
+ZHS_API zhs_status zhs_options_add_facet(zhs_options *opts, const char *field);
 ZHS_API void zhs_options_free(zhs_options *opts);
 
 typedef struct zhs_results zhs_results;
@@ -163,8 +168,9 @@ ZHS_API double zhs_results_seconds(const zhs_results *res);
 ZHS_API const char *zhs_results_normalized_query(const zhs_results *res);
 ZHS_API const char *zhs_results_explain(const zhs_results *res);
 
-/* Facets: value i of facet "year" or "issuer", with its document count,
- * most frequent first.  Returns NULL past the end. */
+/* Facets: value i of a facet asked for (zhs_options_add_facet: "year",
+ * "issuer"), with its document count, most frequent first.  Returns NULL
+ * past the end; owned by the results. */
 ZHS_API const char *zhs_results_facet(const zhs_results *res, const char *facet, unsigned i,
                                       unsigned *count);
 
@@ -187,9 +193,35 @@ ZHS_API double zhs_hit_score(const zhs_hit *h);
 ZHS_API const char *zhs_hit_path(const zhs_hit *h);
 ZHS_API const char *zhs_hit_title(const zhs_hit *h);
 /* Metadata field by name: "issuer", "region", "date", "docno", "year",
- * "encoding"; NULL when the document lacks it. */
+ * "encoding" (or any name of zhs_field_info()); NULL when the document
+ * lacks it. */
 ZHS_API const char *zhs_hit_field(const zhs_hit *h, const char *name);
 ZHS_API int zhs_hit_year(const zhs_hit *h); /* 0 when unknown */
+
+/* The fields the hit has, of those with ZHS_FIELD_HIT, in a fixed order
+ * (path, title, issuer, region, year, date, docno): the name and value of
+ * field i, NULL past the end; owned by the results.  For printing every
+ * field of a hit without listing them. */
+ZHS_API unsigned zhs_hit_field_count(const zhs_hit *h);
+ZHS_API const char *zhs_hit_field_name(const zhs_hit *h, unsigned i);
+ZHS_API const char *zhs_hit_field_value(const zhs_hit *h, unsigned i);
+
+/* ---- fields ---- */
+
+/* What a field is and does. */
+typedef enum zhs_field_flag {
+    ZHS_FIELD_TEXT = 1,    /* name:text searches its text (title:复议) */
+    ZHS_FIELD_RANGE = 2,   /* name:a..b searches a range (year:2019..2022) */
+    ZHS_FIELD_FACET = 4,   /* has a facet (zhs_options_add_facet) */
+    ZHS_FIELD_HIT = 8,     /* listed with hits (zhs_hit_field_name) */
+    ZHS_FIELD_BRIEF = 16,  /* short: fit for a one-line summary of a hit */
+    ZHS_FIELD_NUMBER = 32, /* its values are numbers (year) */
+    ZHS_FIELD_EXACT = 64   /* name:x matches whole parts of it (docno:吴政发) */
+} zhs_field_flag;
+
+/* Field i (0-based) of the index's documents: its name, its ZHS_FIELD_*
+ * flags in *flags (unless flags is NULL).  NULL past the end; static. */
+ZHS_API const char *zhs_field_info(unsigned i, unsigned *flags);
 
 /* A highlighted match inside a snippet: bytes [start, start+len). */
 typedef struct zhs_range {

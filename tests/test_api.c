@@ -152,6 +152,57 @@ int main(int argc, char **argv)
     CHECK(zhs_results_facet(r, "nonsense", 0, &yc) == NULL, "unknown facet");
     zhs_results_free(r);
 
+    /* the fields of hits, iterated; the fields there are; facets by name */
+    {
+        static const char *order[] = {"path", "title", "issuer", "region", "year", "date", "docno"};
+        unsigned flags, nf = 0, k;
+        const char *name;
+        for (; (name = zhs_field_info(nf, &flags)); nf++)
+            CHECK(strcmp(name, "docno") || (flags & ZHS_FIELD_EXACT && flags & ZHS_FIELD_HIT),
+                  "docno: exact, listed with hits");
+        CHECK(nf >= 7 && zhs_field_info(nf, &flags) == NULL && flags == 0, "field info ends");
+        CHECK(zhs_field_info(4, &flags) && !strcmp(zhs_field_info(4, NULL), "year") &&
+                  flags == (ZHS_FIELD_RANGE | ZHS_FIELD_FACET | ZHS_FIELD_HIT | ZHS_FIELD_BRIEF |
+                            ZHS_FIELD_NUMBER), "year: flags %u", flags);
+        zhs_options *fo = zhs_options_new();
+        CHECK(zhs_options_add_facet(fo, "issuer") == ZHS_OK && zhs_options_add_facet(fo, "year") == ZHS_OK &&
+                  zhs_options_add_facet(fo, "year") == ZHS_OK, "facets by name");
+        CHECK(zhs_options_add_facet(fo, "docno") == ZHS_ERR_INVALID &&
+                  zhs_options_add_facet(fo, "nonsense") == ZHS_ERR_INVALID &&
+                  zhs_options_add_facet(fo, NULL) == ZHS_ERR_INVALID &&
+                  zhs_options_add_facet(NULL, "year") == ZHS_ERR_INVALID, "no facet of other fields");
+        CHECK(zhs_search(idx, "docno:吴政发〔2022〕3号", fo, &r) == ZHS_OK && zhs_results_count(r) == 1,
+              "docno: the whole number: %s", zhs_index_last_error(idx));
+        const zhs_hit *h = zhs_results_hit(r, 0);
+        unsigned nh = zhs_hit_field_count(h);
+        CHECK(nh == 7, "the hit has 7 fields listed: %u", nh);
+        for (k = 0; k < nh && k < 7; k++) {
+            CHECK_STR(zhs_hit_field_name(h, k), order[k], "field %u", k);
+            CHECK(zhs_hit_field_value(h, k) == zhs_hit_field(h, order[k]), "value %u by index and by name", k);
+        }
+        CHECK(zhs_hit_field_name(h, nh) == NULL && zhs_hit_field_value(h, nh) == NULL, "past the end");
+        CHECK(zhs_hit_field_count(NULL) == 0 && zhs_hit_field_name(NULL, 0) == NULL &&
+                  zhs_hit_field_value(NULL, 0) == NULL, "NULL hit");
+        CHECK_STR(zhs_hit_field(h, "docno"), "吴政发〔2022〕3号", "docno");
+        CHECK(zhs_hit_field(h, "encoding") != NULL, "encoding by name, not listed");
+        CHECK(zhs_hit_field_value(h, 0) == zhs_hit_path(h) && zhs_hit_field_value(h, 1) == zhs_hit_title(h),
+              "path and title read through the fields");
+        CHECK(zhs_hit_year(h) == 2021, "year");
+        CHECK(zhs_results_facet(r, "year", 0, &yc) && yc == 1 && zhs_results_facet(r, "year", 1, &yc) == NULL,
+              "year facet by name");
+        CHECK(zhs_results_facet(r, "issuer", 0, &yc) && yc == 1, "issuer facet by name");
+        zhs_results_free(r);
+        /* the old options are the same facets; 0 takes one back */
+        zhs_options_set(fo, ZHS_P_FACET_ISSUER, 0);
+        CHECK(zhs_search(idx, "docno:吴政发", fo, &r) == ZHS_OK && zhs_results_facet(r, "year", 0, &yc) &&
+                  zhs_results_facet(r, "issuer", 0, &yc) == NULL, "ZHS_P_FACET_ISSUER 0 takes it back");
+        zhs_results_free(r);
+        zhs_options_free(fo);
+        CHECK(count(idx, "docno:吴政发") == 1 && count(idx, "docno:〔2022〕") == 2 && count(idx, "docno:政发") == 0,
+              "docno: whole parts");
+        CHECK(zhs_search(idx, "path:x", NULL, &r) == ZHS_ERR_QUERY_SYNTAX && r == NULL, "path: is not searched");
+    }
+
     /* offset, all, sort */
     zhs_options_set(o, ZHS_P_OFFSET, 3);
     zhs_options_set(o, ZHS_P_LIMIT, 10);

@@ -110,6 +110,13 @@ int main(void)
     has("title:复议", "TB复议");
     has("title:\"行政 复议\"", "TB政复");
     has("http://example", "Chttp");
+    /* docno: boolean terms of its whole parts */
+    has("docno:吴政发〔2022〕3号", "N吴政发");
+    has("docno:吴政发〔2022〕3号", "N3号");
+    has("docno:〔２０２２〕", "N2022");
+    lacks("docno:吴政发", "NB");
+    atoms("docno:吴政发 复议", 2, "吴政发", 0);
+    normalized("docno:吴政發〔２０２２〕", "docno:吴政发〔2022〕");
     atoms("复议 -诉讼", 2, "复议", 1);
     atoms("year:2021 复议", 1, "复议", 0);
     /* the normalized query */
@@ -162,6 +169,10 @@ int main(void)
     has("date:2022-12-31", "VALUE_RANGE 5 2022-12-31 2022-12-31");
     has("date:2022-01..2022-12", "VALUE_RANGE 5 2022-01-00 2022-12-99");
     bad("foo:bar", ZERR_SYNTAX, "unknown field 'foo'");
+    bad("foo:bar", ZERR_SYNTAX, "(fields: title, issuer, region, year, date, docno)");
+    bad("path:x", ZERR_SYNTAX, "unsearchable field 'path'");
+    bad("docno:", ZERR_SYNTAX, "has no value");
+    bad("docno:〔〕", ZERR_SYNTAX, "nothing searchable");
     bad("，。", ZERR_SYNTAX, "nothing searchable");
     bad("复议 😀", ZERR_SYNTAX, "column 4: '😀' has nothing searchable");
     /* a long unsearchable atom is quoted shortly, as valid UTF-8 */

@@ -11,15 +11,8 @@ trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.sh"
 
 # 200 distinct documents: corpus texts with a unique marker each.
-mkdir "$tmp/in"
-i=0
-for r in $(seq 1 40); do
-    for f in "$corpus"/*.txt; do
-        i=$((i + 1))
-        { cat "$f"; printf '\n标记%05d\n' "$i"; } >"$tmp/in/doc$i.txt"
-    done
-done
-total=$i batch=10
+marked_copies "$tmp/in" 40 "$corpus"
+batch=10
 idx="$tmp/idx"
 RANDOM=20261123
 for round in 1 2 3 4 5; do

@@ -22,15 +22,7 @@ expect() { # name, expected exit status, message pattern ('' for none), command.
 }
 
 # 120 distinct documents
-mkdir "$tmp/in"
-i=0
-for r in $(seq 1 24); do
-    for f in "$corpus"/*.txt; do
-        i=$((i + 1))
-        { cat "$f"; printf '\n标记%05d\n' "$i"; } >"$tmp/in/doc$i.txt"
-    done
-done
-total=$i
+marked_copies "$tmp/in" 24 "$corpus"
 
 # --- a write error (file size limit): clear error, last commit kept
 (

@@ -27,3 +27,18 @@ tap_done() {
     echo "1..$n"
     [ "$fails" -eq 0 ]
 }
+
+# marked_copies DIR ROUNDS CORPUS: ROUNDS copies of every corpus report in
+# DIR (created), each made distinct by a marker line 标记NNNNN; sets
+# $total to the number of files.
+marked_copies() {
+    local dir=$1 rounds=$2 corpus=$3 r f
+    mkdir -p "$dir"
+    total=0
+    for r in $(seq 1 "$rounds"); do
+        for f in "$corpus"/*.txt; do
+            total=$((total + 1))
+            { cat "$f"; printf '\n标记%05d\n' "$total"; } >"$dir/doc$total.txt"
+        done
+    done
+}

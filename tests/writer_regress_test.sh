@@ -10,14 +10,7 @@ trap 'kill $(jobs -p) 2>/dev/null; chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.sh"
 
 # 400 distinct documents: enough for a compaction to last a while
-mkdir "$tmp/in"
-i=0
-for r in $(seq 1 80); do
-    for f in "$corpus"/*.txt; do
-        i=$((i + 1))
-        { cat "$f"; printf '\n标记%05d\n' "$i"; } >"$tmp/in/doc$i.txt"
-    done
-done
+marked_copies "$tmp/in" 80 "$corpus"
 printf '独一无二的新文档\n' >"$tmp/new.txt"
 
 # --- a write during compact: refused as locked, or kept; never lost

@@ -262,17 +262,6 @@ static void free_queries(zx_query **v, size_t n)
     free(v);
 }
 
-/* Body queries also rank documents whose title holds the string. */
-static int add_title_rank(query_ctx *c, char layer, const char *a, size_t na, const char *b2, size_t nb)
-{
-    if (c->field[0])
-        return 0;
-    zbuf *b = &c->term;
-    make_term(b, ZT_FIELD_TITLE, layer, a, na);
-    zbuf_add(b, b2, nb);
-    return push_rank(c, b->data, b->len);
-}
-
 /* Exact query for chars[s, e), a run of consecutive positions. */
 static zx_query *run_query(query_ctx *c, size_t s, size_t e)
 {
@@ -283,12 +272,7 @@ static zx_query *run_query(query_ctx *c, size_t s, size_t e)
         make_term(b, c->field, 'C', t[s].text, t[s].len);
         zx_query *one = zx_q_term(b->data, b->len, 1, 0);
         /* A lone character-layer token is a whole word, ranked through its
-         * C term already (query_token).  add_title_rank reuses the term
-         * buffer: build `one` first. */
-        if (!one || (t[s].cjk && add_title_rank(c, 'C', t[s].text, t[s].len, NULL, 0))) {
-            zx_q_free(one);
-            return NULL;
-        }
+         * C term already (query_token). */
         return one;
     }
     zx_query **grams = NULL, **units = NULL;
@@ -300,8 +284,7 @@ static zx_query *run_query(query_ctx *c, size_t s, size_t e)
         make_term(b, c->field, 'B', t[i].text, t[i].len);
         zbuf_add(b, t[i + 1].text, t[i + 1].len);
         if (push_query(&grams, &ng, &capg, zx_q_term(b->data, b->len, 1, 0)) ||
-            push_rank(c, b->data, b->len) ||
-            add_title_rank(c, 'B', t[i].text, t[i].len, t[i + 1].text, t[i + 1].len))
+            push_rank(c, b->data, b->len))
             goto done;
     }
     /* The phrase decides; its bigrams only narrow the candidates first, so
@@ -367,6 +350,26 @@ int zt_build_query(za_analyzer *a, const char *field, const char *text, size_t l
     if (nr == 0)
         goto done;
     q->match = nr == 1 ? zx_q_copy(runs[0]) : zx_q_combine(ZX_OP_AND, runs, nr, 0);
+    /* Title evidence: the whole string in the title (its exact title-field
+     * query), weighed as one term's worth whatever its length, so that no
+     * single rare title bigram of it outweighs the body, and less for one
+     * or two characters, which many titles hold in passing. */
+    if (!field[0]) {
+        zt_query tq;
+        if (zt_build_query(a, ZT_FIELD_TITLE, text, len, &tq)) {
+            rc = -1;
+            goto done;
+        }
+        double w = ZT_TITLE_SCALE / (c.nchars > 2 ? (double)c.nchars : 1.0);
+        if (c.nchars <= 2)
+            w *= ZT_TITLE_SHORT_SCALE;
+        int bad = tq.match && push_query(&c.words, &c.nwords, &c.capwords, zx_q_scale(tq.match, w));
+        zt_query_clear(&tq);
+        if (bad) {
+            rc = -1;
+            goto done;
+        }
+    }
     if (c.nwords)
         q->rank = zx_q_combine(ZX_OP_OR, c.words, c.nwords, 0);
     make_term(&c.term, field, 'C', c.chars[0].text, c.chars[0].len);

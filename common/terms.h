@@ -62,7 +62,8 @@
  * occurs.  Ranking (the match query itself is boolean): BM25 over the W
  * terms of the query's own segmentation (C terms for one-token words) plus
  * its B terms (their wdf follows
- * how often the string occurs, however ICU cut it) and title TB terms;
+ * how often the string occurs, however ICU cut it) and the string's exact
+ * title-field query, scaled to one term's worth (ZT_TITLE_SCALE);
  * query atoms standing near each other earn a NEAR bonus (qparse.c).
  *
  * Metadata: "zhs:scheme" = ZT_SCHEME_VERSION, "zhs:settings" = analyzer
@@ -79,6 +80,11 @@
 #define ZT_SCHEME_VERSION "3"
 #define ZT_TITLE_WDF 4
 #define ZT_NEAR_SCALE 1.0
+/* Title evidence of a body query string (terms.c): the exact string in the
+ * title, scaled to one term's worth; strings of one or two characters get
+ * ZT_TITLE_SHORT_SCALE of that (known-item evaluation, tests/bench). */
+#define ZT_TITLE_SCALE 1.0
+#define ZT_TITLE_SHORT_SCALE 0.3
 /* Query cost bounds for a long string: bigrams filtering the candidates of
  * one run (the positional phrase stays exact), ranking terms per string. */
 #define ZT_MAX_FILTER_GRAMS 16

@@ -12,7 +12,8 @@
  *    关于..., or a wrapped line).  Lines are joined and spaces next to CJK
  *    are dropped (关于 2021 年 -> 关于2021年).  No such line: not a report;
  *    the title is the hint or the first non-blank line, and nothing else
- *    is filled in.
+ *    is filled in.  A manual page's title is the line under its NAME
+ *    heading (ls - 列出目录内容), not the page header above it.
  *  - Year: the 4-digit (or 二〇二一) year directly before 年 in the title.
  *  - Issuer: the title text before 关于 (or before the year).  When that
  *    names a region, not a government (重庆市綦江区2021年度...报告), the
@@ -814,14 +815,60 @@ static void report(const doc *d, const span *parts, size_t np, zm_meta *out)
     find_date(d, out->date);
 }
 
-/* A non-report's title: the first non-blank line that is not chrome
- * (or the first non-blank line if all are).  0 if there is none. */
+/* A heading that says the next line names the document: a manual page's
+ * NAME section, in its English and Chinese forms and their combinations
+ * (NAME, 名称, NAME (名称), NAME[名字], 命令名, ...). */
+static int is_name_heading(const cp_t *s, span l)
+{
+    static const char *const words[] = {"NAME", "名称", "名字", "名 称", "命令名"};
+    int seen = 0;
+
+    for (size_t i = l.b; i < l.e;) {
+        size_t k = 0;
+        if (s[i] == ' ' || is_colon(s[i]) || is_one_of(s[i], "()（）[]【】")) {
+            i++;
+            continue;
+        }
+        for (size_t w = 0; !k && w < sizeof words / sizeof *words; w++)
+            k = match(s, i, l.e, words[w]);
+        if (!k)
+            return 0;
+        i += k;
+        seen = 1;
+    }
+    return seen;
+}
+
+/* The line after a NAME heading near the top ("ls - 列出目录内容"), which
+ * names the document better than a page header above it ("LS(1) User
+ * Commands LS(1)").  NONE when there is no such heading. */
+static size_t named_line(const doc *d)
+{
+    size_t seen = 0;
+
+    for (size_t i = 0; i < d->nl && seen < HEAD_MAX_LINES; i++) {
+        if (d->ln[i].b == d->ln[i].e)
+            continue;
+        seen++;
+        if (!is_name_heading(d->s, d->ln[i]))
+            continue;
+        for (size_t j = i + 1; j < d->nl; j++)
+            if (d->ln[j].b != d->ln[j].e)
+                return is_name_heading(d->s, d->ln[j]) ? NONE : j;
+        return NONE;
+    }
+    return NONE;
+}
+
+/* A non-report's title: the line a NAME heading introduces, else the
+ * first non-blank line that is not chrome (or the first non-blank line if
+ * all are).  0 if there is none. */
 static int first_line_title(const doc *d, zm_meta *out)
 {
     cp_t t[TITLE_MAX_CPS];
-    size_t pick = NONE, n;
+    size_t named = named_line(d), pick = NONE, n;
 
-    for (size_t i = 0; i < d->nl; i++) {
+    for (size_t i = 0; named == NONE && i < d->nl; i++) {
         if (d->ln[i].b == d->ln[i].e)
             continue;
         if (pick == NONE)
@@ -831,6 +878,8 @@ static int first_line_title(const doc *d, zm_meta *out)
             break;
         }
     }
+    if (named != NONE)
+        pick = named;
     if (pick == NONE)
         return 0;
     n = norm_join(d->s, &d->ln[pick], 1, t, TITLE_MAX_CPS);

@@ -219,6 +219,29 @@ static void test_non_reports(void)
     e.title = "关于印发工作要点的通知";
     run_str("chrome then notice",
             "【字体: 打印\n关于印发工作要点的通知\n乐中府〔2022〕7号\n2022年2月25日", NULL, &e);
+    /* a manual page: the line under NAME names it, not the page header */
+    e.title = "CREATE TYPE -定义一个新的数据类型"; /* spaces next to CJK dropped */
+    run_str("man NAME",
+            "CREATE TYPE(7) SQL Commands CREATE TYPE(7)\n\nNAME\nCREATE TYPE - 定义一个新的数据类型\n\n"
+            "SYNOPSIS\nCREATE TYPE name AS\n", NULL, &e);
+    e.title = "ls -列出目录内容";
+    run_str("man 名称", "LS(1) User Commands LS(1)\n名称\nls - 列出目录内容\n", NULL, &e);
+    run_str("man NAME (名称)", "LS(1)\n____\n\n  NAME (名称)：\n\n ls - 列出目录内容\n总览\n", NULL, &e);
+    run_str("man NAME[名字]", "LS(1)\nNAME[名字]\nls - 列出目录内容\n", NULL, &e);
+    run_str("man 命令名 first", "NAME 命令名\nls - 列出目录内容\n", NULL, &e);
+    /* not a heading: a line that only starts with NAME, or prose */
+    e.title = "NAMES and more";
+    run_str("NAMES", "NAMES and more\nls - x\n", NULL, &e);
+    e.title = "名称是什么";
+    run_str("名称 in prose", "名称是什么\n名称\n", NULL, &e);
+    /* a heading with nothing under it, or another heading: the first line */
+    e.title = "LS(1)";
+    run_str("NAME at the end", "LS(1)\nNAME\n\n", NULL, &e);
+    run_str("NAME then 名称", "LS(1)\nNAME\n名称\nls - x\n", NULL, &e);
+    /* a hint still wins */
+    e.title = "Page Title";
+    run_str("man with hint", "LS(1)\nNAME\nls - x\n", "Page Title", &e);
+    e = none;
     run_str("empty", "", NULL, &none);
     run("NULL text", NULL, 0, NULL, &none);
     run_str("blank", " \n\t\n　\n", NULL, &none);

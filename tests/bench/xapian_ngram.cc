@@ -72,14 +72,23 @@ static int do_index(const char *db_path, const char *list)
     return 0;
 }
 
+// The query side of the baseline, the same for latency and ranking runs:
+// CJK n-grams, words joined by AND.
+static const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_CJK_NGRAM;
+
+static Xapian::QueryParser ngram_parser(Xapian::Database &db)
+{
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    qp.set_default_op(Xapian::Query::OP_AND);
+    return qp;
+}
+
 static int do_query(const char *db_path, const char *qfile, int passes)
 {
     std::vector<std::string> queries = read_lines(qfile);
     Xapian::Database db(db_path);
-    Xapian::QueryParser qp;
-    qp.set_database(db);
-    qp.set_default_op(Xapian::Query::OP_AND);
-    const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_CJK_NGRAM;
+    Xapian::QueryParser qp = ngram_parser(db);
     Xapian::Enquire enq(db);
     for (int pass = 1; pass <= passes; pass++) {
         for (size_t i = 0; i < queries.size(); i++) {
@@ -109,10 +118,7 @@ static int do_rank(const char *db_path, const char *qfile)
 {
     std::vector<std::string> queries = read_lines(qfile);
     Xapian::Database db(db_path);
-    Xapian::QueryParser qp;
-    qp.set_database(db);
-    qp.set_default_op(Xapian::Query::OP_AND);
-    const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_CJK_NGRAM;
+    Xapian::QueryParser qp = ngram_parser(db);
     Xapian::Enquire enq(db); // BM25Weight with its default parameters
     for (size_t i = 0; i < queries.size(); i++) {
         std::printf("%zu", i + 1);

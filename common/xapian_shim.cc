@@ -58,10 +58,21 @@ struct zx_query {
     Xapian::Query q;    // as built
     Xapian::Query safe; // the same matches without unweighted terms
 };
+namespace {
+bool uses_safe_form(zx_db *db, const Xapian::Query &q);
+}
+
 struct zx_enquire {
     zx_db *db;
     Xapian::Enquire enq;
     Xapian::Query q, safe;
+    int use_safe = -1; // uses_safe_form(db, q), once per query (-1: not yet known)
+    bool safe_form()
+    {
+        if (use_safe < 0)
+            use_safe = uses_safe_form(db, q) ? 1 : 0;
+        return use_safe == 1;
+    }
     double bm25[5] = {1, 0, 1, 0.5, 0.5}; // k1, k2, k3, b, min_normlen
     std::vector<Xapian::ValueCountMatchSpy *> spies;
     explicit zx_enquire(zx_db *d) : db(d), enq(d->db()) {}
@@ -982,6 +993,7 @@ zx_status zx_enquire_set_query(zx_enquire *e, const zx_query *q, zx_err *err)
     GUARD_BEGIN
     e->q = q->q;
     e->safe = q->safe;
+    e->use_safe = -1;
     e->enq.set_query(q->q);
     ok(err);
     return ZX_OK;
@@ -1028,7 +1040,7 @@ zx_mset *zx_enquire_mset(zx_enquire *e, unsigned first, unsigned max, unsigned c
                          zx_err *err)
 {
     GUARD_BEGIN
-    e->enq.set_query(uses_safe_form(e->db, e->q) ? e->safe : e->q);
+    e->enq.set_query(e->safe_form() ? e->safe : e->q);
     zx_mset *m = new zx_mset{e->enq.get_mset(first, max, check_at_least)};
     ok(err);
     return m;
@@ -1039,7 +1051,7 @@ zx_status zx_enquire_count(zx_enquire *e, unsigned *count, zx_err *err)
 {
     GUARD_BEGIN
     Xapian::Enquire counter(e->db->db());
-    if (uses_safe_form(e->db, e->q)) {
+    if (e->safe_form()) {
         counter.set_query(e->safe);
         const double *p = e->bm25;
         counter.set_weighting_scheme(Xapian::BM25Weight(p[0], p[1], p[2], p[3], p[4]));

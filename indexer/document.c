@@ -1,6 +1,7 @@
 /* document.c - see document.h. */
 #include "document.h"
 #include "extract.h"
+#include "format.h"
 #include "terms.h"
 
 #include <errno.h>
@@ -126,28 +127,35 @@ static int has_text(const char *s, size_t n)
 zerr_code zdoc_extract(const char *path, const zdoc_opts *o, zdoc_input *in, zerr *e)
 {
     zerr why;
-    char *text = NULL, *title = NULL;
-    size_t len = 0;
-    zerr_code rc = ze_decode(in->bytes, in->nbytes, o->encoding, &text, &len, in->encoding,
-                             sizeof in->encoding, &why);
-    if (rc)
+    zf_text t;
+    memset(&t, 0, sizeof t);
+    zf_opts fo = {path, o->encoding, o->ocr, o->progress, o->progress_ctx};
+    const zf_format *fmt;
+    zerr_code rc = zf_extract(in->bytes, in->nbytes, &fo, &t, &fmt, &why);
+    in->format = fmt->name;
+    if (rc) {
+        zf_text_clear(&t);
         return zerr_set(e, rc, "%s%s", rc == ZERR_NOMEM ? "" : "not indexed: ", why.msg);
-    if (ze_is_html(path, text, len)) {
-        char *plain;
-        size_t plen;
-        if (ze_html_to_text(text, len, &plain, &plen, &title)) {
-            free(text); /* it fails only for want of memory */
-            zerr_set(e, ZERR_NOMEM, "out of memory");
-            return ZERR_NOMEM;
-        }
-        free(text);
-        text = plain;
-        len = plen;
     }
+    char *text = t.text.data;
+    size_t len = t.text.len;
+    t.text.data = NULL;
+    if (!text) { /* an extractor that found nothing at all */
+        text = calloc(1, 1);
+        if (!text) {
+            zf_text_clear(&t);
+            return zerr_set(e, ZERR_NOMEM, "out of memory");
+        }
+    }
+    snprintf(in->encoding, sizeof in->encoding, "%s", t.encoding[0] ? t.encoding : fmt->name);
+    in->pages = t.pages;
+    in->ocr_pages = t.ocr_pages;
     /* Metadata first: portal headers carry the publication date. */
-    zm_extract(text, len, title, &in->meta);
-    free(title);
-    ze_strip_chrome(text, &len);
+    zm_hints hints = {t.title, t.date, path};
+    zm_extract(text, len, &hints, &in->meta);
+    if (t.strip_chrome)
+        ze_strip_chrome(text, &len);
+    zf_text_clear(&t);
     if (!has_text(text, len)) {
         free(text);
         return zerr_set(e, ZERR_NOT_INDEXABLE, "not indexed: %s",

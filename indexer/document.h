@@ -5,6 +5,7 @@
 
 #include "analyzer.h"
 #include "docstore.h"
+#include "format.h"
 #include "metadata.h"
 #include "zbuf.h"
 #include "zx.h"
@@ -14,6 +15,9 @@
 typedef struct zdoc_opts {
     const char *encoding; /* forced encoding or NULL */
     size_t max_bytes;     /* files larger than this are refused */
+    int ocr;              /* recognise scanned pages (format.h) */
+    zf_progress_fn progress;
+    void *progress_ctx;
 } zdoc_opts;
 
 /* A file read and decoded, ready to become a document. */
@@ -23,7 +27,10 @@ typedef struct zdoc_input {
     char hash[17];      /* 64-bit content hash, hex */
     char *text;         /* decoded, extracted, chrome-free UTF-8 */
     size_t len;
-    char encoding[32];
+    char encoding[32];  /* the charset of a text file, else the format's name */
+    const char *format; /* the registry row that read it: "PDF" (static) */
+    unsigned pages;     /* paged formats: pages ("\f" separates them), else 0 */
+    unsigned ocr_pages; /* pages read by OCR */
     zm_meta meta;
 } zdoc_input;
 

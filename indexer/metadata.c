@@ -899,8 +899,9 @@ static int hint_title(const char *hint, zm_meta *out)
     return ok;
 }
 
-void zm_extract(const char *text, size_t len, const char *title_hint, zm_meta *out)
+void zm_extract(const char *text, size_t len, const zm_hints *hints, zm_meta *out)
 {
+    const char *title_hint = hints ? hints->title : NULL;
     span parts[TITLE_MAX_PARTS];
     size_t np = 0;
     doc d;

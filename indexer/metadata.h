@@ -21,12 +21,20 @@ typedef struct zm_meta {
     int year;         /* the year the report covers: 2021 */
 } zm_meta;
 
-/* Extract metadata from UTF-8 `text` of `len` bytes.  `title_hint` (may be
- * NULL) is a title known from elsewhere, e.g. an HTML <title>; it is used
- * when the text itself has no recognisable report title.  A document that
+/* What a document's format says about it besides its text; any member may
+ * be NULL. */
+typedef struct zm_hints {
+    const char *title; /* HTML <title>, PDF/DOCX/OFD title property */
+    const char *date;  /* creation date property, YYYY-MM-DD */
+    const char *name;  /* the file's path: the title of last resort */
+} zm_hints;
+
+/* Extract metadata from UTF-8 `text` of `len` bytes.  The title hint is
+ * used when the text itself has no recognisable report title, the date
+ * hint when the text has no date.  A document that
  * is not a report gets its title from the hint or its first non-blank line
  * and leaves the other fields empty.  Never fails; output always
  * NUL-terminated valid UTF-8. */
-void zm_extract(const char *text, size_t len, const char *title_hint, zm_meta *out);
+void zm_extract(const char *text, size_t len, const zm_hints *hints, zm_meta *out);
 
 #endif

@@ -409,10 +409,19 @@ static void writer_give(writer_thread *wt, batch *b)
 
 /* ---- the whole ---- */
 
+/* OCR takes seconds a page: say which page of which file it is at. */
+static void ocr_progress(void *ctx, const char *name, unsigned page, unsigned npages,
+                         const char *what)
+{
+    (void)ctx;
+    say("%s: page %u/%u: %s", name, page, npages, what);
+}
+
 int index_files(writer *w, const filelist *fl, counts *c)
 {
     const options *o = w->o;
-    zdoc_opts dop = {o->encoding, o->max_bytes};
+    zdoc_opts dop = {.encoding = o->encoding, .max_bytes = o->max_bytes, .ocr = o->ocr,
+                     .progress = o->quiet ? NULL : ocr_progress};
     za_guard_memory(); /* ICU runs out of memory safely, see analyzer.h */
     batch bufs[2] = {{0}, {0}};
     worker *ws = new_workers(o->threads);

@@ -1057,6 +1057,8 @@ static void usage(FILE *f)
             "                       hash of their path); later commands find the shards themselves\n"
             "  -L, --follow         follow symbolic links inside directories (by default only\n"
             "                       links named on the command line are followed)\n"
+            "      --ocr            read scanned pages (PDF pages without text) by OCR,\n"
+            "                       tesseract chi_sim+eng at 300 dpi; progress per page\n"
             "      --no-compact     add and sync do not compact the index they create (by\n"
             "                       default they do: it is about half the size)\n"
             "  -q, --quiet          no progress or summary\n"
@@ -1116,6 +1118,7 @@ int main(int argc, char **argv)
         {"shards", required_argument, 0, 'S'},
         {"follow", no_argument, 0, 'L'},       {"null", no_argument, 0, '0'},
         {"no-compact", no_argument, 0, 'C'},   {"version", no_argument, 0, 'V'},
+        {"ocr", no_argument, 0, 'O'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     int ch;
     long n;
@@ -1153,6 +1156,7 @@ int main(int argc, char **argv)
             o.threads = (int)n;
             break;
         case 'C': o.no_compact = 1; break;
+        case 'O': o.ocr = 1; break;
         case 'V': version(); return 0;
         case 'h': usage(stdout); return 0;
         default: return bad_option(ch, argv, longopts);

@@ -27,6 +27,7 @@ typedef struct options {
     int follow; /* --follow: follow symbolic links met in a walk */
     int list0;  /* -0: list prints NUL-terminated paths */
     int no_compact; /* --no-compact: add and sync never compact */
+    int ocr;        /* --ocr: recognise scanned pages */
 } options;
 
 typedef struct counts {

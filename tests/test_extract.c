@@ -342,7 +342,7 @@ static void test_read_special(void)
     }
     snprintf(path, sizeof path, "%s/fifo", dir);
     CHECK(mkfifo(path, 0600) == 0, "mkfifo");
-    zdoc_opts o = {NULL, 1 << 20};
+    zdoc_opts o = {.max_bytes = 1 << 20};
     zdoc_input in;
     signal(SIGALRM, on_alarm);
     alarm(10);

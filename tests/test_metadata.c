@@ -111,7 +111,8 @@ static void run(const char *name, const char *text, size_t len, const char *hint
     if (len)
         memcpy(copy, text, len);
     memset(&m, 0x5A, sizeof m); /* garbage: every field must be rewritten */
-    zm_extract(len ? copy : NULL, len, hint, &m);
+    zm_hints h = {hint, NULL, NULL};
+    zm_extract(len ? copy : NULL, len, &h, &m);
     check_meta(name, &m, e);
     free(copy);
 }
@@ -365,7 +366,8 @@ static void test_long(void)
     /* a long ASCII hint fills the buffer to the last byte */
     memset(text, 'x', n);
     text[n - 1] = '\0';
-    zm_extract("", 0, text, &m);
+    zm_hints th = {text, NULL, NULL};
+    zm_extract("", 0, &th, &m);
     checks++;
     if (strlen(m.title) != sizeof m.title - 1)
         fail("long hint", "title", "wrong length", "511 bytes");

@@ -36,7 +36,7 @@ int main(int argc, char **argv)
             putchar('\n');
             continue;
         }
-        zdoc_opts o = {NULL, (size_t)64 << 20};
+        zdoc_opts o = {.max_bytes = (size_t)64 << 20};
         zdoc_input in;
         if (zdoc_read(argv[i], &o, &in, &e) || zdoc_extract(argv[i], &o, &in, &e)) {
             fprintf(stderr, "zhs-normalize: %s: %s\n", argv[i], e.msg);

@@ -73,12 +73,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     zm_meta m;
     memset(&m, 'x', sizeof m);
-    zm_extract((flags & 2) ? NULL : text, (flags & 2) ? 0 : len, hint, &m);
+    zm_hints hh = {hint, NULL, NULL};
+    zm_extract((flags & 2) ? NULL : text, (flags & 2) ? 0 : len, &hh, &m);
     check_meta(&m);
     if (!hint && !(flags & 2)) {
         /* A hint only ever replaces a missing title. */
         zm_meta h;
-        zm_extract(text, len, "法治政府建设年度报告", &h);
+        zm_hints rh = {"法治政府建设年度报告", NULL, NULL};
+        zm_extract(text, len, &rh, &h);
         check_meta(&h);
         if (m.title[0] && m.year)
             FUZZ_CHECK(strcmp(m.title, h.title) == 0, "a hint changed a report title");

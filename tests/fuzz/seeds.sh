@@ -10,7 +10,7 @@ shift 2
 CORPUS=("$@")
 rm -rf "$S"
 
-for t in analyzer qparse extract metadata docstore snippet; do
+for t in analyzer qparse extract metadata docstore snippet pdf docx ofd doc; do
     mkdir -p "$S/$t"
 done
 
@@ -180,3 +180,15 @@ for f in "${CORPUS[@]}"; do
 done
 { hdr 50 1 0; printf '我們的行政復議工作\n法治\n政府建设。受理案件２０２１年共計'; printf '\0行政复议\0２０２１年'; } | seed snippet
 { hdr 10 0 0; printf '“放管服”改革；放管服改革！  \n\n  a\xe3\x80\x80b'; printf '\0放管服'; } | seed snippet
+
+# --- pdf, docx, ofd, doc: the format fixtures of tests/formats (made by
+# tests/formats/make_fixtures.sh), whole and cut short.
+fixtures=$(cd "$(dirname "$0")/../formats/fixtures" 2>/dev/null && pwd) || fixtures=
+for t in pdf docx ofd doc; do
+    for x in ${fixtures:+"$fixtures"/*."$t"} ${fixtures:+"$fixtures"/*."${t}".seed}; do
+        [ -f "$x" ] || continue
+        seed "$t" <"$x"
+        head -c $(($(wc -c <"$x") / 2)) "$x" | seed "$t"
+    done
+    [ -n "$(ls -A "$S/$t")" ] || printf 'x' | seed "$t"
+done

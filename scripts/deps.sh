@@ -5,7 +5,9 @@ set -euo pipefail
 
 packages=(gcc g++ meson ninja-build pkg-config python3
           libxapian-dev libicu-dev libzstd-dev xapian-tools scdoc
-          clang libclang-rt-14-dev)
+          clang libclang-rt-14-dev
+          libpoppler-glib-dev libcairo2-dev libzip-dev libxml2-dev libgsf-1-dev
+          libtesseract-dev tesseract-ocr-chi-sim tesseract-ocr-eng)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -69,7 +69,7 @@ _zhindex()
         [[ -n $pre ]] && return
         if [[ $cur == -* ]]; then
             mapfile -t COMPREPLY < <(compgen -W '--index --encoding --max-size
-                --batch --threads --shards --follow --no-compact --null --quiet --version
+                --batch --threads --shards --follow --no-compact --ocr --null --quiet --version
                 --help' -- "$cur")
         else
             mapfile -t COMPREPLY < <(compgen -W 'add sync remove list stats

@@ -21,4 +21,14 @@ zerr_code zf_text_decode(const char *b, size_t n, const zf_opts *o, int html, zf
 /* The error of a format this build was configured without. */
 zerr_code zf_not_built(const char *format, const char *library, zerr *e);
 
+/* ocr.c (OCR of scanned pages, ZHS_WITH_OCR): an engine per document and
+ * thread (tesseract, chi_sim+eng), fed 8-bit grey pages. */
+typedef struct zf_ocr zf_ocr;
+zf_ocr *zf_ocr_new(zerr *e);
+/* The UTF-8 text of one page (malloc'd; spaces between CJK dropped), or
+ * NULL with the reason in e. */
+char *zf_ocr_page(zf_ocr *ocr, const unsigned char *grey, int width, int height, int stride,
+                  int dpi, zerr *e);
+void zf_ocr_free(zf_ocr *ocr);
+
 #endif

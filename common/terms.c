@@ -20,6 +20,9 @@ const zt_field zt_fields[] = {
     {"date", NULL, ZT_SLOT_DATE, ZT_F_RANGE | ZT_F_HIT | ZT_F_BRIEF},
     {"docno", ZT_FIELD_DOCNO, ZT_SLOT_DOCNO, ZT_F_EXACT | ZT_F_HIT | ZT_F_BRIEF},
     {"encoding", NULL, ZT_SLOT_ENCODING, 0},
+    {"format", NULL, ZT_SLOT_FORMAT, ZT_F_FACET | ZT_F_HIT},
+    {"pages", NULL, ZT_SLOT_PAGES, ZT_F_NUMBER | ZT_F_HIT},
+    {"ocr", NULL, ZT_SLOT_OCR, ZT_F_BOOLEAN | ZT_F_HIT},
 };
 const unsigned zt_nfields = sizeof zt_fields / sizeof *zt_fields;
 

@@ -47,6 +47,9 @@
  *   date      -       DATE      range, hit, brief
  *   docno     N       DOCNO     exact, hit, brief
  *   encoding  -       ENCODING  -
+ *   format    -       FORMAT    facet, hit
+ *   pages     -       PAGES     number, hit
+ *   ocr       -       OCR       boolean, hit
  *
  * docno is exact by parts: the whole number (吴政发〔2022〕3号, also typed
  * with full-width digits) finds that document, a whole part of it (吴政发,
@@ -101,8 +104,12 @@ enum {
     ZT_SLOT_HASH = 7, /* content hash of the file's bytes, hex */
     ZT_SLOT_SIZE = 8, /* original file size in bytes, decimal */
     ZT_SLOT_ENCODING = 9,
-    ZT_SLOT_SORTDATE = 10 /* date, or for undated reports "<year+1>-00-00":
-                             reports appear the year after the one they cover */
+    ZT_SLOT_SORTDATE = 10, /* date, or for undated reports "<year+1>-00-00":
+                              reports appear the year after the one they cover */
+    ZT_SLOT_FORMAT = 11, /* the extractor that read the file: "PDF", "text" */
+    ZT_SLOT_PAGES = 12,  /* paged formats: the page count, decimal; the stored
+                            text then separates pages with "\f" */
+    ZT_SLOT_OCR = 13     /* "true" when some page was read by OCR */
 };
 
 /* Field prefixes put before the layer letter. */
@@ -120,7 +127,8 @@ enum {
     ZT_F_BRIEF = 1 << 4,  /* on the line under a hit's title */
     ZT_F_NUMBER = 1 << 5, /* a number: unquoted in JSON */
     ZT_F_EXACT = 1 << 6,  /* name:x matches whole parts of its value */
-    ZT_F_RANK = 1 << 7    /* its words also rank body queries (ZT_TITLE_WDF) */
+    ZT_F_RANK = 1 << 7,   /* its words also rank body queries (ZT_TITLE_WDF) */
+    ZT_F_BOOLEAN = 1 << 8 /* "true" or absent: a JSON boolean */
 };
 
 /* One field of a document (the table: see the top of this file). */

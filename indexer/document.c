@@ -182,7 +182,7 @@ static int set_value(zx_doc *d, unsigned slot, const char *v)
 /* The value of field f of zt_fields for a document: its extraction (a new
  * row of the table gets its case here).  NULL or "" when it has none. */
 static const char *field_value(const zt_field *f, const char *key, const zdoc_input *in,
-                               const char *year)
+                               const char *year, const char *pages)
 {
     const zm_meta *m = &in->meta;
     switch (f->slot) {
@@ -194,6 +194,9 @@ static const char *field_value(const zt_field *f, const char *key, const zdoc_in
     case ZT_SLOT_DATE: return m->date;
     case ZT_SLOT_DOCNO: return m->docno;
     case ZT_SLOT_ENCODING: return in->encoding;
+    case ZT_SLOT_FORMAT: return in->format;
+    case ZT_SLOT_PAGES: return pages;
+    case ZT_SLOT_OCR: return in->ocr_pages ? "true" : NULL;
     }
     return NULL;
 }
@@ -207,7 +210,7 @@ static int same_prefix(const zt_field *a, const zt_field *b)
  * the "|" between values is a punctuation gap, so that no phrase runs
  * from one into the next.  Indexed with the first of them. */
 static int index_field(za_analyzer *a, zx_doc *d, unsigned i, const char *key,
-                       const zdoc_input *in, const char *year, zbuf *b)
+                       const zdoc_input *in, const char *year, const char *pages, zbuf *b)
 {
     const zt_field *f = &zt_fields[i];
     for (unsigned j = 0; j < i; j++)
@@ -219,7 +222,7 @@ static int index_field(za_analyzer *a, zx_doc *d, unsigned i, const char *key,
     for (unsigned j = i; j < zt_nfields; j++) {
         if (!same_prefix(&zt_fields[j], f))
             continue;
-        const char *v = field_value(&zt_fields[j], key, in, year);
+        const char *v = field_value(&zt_fields[j], key, in, year, pages);
         any |= v && *v;
         flags |= zt_fields[j].flags;
         bad |= (j > i && zbuf_adds(b, "|")) || zbuf_adds(b, v ? v : "");
@@ -241,18 +244,21 @@ zx_doc *zdoc_build(za_analyzer *a, zd_codec *codec, const char *key, const zdoc_
     if (!d)
         return NULL;
     const zm_meta *m = &in->meta;
-    char year[16] = "", size[24];
+    char year[16] = "", size[24], pages[16] = "";
     if (m->year > 0)
         snprintf(year, sizeof year, "%04d", m->year);
+    if (in->pages > 0)
+        snprintf(pages, sizeof pages, "%u", in->pages);
     snprintf(size, sizeof size, "%zu", in->nbytes);
     int bad = 0;
     zt_id_term(key, scratch);
     bad |= zx_doc_add_boolean(d, scratch->data, scratch->len) != ZX_OK;
     bad |= zt_index_text(a, d, ZT_FIELD_BODY, in->text, in->len, 1, 1);
     for (unsigned i = 0; i < zt_nfields; i++) {
-        bad |= set_value(d, (unsigned)zt_fields[i].slot, field_value(&zt_fields[i], key, in, year));
+        bad |= set_value(d, (unsigned)zt_fields[i].slot,
+                         field_value(&zt_fields[i], key, in, year, pages));
         if (zt_fields[i].prefix)
-            bad |= index_field(a, d, i, key, in, year, scratch);
+            bad |= index_field(a, d, i, key, in, year, pages, scratch);
     }
     bad |= set_value(d, ZT_SLOT_HASH, in->hash);
     bad |= set_value(d, ZT_SLOT_SIZE, size);

@@ -41,10 +41,12 @@ static const zhs_options default_options = {0, 10, ZHS_SORT_RELEVANCE, 120, 0, {
 
 struct zhs_hit {
     unsigned rank;
+    unsigned page; /* of the snippet's first highlight; 0 when unpaged */
     double score;
     char **values; /* of each row of zt_fields, NULL where the document has none */
     zs_snippet snip;
     char *explain;
+    char *match_pages; /* with explain, for paged documents: "p. 3 ..." */
 };
 
 struct zhs_hits {
@@ -343,8 +345,60 @@ static void load_dict(zhs_index *idx, const char *rec, size_t len)
         zt_load_dict(idx->db, idx->codec, (uint32_t)id);
 }
 
+/* The page (1-based) of byte offset `at` of a paged document's stored
+ * text, whose pages are separated by "\f" (format.h of the indexer). */
+static unsigned page_at(const char *text, size_t at)
+{
+    unsigned page = 1;
+    for (const char *p = text; (p = memchr(p, '\f', (size_t)(text + at - p))); p++)
+        page++;
+    return page;
+}
+
+/* "  matches on pages: 1 (2), 3 (1)\n": the page of every match of the
+ * atoms, with how many stand on it. */
+static int list_match_pages(zhs_index *idx, const zbuf *text, const char *const *atoms,
+                            unsigned n, char **out)
+{
+    zs_range *r = NULL;
+    unsigned *atom_of = NULL, nr = 0;
+    if (zs_find_matches(idx->an, text->data ? text->data : "", text->len, atoms, n, &r, &atom_of,
+                        &nr))
+        return -1;
+    zbuf b = {0};
+    int bad = zbuf_adds(&b, "  matches on pages:");
+    unsigned page = 1, count = 0;
+    size_t at = 0;
+    for (unsigned i = 0; i < nr && !bad; i++) { /* ranges ascend: count "\f" once */
+        unsigned p = page + page_at(text->data + at, r[i].start - at) - 1;
+        at = r[i].start;
+        if (p != page && count) {
+            char item[32];
+            snprintf(item, sizeof item, " %u (%u),", page, count);
+            bad |= zbuf_adds(&b, item);
+            count = 0;
+        }
+        page = p;
+        count++;
+    }
+    char last[32];
+    if (count)
+        snprintf(last, sizeof last, " %u (%u)\n", page, count);
+    else
+        snprintf(last, sizeof last, " none\n");
+    bad |= zbuf_adds(&b, last);
+    free(r);
+    free(atom_of);
+    if (bad) {
+        zbuf_free(&b);
+        return -1;
+    }
+    *out = b.data;
+    return 0;
+}
+
 static zhs_status make_snippet(zhs_index *idx, zx_doc *doc, const zq_parsed *pq, unsigned chars,
-                               zhs_hit *h)
+                               int explain, zhs_hit *h)
 {
     size_t rlen;
     zx_err e;
@@ -366,7 +420,15 @@ static zhs_status make_snippet(zhs_index *idx, zx_doc *doc, const zq_parsed *pq,
     for (size_t i = 0; i < pq->natoms && n < 64; i++)
         if (!pq->atoms[i].negated && pq->atoms[i].field == ZQ_BODY)
             atoms[n++] = pq->atoms[i].text;
-    int rc = zs_make(idx->an, text.data ? text.data : "", text.len, atoms, n, chars, &h->snip);
+    int rc = chars ? zs_make(idx->an, text.data ? text.data : "", text.len, atoms, n, chars,
+                             &h->snip)
+                   : 0;
+    if (!rc && hit_value(h, "pages")) {
+        if (chars && h->snip.first_at != (size_t)-1)
+            h->page = page_at(text.data, h->snip.first_at);
+        if (explain)
+            rc = list_match_pages(idx, &text, atoms, n, &h->match_pages);
+    }
     zbuf_free(&text);
     return rc ? set_error(idx, ZHS_ERR_NOMEM, "out of memory making a snippet") : ZHS_OK;
 }
@@ -494,6 +556,7 @@ static void free_hit(zhs_hit *h)
         free(h->values[i]);
     free(h->values);
     free(h->explain);
+    free(h->match_pages);
     zs_clear(&h->snip);
 }
 
@@ -513,8 +576,9 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
     for (unsigned k = 0; k < zt_nfields && st == ZHS_OK; k++)
         if (value_of(doc, (unsigned)zt_fields[k].slot, &h->values[k], &e))
             st = set_error(idx, from_zx(&e), "reading the fields of a hit: %s", e.msg);
-    if (st == ZHS_OK && o->snippet_chars > 0)
-        st = make_snippet(idx, doc, pq, (unsigned)o->snippet_chars, h);
+    if (st == ZHS_OK && (o->snippet_chars > 0 || (o->explain && hit_value(h, "pages"))))
+        st = make_snippet(idx, doc, pq, (unsigned)(o->snippet_chars > 0 ? o->snippet_chars : 0),
+                          o->explain, h);
     if (st == ZHS_OK && o->explain) {
         zbuf b = {0};
         char line[200];
@@ -541,6 +605,8 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
         } else if (xs != ZX_OK) {
             st = set_error(idx, from_zx(&e), "explaining a hit: %s", e.msg);
         }
+        if (st == ZHS_OK && h->match_pages && zbuf_adds(&b, h->match_pages))
+            st = set_error(idx, ZHS_ERR_NOMEM, "explaining a hit: out of memory");
         h->explain = b.data;
     }
     zx_doc_free(doc);
@@ -810,14 +876,14 @@ const char *zhs_hit_field_value(const zhs_hit *h, unsigned i)
 _Static_assert(SAME(ZHS_FIELD_TEXT, ZT_F_TEXT) && SAME(ZHS_FIELD_RANGE, ZT_F_RANGE) &&
                    SAME(ZHS_FIELD_FACET, ZT_F_FACET) && SAME(ZHS_FIELD_HIT, ZT_F_HIT) &&
                    SAME(ZHS_FIELD_BRIEF, ZT_F_BRIEF) && SAME(ZHS_FIELD_NUMBER, ZT_F_NUMBER) &&
-                   SAME(ZHS_FIELD_EXACT, ZT_F_EXACT),
+                   SAME(ZHS_FIELD_EXACT, ZT_F_EXACT) && SAME(ZHS_FIELD_BOOLEAN, ZT_F_BOOLEAN),
                "ZHS_FIELD_* and ZT_F_* differ");
 #undef SAME
 
 const char *zhs_field_info(unsigned i, unsigned *flags)
 {
     unsigned pub = ZHS_FIELD_TEXT | ZHS_FIELD_RANGE | ZHS_FIELD_FACET | ZHS_FIELD_HIT |
-                   ZHS_FIELD_BRIEF | ZHS_FIELD_NUMBER | ZHS_FIELD_EXACT;
+                   ZHS_FIELD_BRIEF | ZHS_FIELD_NUMBER | ZHS_FIELD_EXACT | ZHS_FIELD_BOOLEAN;
     if (flags)
         *flags = i < zt_nfields ? zt_fields[i].flags & pub : 0;
     return i < zt_nfields ? zt_fields[i].name : NULL;
@@ -837,5 +903,7 @@ const zhs_range *zhs_hit_highlights(const zhs_hit *h, unsigned *n)
     /* zs_range and zhs_range have the same layout by construction. */
     return h ? (const zhs_range *)h->snip.ranges : NULL;
 }
+
+unsigned zhs_hit_page(const zhs_hit *h) { return h ? h->page : 0; }
 
 const char *zhs_hit_explain(const zhs_hit *h) { return h && h->explain ? h->explain : ""; }

@@ -545,6 +545,7 @@ int zs_make(za_analyzer *a, const char *doc, size_t len, const char *const *atom
             unsigned natoms, unsigned chars, zs_snippet *out)
 {
     memset(out, 0, sizeof *out);
+    out->first_at = (size_t)-1;
     mlist m = {0};
     if (find_matches(a, doc, len, atoms, natoms, 1, &m)) {
         free(m.r);
@@ -624,6 +625,8 @@ int zs_make(za_analyzer *a, const char *doc, size_t len, const char *const *atom
             open = 0;
         }
         if (!open && mi < m.n && m.r[mi].start == i && m.r[mi].start + m.r[mi].len <= end) {
+            if (nr == 0)
+                out->first_at = i;
             r[nr].start = (unsigned)t->len;
             r[nr++].len = 0;
             open = 1;

@@ -21,6 +21,8 @@ typedef struct zs_snippet {
     zbuf text;         /* UTF-8 passage */
     zs_range *ranges;  /* highlight byte ranges in text, ascending */
     unsigned nranges;
+    size_t first_at;   /* byte offset in the document of the first
+                        * highlight, (size_t)-1 when there is none */
 } zs_snippet;
 
 /* Build a snippet of about `chars` characters of doc for the atoms, from

@@ -259,9 +259,13 @@ static void print_json(zhs_results *r, const char *query, const cli *c)
             const char *name = zhs_hit_field_name(h, k), *v = zhs_hit_field_value(h, k);
             if (field_flags(name) & ZHS_FIELD_NUMBER)
                 printf(",\"%s\":%ld", name, strtol(v, NULL, 10));
+            else if (field_flags(name) & ZHS_FIELD_BOOLEAN)
+                printf(",\"%s\":%s", name, strcmp(v, "true") ? "false" : "true");
             else
                 json_field(name, v, &first);
         }
+        if (zhs_hit_page(h))
+            printf(",\"page\":%u", zhs_hit_page(h));
         if (c->snippet) {
             size_t n;
             const char *s = zhs_hit_snippet(h, &n);
@@ -441,6 +445,10 @@ static void print_human(zhs_results *r, const cli *c)
             }
         }
         term_puts(path);
+        if (zhs_hit_page(h))
+            printf(", p. %u", zhs_hit_page(h));
+        if (zhs_hit_field(h, "ocr"))
+            fputs(" (OCR)", stdout);
         printf("%s\n", reset);
         if (c->snippet)
             print_snippet(h, c->highlight);
@@ -558,10 +566,15 @@ static int add_facet(cli *c, const char *name)
     if (!(field_flags(name) & ZHS_FIELD_FACET)) {
         unsigned flags;
         const char *f;
+        unsigned total = 0;
+        for (unsigned i = 0; (f = zhs_field_info(i, &flags)); i++)
+            total += (flags & ZHS_FIELD_FACET) != 0;
         fputs("zhsearch: --facet: expected", stderr);
         for (unsigned i = 0, n = 0; (f = zhs_field_info(i, &flags)); i++)
-            if (flags & ZHS_FIELD_FACET)
-                fprintf(stderr, "%s %s", n++ ? " or" : "", f);
+            if (flags & ZHS_FIELD_FACET) {
+                n++;
+                fprintf(stderr, "%s %s", n == 1 ? "" : n == total ? " or" : ",", f);
+            }
         fputs(", got '", stderr);
         term_fput(stderr, name, strlen(name), 0);
         fputs("'\n", stderr);

@@ -216,7 +216,8 @@ typedef enum zhs_field_flag {
     ZHS_FIELD_HIT = 8,     /* listed with hits (zhs_hit_field_name) */
     ZHS_FIELD_BRIEF = 16,  /* short: fit for a one-line summary of a hit */
     ZHS_FIELD_NUMBER = 32, /* its values are numbers (year) */
-    ZHS_FIELD_EXACT = 64   /* name:x matches whole parts of it (docno:吴政发) */
+    ZHS_FIELD_EXACT = 64,  /* name:x matches whole parts of it (docno:吴政发) */
+    ZHS_FIELD_BOOLEAN = 256 /* "true" when set, absent otherwise (ocr) */
 } zhs_field_flag;
 
 /* Field i (0-based) of the index's documents: its name, its ZHS_FIELD_*
@@ -233,6 +234,11 @@ typedef struct zhs_range {
  * the byte ranges of every match in it. */
 ZHS_API const char *zhs_hit_snippet(const zhs_hit *h, size_t *len);
 ZHS_API const zhs_range *zhs_hit_highlights(const zhs_hit *h, unsigned *n);
+/* The page (1-based) of the snippet's first highlight, for documents with
+ * pages (PDF, OFD: the "pages" field); 0 for unpaged documents or without
+ * a snippet.  With ZHS_P_EXPLAIN the explanation lists the pages of every
+ * match. */
+ZHS_API unsigned zhs_hit_page(const zhs_hit *h);
 /* With ZHS_P_EXPLAIN: why this hit matched (terms, positions, weights). */
 ZHS_API const char *zhs_hit_explain(const zhs_hit *h);
 

@@ -76,7 +76,7 @@ t_json_fields() {
     python3 - "$tmp/out.json" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
-order = ["rank", "score", "path", "title", "issuer", "region", "year", "date", "docno"]
+order = ["rank", "score", "path", "title", "issuer", "region", "year", "date", "docno", "format", "pages", "ocr", "page"]
 assert len(d["hits"]) == 5, d["hits"]
 for h in d["hits"]:
     keys = list(h)
@@ -115,7 +115,7 @@ t_bad_facet() {
     local out rc
     out=$("$zhsearch" -d "$idx" --facet docno 法治 2>&1)
     rc=$?
-    [ $rc = 2 ] && [ "$out" = "zhsearch: --facet: expected issuer or year, got 'docno'" ] ||
+    [ $rc = 2 ] && [ "$out" = "zhsearch: --facet: expected issuer, year or format, got 'docno'" ] ||
         { echo "exit $rc: $out"; return 1; }
 }
 check "--facet of a field without one names those with one" t_bad_facet

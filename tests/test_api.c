@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 
     /* the fields of hits, iterated; the fields there are; facets by name */
     {
-        static const char *order[] = {"path", "title", "issuer", "region", "year", "date", "docno"};
+        static const char *order[] = {"path", "title", "issuer", "region", "year", "date", "docno", "format"};
         unsigned flags, nf = 0, k;
         const char *name;
         for (; (name = zhs_field_info(nf, &flags)); nf++)
@@ -175,8 +175,11 @@ int main(int argc, char **argv)
               "docno: the whole number: %s", zhs_index_last_error(idx));
         const zhs_hit *h = zhs_results_hit(r, 0);
         unsigned nh = zhs_hit_field_count(h);
-        CHECK(nh == 7, "the hit has 7 fields listed: %u", nh);
-        for (k = 0; k < nh && k < 7; k++) {
+        CHECK(nh == 8, "the hit has 8 fields listed: %u", nh);
+        CHECK_STR(zhs_hit_field(h, "format"), "text", "format");
+        CHECK(zhs_hit_page(h) == 0 && zhs_hit_field(h, "pages") == NULL && zhs_hit_field(h, "ocr") == NULL,
+              "a text file has no pages");
+        for (k = 0; k < nh && k < 8; k++) {
             CHECK_STR(zhs_hit_field_name(h, k), order[k], "field %u", k);
             CHECK(zhs_hit_field_value(h, k) == zhs_hit_field(h, order[k]), "value %u by index and by name", k);
         }

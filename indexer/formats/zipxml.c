@@ -68,6 +68,8 @@ zerr_code zx_open(zx_zip *z, const char *b, size_t n, const char *fmt, zerr *e)
 {
     memset(z, 0, sizeof *z);
     z->fmt = fmt;
+    if (n < 22 || memcmp(b, "PK", 2) != 0) /* 22: the end of central directory record */
+        return zerr_set(e, ZERR_NOT_INDEXABLE, "%s: damaged ZIP (not a ZIP file)", fmt);
     zip_error_t err;
     zip_error_init(&err);
     z->zip = open_mem(b, n, &err);

@@ -31,8 +31,9 @@
  *    files give "DOC: damaged (...)", never a read out of bounds.
  *  - Title and creation date from the SummaryInformation stream, as hints.
  *  - Messages start with "DOC", or "WPS/DOC" for a file named .wps.
- *  - libgsf (GObject) is initialised once with pthread_once; everything
- *    else is per call, so extractors may run on several threads at once.
+ *  - libgsf (GObject) is initialised once with pthread_once (its own
+ *    warnings about damaged files silenced: the message says it); the rest
+ *    is per call, so extractors may run on several threads at once.
  */
 #include "formats.h"
 
@@ -61,9 +62,19 @@ static int has_ole_magic(const char *b, size_t n)
 
 static pthread_once_t gsf_once = PTHREAD_ONCE_INIT;
 
+static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
+{
+    (void)domain, (void)level, (void)msg, (void)data;
+}
+
+/* libgsf reports damaged compound files with g_critical/g_warning on
+ * stderr; our caller gets the reason as a message instead. */
 static void gsf_init_once(void)
 {
     gsf_init();
+    const GLogLevelFlags levels = G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE;
+    g_log_set_handler("libgsf:msole", levels, quiet, NULL);
+    g_log_set_handler("libgsf", levels, quiet, NULL);
 }
 
 /* The compound file of the n bytes b, or NULL. */

@@ -1,11 +1,451 @@
-/* test_format_ofd.c - the ofd extractor on the fixtures of tests/formats. */
+/* test_format_ofd.c - the OFD extractor on the fixtures of tests/formats
+ * (made by tests/formats/gen/gen_ofd.py from corpus/).
+ *
+ *   test_format_ofd FORMATS_DIR CORPUS_DIR
+ *
+ * For each fixture with a NAME.ofd.expect sidecar: it is detected as OFD
+ * (and a DOCX, a plain ZIP or an XLSX-like ZIP is not); the extractor's
+ * own text has one page per page of the document, and each page holds the
+ * lines and paragraphs of NAME.ofd.pages in that order (whitespace within
+ * a line ignored) - also when every character is a TextCode of its own and
+ * the TextObjects come in shuffled order; the template page's text is not
+ * read; through zf_extract the running header is dropped, the hints are
+ * DocInfo's, the metadata step finds the report's title, issuer and year,
+ * and every phrase of the source report (runs of 6 or more characters
+ * between punctuation, whitespace ignored) is in the text: recall must be
+ * 100%.  Hostile inputs (paths out of the container, missing members,
+ * entities, deep nesting, a zip bomb, damage) are refused with
+ * ZERR_NOT_INDEXABLE and a message naming the reason, silently, also from
+ * several threads at once.
+ */
 #include "check.h"
 #include "format.h"
 #include "formats.h"
+#include "metadata.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *fmt_dir, *corpus_dir;
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    zbuf b = {0};
+    char tmp[65536];
+    size_t k;
+    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
+        if (zbuf_add(&b, tmp, k))
+            break;
+    fclose(f);
+    zbuf_addc(&b, 0);
+    *len = b.len ? b.len - 1 : 0;
+    return b.data;
+}
+
+static char *fixture(const char *name, size_t *len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/fixtures/%s", fmt_dir, name);
+    char *d = slurp(path, len);
+    if (!d)
+        printf("# cannot read %s\n", path);
+    return d;
+}
+
+/* The value of key in a sidecar's "key=value" lines, malloc'd, or NULL. */
+static char *sidecar(const char *text, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        if (strncmp(l, key, kl) == 0 && l[kl] == '=') {
+            size_t n = strcspn(l + kl + 1, "\r\n");
+            char *v = malloc(n + 1);
+            memcpy(v, l + kl + 1, n);
+            v[n] = 0;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+/* --- recall --------------------------------------------------------------- */
+
+static int is_ws(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
+           c == 0x3000 || c == 0xA0 || c == 0xFEFF;
+}
+
+static int is_punct(uint32_t c)
+{
+    if (c < 0x80)
+        return !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+    return (c >= 0x80 && c <= 0xBF) || (c >= 0x2000 && c <= 0x206F) ||
+           (c >= 0x2190 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
+           (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF0F) ||
+           (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
+           (c >= 0xFF5B && c <= 0xFF65) || c == 0xFFFD;
+}
+
+/* s without whitespace, as UTF-8. */
+static char *squeeze(const char *s, size_t n)
+{
+    zbuf b = {0};
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        size_t k = utf8_decode((const unsigned char *)s + i, n - i, &c);
+        if (!is_ws(c))
+            zbuf_add(&b, s + i, k);
+        i += k;
+    }
+    zbuf_addc(&b, 0);
+    return b.data;
+}
+
+/* Every phrase of the source (6+ characters between punctuation, with
+ * whitespace removed) is in text; prints the recall, returns 1 at 100%. */
+static int recall(const char *label, const char *src, size_t slen, const char *text, size_t tlen)
+{
+    char *hay = squeeze(text, tlen), *s = squeeze(src, slen);
+    size_t total = 0, found = 0, shown = 0, n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        size_t start = i, chars = 0;
+        uint32_t c;
+        size_t k;
+        while (i < n && (k = utf8_decode((const unsigned char *)s + i, n - i, &c), !is_punct(c))) {
+            i += k;
+            chars++;
+        }
+        if (chars >= 6) {
+            char save = s[i];
+            s[i] = 0;
+            total++;
+            if (strstr(hay, s + start))
+                found++;
+            else if (shown++ < 5)
+                printf("# %s: missing phrase '%s'\n", label, s + start);
+            s[i] = save;
+        }
+        if (i < n)
+            i += utf8_decode((const unsigned char *)s + i, n - i, &c);
+    }
+    printf("# recall %s: %zu/%zu phrases (%.1f%%)\n", label, found, total,
+           total ? 100.0 * (double)found / (double)total : 0.0);
+    free(hay);
+    free(s);
+    return total > 0 && found == total;
+}
+
+
+/* libxml2 and libzip must say nothing: stderr goes to a file meanwhile. */
+static void silently(void (*fn)(void))
+{
+    fflush(stderr);
+    FILE *tmp = tmpfile();
+    int saved = dup(2);
+    if (!tmp || saved < 0) {
+        fn();
+        return;
+    }
+    dup2(fileno(tmp), 2);
+    fn();
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    long size = (fseek(tmp, 0, SEEK_END), ftell(tmp));
+    CHECK(size == 0, "nothing printed on stderr (%ld bytes)", size);
+    fclose(tmp);
+}
+
+/* --- pages ------------------------------------------------------------------ */
+
+/* A page's text as lines without whitespace, "\n" between lines, "\n\n"
+ * between paragraphs. */
+static char *canon(const char *s, size_t n)
+{
+    zbuf b = {0};
+    int nl = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        size_t k = utf8_decode((const unsigned char *)s + i, n - i, &c);
+        i += k;
+        if (c == '\n') {
+            nl++;
+        } else if (!is_ws(c)) {
+            if (b.len && nl)
+                zbuf_add(&b, "\n\n", nl > 1 ? 2 : 1);
+            nl = 0;
+            zbuf_add(&b, s + i - k, k);
+        }
+    }
+    zbuf_addc(&b, 0);
+    return b.data;
+}
+
+static void same_page(const char *name, unsigned pg, const char *got, size_t glen,
+                      const char *want, size_t wlen)
+{
+    char *g = canon(got, glen), *w = canon(want, wlen);
+    size_t i = 0;
+    while (g[i] && g[i] == w[i])
+        i++;
+    int same = strcmp(g, w) == 0;
+    if (!same) {
+        size_t from = i > 30 ? i - 30 : 0;
+        while (from > 0 && (g[from] & 0xC0) == 0x80)
+            from--;
+        printf("# %s page %u differs at byte %zu: got '%.90s' want '%.90s'\n", name, pg, i,
+               g + from, w + from);
+    }
+    CHECK(same, "%s: page %u as placed", name, pg);
+    free(g);
+    free(w);
+}
+
+/* The row's own text (running lines kept) page by page against the
+ * .pages sidecar. */
+static void pages(const char *name, const char *b, size_t n, unsigned want_pages)
+{
+    char path[4096];
+    size_t plen;
+    snprintf(path, sizeof path, "%s/fixtures/%s.pages", fmt_dir, name);
+    char *side = slurp(path, &plen);
+    zf_text t = {0};
+    zerr e = {0};
+    zf_opts o = {name, NULL, 0, NULL, NULL};
+    zerr_code rc = zf_format_ofd.extract(b, n, &o, &t, &e);
+    CHECK(side && rc == ZERR_OK, "%s: row extract: %s", name, rc ? e.msg : "no .pages");
+    if (side && rc == ZERR_OK) {
+        CHECK(t.pages == want_pages, "%s: %u pages, want %u", name, t.pages, want_pages);
+        const char *g = t.text.data, *w = side;
+        for (unsigned pg = 1; g && w; pg++) {
+            const char *ge = strchr(g, '\f'), *we = strchr(w, '\f');
+            size_t gl = ge ? (size_t)(ge - g) : strlen(g), wl = we ? (size_t)(we - w) : strlen(w);
+            same_page(name, pg, g, gl, w, wl);
+            g = ge ? ge + 1 : NULL;
+            w = we ? we + 1 : NULL;
+        }
+        CHECK(!strstr(t.text.data, "模板页文字不是正文"), "%s: template page not read", name);
+    }
+    zf_text_clear(&t);
+    free(side);
+}
+
+/* --- the reports ------------------------------------------------------------ */
+
+static void metadata(const char *name, const zf_text *t, const char *exp)
+{
+    char *title = sidecar(exp, "title"), *issuer = sidecar(exp, "issuer"),
+         *year = sidecar(exp, "year");
+    zm_hints h = {t->title, t->date[0] ? t->date : NULL, name};
+    zm_meta m;
+    zm_extract(t->text.data, t->text.len, &h, &m);
+    CHECK_STR(m.title, title ? title : "", "%s: metadata title", name);
+    CHECK_STR(m.issuer, issuer ? issuer : "", "%s: metadata issuer", name);
+    CHECK(year && m.year == atoi(year), "%s: year %d, want %s", name, m.year, year ? year : "?");
+    free(title);
+    free(issuer);
+    free(year);
+}
+
+static void through_registry(const char *name, const char *b, size_t n, const char *exp,
+                             const char *date)
+{
+    zf_text t = {0};
+    zerr e = {0};
+    const zf_format *f;
+    zf_opts o = {name, NULL, 0, NULL, NULL};
+    zerr_code rc = zf_extract(b, n, &o, &t, &f, &e);
+    CHECK(rc == ZERR_OK && f == &zf_format_ofd, "%s: extract: %d %s", name, (int)rc, e.msg);
+    if (rc == ZERR_OK) {
+        char *title = sidecar(exp, "title"), *src = sidecar(exp, "source"), path[4096];
+        size_t slen;
+        CHECK_STR(t.title, title, "%s: title hint from DocInfo", name);
+        CHECK_STR(t.date, date, "%s: date hint from DocInfo/CreationDate", name);
+        CHECK(!strstr(t.text.data, "法治政府建设年度报告（公开版）"),
+              "%s: running header dropped", name);
+        snprintf(path, sizeof path, "%s/%s", corpus_dir, src + strlen("corpus/"));
+        char *s = slurp(path, &slen);
+        CHECK(s && recall(name, s, slen, t.text.data, t.text.len), "%s: recall 100%%", name);
+        metadata(name, &t, exp);
+        free(s);
+        free(title);
+        free(src);
+    }
+    zf_text_clear(&t);
+}
+
+static void report(const char *name, const char *date)
+{
+    size_t n, en;
+    char *b = fixture(name, &n), path[4096];
+    snprintf(path, sizeof path, "%s/fixtures/%s.expect", fmt_dir, name);
+    char *exp = slurp(path, &en);
+    CHECK(b && exp, "%s: fixture and sidecar", name);
+    if (b && exp) {
+        char *np = sidecar(exp, "pages");
+        CHECK(zf_detect(b, n) == &zf_format_ofd, "%s: detected as %s", name,
+              zf_detect(b, n)->name);
+        CHECK(!zf_format_docx.sniff(b, n), "%s: not a DOCX", name);
+        pages(name, b, n, np ? (unsigned)atoi(np) : 0);
+        through_registry(name, b, n, exp, date);
+        free(np);
+    }
+    free(b);
+    free(exp);
+}
+
+/* --- detection and hostile input ----------------------------------------- */
+
+static void not_ofd(const char *name)
+{
+    size_t n;
+    char *b = fixture(name, &n);
+    CHECK(b && !zf_format_ofd.sniff(b, n), "%s: not OFD", name);
+    CHECK(b && zf_detect(b, n) != &zf_format_ofd, "%s: not detected as OFD", name);
+    free(b);
+}
+
+/* extract on b must refuse with a message holding want (or, want NULL,
+ * succeed with text holding ok_text); returns whether. */
+static int outcome(const char *label, const char *b, size_t n, const char *want,
+                   const char *ok_text)
+{
+    zf_text t = {0};
+    zerr e = {0};
+    zf_opts o = {label, NULL, 0, NULL, NULL};
+    zerr_code rc = zf_format_ofd.extract(b, n, &o, &t, &e);
+    int ok = want ? rc == ZERR_NOT_INDEXABLE && strstr(e.msg, want) &&
+                        strncmp(e.msg, "OFD: ", 5) == 0
+                  : rc == ZERR_OK && t.text.data && strstr(t.text.data, ok_text);
+    if (rc == ZERR_OK && t.text.data && strstr(t.text.data, "root:"))
+        printf("# %s: /etc/passwd in the text\n", label);
+    if (!ok)
+        printf("# %s: rc %d, '%s', want '%s'\n", label, (int)rc, rc ? e.msg : "",
+               want ? want : ok_text);
+    zf_text_clear(&t);
+    return ok;
+}
+
+static const struct {
+    const char *file, *why, *text;
+} hostile[] = {
+    {"hostile-escape.ofd", "path ../../etc/passwd leaves the container", NULL},
+    {"hostile-escape-page.ofd", "leaves the container", NULL},
+    {"hostile-missing-page.ofd", "missing Doc_0/Pages/Page_9/Content.xml", NULL},
+    {"hostile-missing-doc.ofd", "missing Doc_1/Document.xml", NULL},
+    {"hostile-laughs.ofd", "XML entity declarations refused", NULL},
+    {"hostile-xxe.ofd", "XML entity declarations refused", NULL},
+    {"hostile-deep.ofd", "Content.xml is not well-formed XML (line", NULL},
+    {"hostile-bomb.ofd", "zip bomb", NULL},
+    {"hostile-deltax.ofd", NULL, "长长长"},
+    {"notdocx-plain.docx", "missing OFD.xml", NULL},
+};
+#define NHOSTILE (sizeof hostile / sizeof *hostile)
+
+static void hostile_inputs(void)
+{
+    for (size_t i = 0; i < NHOSTILE; i++) {
+        size_t n;
+        char *b = fixture(hostile[i].file, &n);
+        CHECK(b && outcome(hostile[i].file, b, n, hostile[i].why, hostile[i].text), "%s: %s",
+              hostile[i].file, hostile[i].why ? hostile[i].why : "read");
+        free(b);
+    }
+    size_t n;
+    char *b = fixture("report.ofd", &n);
+    if (!b)
+        return;
+    CHECK(outcome("truncated", b, n / 2, "OFD: damaged ZIP (", NULL), "truncated ZIP");
+    CHECK(outcome("empty", b, 0, "OFD: damaged ZIP (", NULL), "empty input");
+    CHECK(zf_detect(b, n / 2) != &zf_format_ofd, "truncated ZIP not detected as OFD");
+    free(b);
+}
+
+/* --- threads --------------------------------------------------------------- */
+
+static char *reference; /* report-chars.ofd's text, read on one thread */
+
+static char *row_text(const char *name)
+{
+    size_t n;
+    char *b = fixture(name, &n), *r = NULL;
+    zf_text t = {0};
+    zerr e;
+    zf_opts o = {name, NULL, 0, NULL, NULL};
+    if (b && zf_format_ofd.extract(b, n, &o, &t, &e) == ZERR_OK && t.text.data) {
+        r = t.text.data;
+        t.text.data = NULL;
+    }
+    zf_text_clear(&t);
+    free(b);
+    return r;
+}
+
+static void *worker(void *arg)
+{
+    int *bad = arg;
+    for (int round = 0; round < 4; round++) {
+        for (size_t i = 0; i < NHOSTILE; i++) {
+            size_t n;
+            char *b = fixture(hostile[i].file, &n);
+            if (!b || !outcome(hostile[i].file, b, n, hostile[i].why, hostile[i].text))
+                (*bad)++;
+            free(b);
+        }
+        char *t = row_text("report-chars.ofd");
+        if (!t || !reference || strcmp(t, reference) != 0)
+            (*bad)++;
+        free(t);
+    }
+    return NULL;
+}
+
+static void threads(void)
+{
+    reference = row_text("report-chars.ofd");
+    pthread_t th[4];
+    int bad[4] = {0};
+    for (int i = 0; i < 4; i++)
+        pthread_create(&th[i], NULL, worker, &bad[i]);
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    CHECK(bad[0] + bad[1] + bad[2] + bad[3] == 0, "4 threads at once: %d failures",
+          bad[0] + bad[1] + bad[2] + bad[3]);
+    free(reference);
+}
 
 int main(int argc, char **argv)
 {
-    (void)argc, (void)argv;
-    CHECK(zf_format_ofd.name != NULL, "row");
+    if (argc < 3) {
+        fprintf(stderr, "usage: test_format_ofd FORMATS_DIR CORPUS_DIR\n");
+        return 2;
+    }
+    fmt_dir = argv[1];
+    corpus_dir = argv[2];
+    CHECK(strcmp(zf_format_ofd.name, "OFD") == 0, "row name");
+#if ZHS_WITH_OFD
+    report("report.ofd", "2022-02-25");
+    report("report-chars.ofd", "2024-01-15");
+    not_ofd("report.docx");
+    not_ofd("notdocx-plain.docx");
+    not_ofd("notdocx-xlsx.docx");
+    silently(hostile_inputs);
+    silently(threads);
+#else
+    zerr e;
+    zf_text t = {0};
+    zf_opts o = {"x.ofd", NULL, 0, NULL, NULL};
+    CHECK(zf_format_ofd.extract("PK", 2, &o, &t, &e) == ZERR_NOT_INDEXABLE &&
+              strstr(e.msg, "built without"),
+          "a build without libzip/libxml2 says so");
+#endif
     return check_done();
 }

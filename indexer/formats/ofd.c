@@ -15,7 +15,8 @@
  * an absolute position; characters whose baselines are within a fraction
  * of the font size form a line, read left to right; lines top to bottom.
  * Within a line characters join without a space, except across a gap wider
- * than about one character when neither side is CJK (words of Latin text).
+ * than about one Latin character (half the font size) when neither side is
+ * CJK: the space between words that per-character TextCodes leave out.
  * Lines end with "\n"; a gap between lines clearly larger than the page's
  * usual line pitch ends a paragraph ("\n\n"); pages are separated by "\f".
  *
@@ -341,7 +342,7 @@ static int emit_line(zf_text *t, const glyph *g, size_t s, size_t e)
             continue; /* drawn twice (simulated bold) */
         if (prev && !space) {
             double gap = c->x - (prev->x + prev->adv);
-            space = gap > 0.8 * (c->size > prev->size ? c->size : prev->size);
+            space = gap > 0.45 * (c->size > prev->size ? c->size : prev->size);
         }
         if (prev && space && !is_wide(prev->cp) && !is_wide(c->cp) && zf_add_cp(t, ' '))
             return -1;

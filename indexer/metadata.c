@@ -27,6 +27,7 @@
  *    signature (202138) falls back to the header.
  */
 #include "metadata.h"
+#include "normalize.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -184,12 +185,16 @@ static cp_t fold(cp_t c)
     if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xA0 || c == 0x3000 ||
         (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F)
         return ' ';
-    return c;
+    /* Traditional characters as the index sees them (normalize.h), so that
+     * a Traditional copy of a report gets the same year, issuer and region. */
+    return c >= 0x3400 ? zn_simplify(NULL, c) : c;
 }
 
+/* Line ends; a page break of a paged format ends a line too. */
 static int is_break(cp_t c)
 {
-    return c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029;
+    return c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x85 || c == 0x2028 ||
+           c == 0x2029;
 }
 
 static cp_t *decode(const char *text, size_t len, size_t *n)
@@ -863,17 +868,31 @@ static size_t named_line(const doc *d)
 /* A non-report's title: the line a NAME heading introduces, else the
  * first non-blank line that is not chrome (or the first non-blank line if
  * all are).  0 if there is none. */
-static int first_line_title(const doc *d, zm_meta *out)
+/* A line that reads as a sentence of prose, not a name: longer than a
+ * title line, or ended by a full stop, exclamation or question mark. */
+static int is_prose(const cp_t *s, span l)
+{
+    if (l.e - l.b > TITLE_LINE_MAX)
+        return 1;
+    return l.e > l.b && is_one_of(s[l.e - 1], "。！？!?");
+}
+
+/* The title of a document that is not a report: the line its NAME heading
+ * introduces, else the first line near the top that is neither chrome nor
+ * prose.  With `any`, the first non-blank line whatever it is (the last
+ * resort when there is no file name either). */
+static int first_line_title(const doc *d, int any, zm_meta *out)
 {
     cp_t t[TITLE_MAX_CPS];
-    size_t named = named_line(d), pick = NONE, n;
+    size_t named = named_line(d), pick = NONE, n, seen = 0;
 
-    for (size_t i = 0; named == NONE && i < d->nl; i++) {
+    for (size_t i = 0; named == NONE && i < d->nl && seen < HEAD_MAX_LINES; i++) {
         if (d->ln[i].b == d->ln[i].e)
             continue;
-        if (pick == NONE)
+        seen++;
+        if (any && pick == NONE)
             pick = i;
-        if (!is_chrome(d->s, d->ln[i])) {
+        if (!is_chrome(d->s, d->ln[i]) && !is_prose(d->s, d->ln[i])) {
             pick = i;
             break;
         }
@@ -894,7 +913,38 @@ static int hint_title(const char *hint, zm_meta *out)
 
     if (!hint || !doc_open(&h, hint, strlen(hint)))
         return 0;
-    ok = first_line_title(&h, out);
+    ok = first_line_title(&h, 1, out);
+    doc_close(&h);
+    return ok;
+}
+
+/* A date hint: exactly YYYY-MM-DD and a real day. */
+static int valid_iso_date(const char *h)
+{
+    ymd t;
+    if (strlen(h) != 10 || h[4] != '-' || h[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (h[i] < '0' || h[i] > '9'))
+            return 0;
+    t.y = atoi(h), t.m = atoi(h + 5), t.d = atoi(h + 8);
+    return valid_date(t);
+}
+
+/* The file name without its directory and extension (2021年报告.pdf ->
+ * 2021年报告): the title of a document that names itself nowhere. */
+static int name_title(const char *path, zm_meta *out)
+{
+    if (!path || !*path)
+        return 0;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+    doc h;
+    if (!n || !doc_open(&h, base, n))
+        return 0;
+    int ok = first_line_title(&h, 1, out);
     doc_close(&h);
     return ok;
 }
@@ -915,8 +965,11 @@ void zm_extract(const char *text, size_t len, const zm_hints *hints, zm_meta *ou
         np = find_title(&d, parts);
     if (np)
         report(&d, parts, np, out);
-    else if (!hint_title(title_hint, out) && opened)
-        first_line_title(&d, out);
+    else if (!hint_title(title_hint, out) && !(opened && first_line_title(&d, 0, out)) &&
+             !name_title(hints ? hints->name : NULL, out) && opened)
+        first_line_title(&d, 1, out);
+    if (!out->date[0] && hints && hints->date && valid_iso_date(hints->date))
+        memcpy(out->date, hints->date, sizeof out->date);
     if (opened)
         doc_close(&d);
 }

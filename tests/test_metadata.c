@@ -227,6 +227,33 @@ static void test_non_reports(void)
             "SYNOPSIS\nCREATE TYPE name AS\n", NULL, &e);
     e.title = "ls -列出目录内容";
     run_str("man 名称", "LS(1) User Commands LS(1)\n名称\nls - 列出目录内容\n", NULL, &e);
+    {
+        /* a Traditional copy of a report: fields as the index sees them */
+        expect t = {"乐山市市中区人民政府关于2021年法治政府建设工作情况的报告", "乐山市市中区人民政府",
+                    "乐山市市中区", "乐中府〔2022〕7号", "2022-02-25", 2021};
+        run_str("Traditional report",
+                "樂山市市中區人民政府\n關於2021年法治政府建設工作情況的報告\n樂中府〔2022〕7號\n\n"
+                "2021年，我區法治政府建設取得新進展。\n\n樂山市市中區人民政府\n2022年2月25日\n",
+                NULL, &t);
+        /* prose is never a title: the file name is, then the date hint */
+        zm_meta m;
+        const char *prose = "为深入贯彻落实党中央、国务院关于法治政府建设的决策部署，进一步推进依法行政，"
+                            "现将有关工作情况报告如下，请予审议。\n第二段。\n";
+        zm_hints h = {NULL, "2022-03-01", "/data/reports/2021年度某县工作摘录.pdf"};
+        zm_extract(prose, strlen(prose), &h, &m);
+        checks++;
+        if (strcmp(m.title, "2021年度某县工作摘录") || strcmp(m.date, "2022-03-01"))
+            fail("prose first paragraph", "title/date", m.title, "file name, hint date");
+        else
+            pass("prose first paragraph", "title/date");
+        zm_hints bad = {NULL, "2022-02-30", NULL};
+        zm_extract("一句话。\n", strlen("一句话。\n"), &bad, &m);
+        checks++;
+        if (m.date[0] || strcmp(m.title, "一句话。"))
+            fail("bad date hint, no name", "title/date", m.title, "first line, no date");
+        else
+            pass("bad date hint, no name", "title/date");
+    }
     run_str("man NAME (名称)", "LS(1)\n____\n\n  NAME (名称)：\n\n ls - 列出目录内容\n总览\n", NULL, &e);
     run_str("man NAME[名字]", "LS(1)\nNAME[名字]\nls - 列出目录内容\n", NULL, &e);
     run_str("man 命令名 first", "NAME 命令名\nls - 列出目录内容\n", NULL, &e);

@@ -223,7 +223,8 @@ static void put(page *p, const place *pl, double x, double y, double adv, uint32
     g.adv = adv * sx;
     g.size = pl->size * sy;
     g.cp = cp;
-    push(p, &g);
+    if (isfinite(g.x) && isfinite(g.y) && isfinite(g.adv) && isfinite(g.size))
+        push(p, &g); /* a position out of range (a CTM overflowing) is no place */
 }
 
 /* One TextCode: its characters at X + the DeltaX advances. */
@@ -383,6 +384,8 @@ static double usual_pitch(const page *p)
 
 static int emit_page(zf_text *t, page *p)
 {
+    if (p->n == 0)
+        return 0;
     qsort(p->g, p->n, sizeof *p->g, by_y);
     double pitch = usual_pitch(p);
     for (size_t s = 0, e; s < p->n; s = e) {

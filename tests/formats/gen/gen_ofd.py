@@ -24,7 +24,8 @@ NAME.ofd.pages    the text placed on each page (lines "\\n", paragraphs
 
 And hostile inputs (no .expect): paths escaping the container, missing
 members, billion laughs, an external entity, 10000 levels of PageBlock, a
-zip bomb member, a DeltaX repeating a character 4 billion times.
+zip bomb member, a DeltaX repeating a character 4 billion times, a page
+with nothing on it.
 """
 import os
 import random
@@ -276,6 +277,7 @@ def hostile():
         'xxe': small(page(obj.replace('正文', '&x;'), xxe)),
         'deep': small(page(deep)),
         'bomb': small(page(obj + '<!--' + ' ' * (4 << 20) + '-->')),
+        'empty-page': small(page('')),
         'deltax': small(page('<ofd:TextObject ID="1" Boundary="10 10 100 10" Size="4">'
                              '<ofd:TextCode X="0" Y="4" DeltaX="g 4000000000 4">长长长</ofd:TextCode>'
                              '</ofd:TextObject>')),

@@ -1162,6 +1162,14 @@ int main(int argc, char **argv)
         default: return bad_option(ch, argv, longopts);
         }
     }
+    /* Tesseract parallelises each page with OpenMP, which the indexer's own
+     * threads oversubscribe (a scanned page took 4x as long on 2 cores).
+     * OpenMP reads its thread limit once, when it loads: start again with
+     * it set, unless the caller chose one. */
+    if (o.ocr && !getenv("OMP_THREAD_LIMIT")) {
+        setenv("OMP_THREAD_LIMIT", "1", 1);
+        execv("/proc/self/exe", argv);
+    }
     /* One absolute spelling of the index: with "DIR/", "." or "..", the
      * temporary, swapped and lock paths derived from it went astray. */
     static char index_path[PATH_MAX];

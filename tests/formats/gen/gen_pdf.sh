@@ -14,6 +14,8 @@
 #                  password (opens without one), a junk title
 #                  ("Microsoft Word - ….docx") the extractor must reject
 #   locked.pdf     a short document with user password "secret"
+#   mixed.pdf      page 1 of locked.pdf without the password, page 2 of
+#                  scan.pdf: only some pages scanned
 #   scan.pdf       安岳县, 3 pages rendered at 150 dpi grey (JPEG) and
 #                  wrapped as images only (no text layer): OCR input
 #
@@ -83,5 +85,11 @@ pdftoppm -r 150 -gray -jpeg -jpegopt quality=40 -f 1 -l 3 "$T/scan.pdf" "$T/page
 img2pdf --pagesize A4 --creationdate 2023-03-01 --moddate 2023-03-01 \
     -o "$OUT/scan.pdf" "$T"/page-*.jpg
 sidecars scan "$src" 2023 安岳县 "" 3 1 "$T/scan.pdf" -f 1 -l 3
+
+# mixed.pdf: a text page (the short document above, unencrypted) and a
+# scanned one (page 2 of scan.pdf): only the scanned page needs OCR.
+qpdf --empty --pages "$T/locked.pdf" 1 "$OUT/scan.pdf" 2 -- "$OUT/mixed.pdf"
+qpdf --empty --pages "$T/locked.pdf" 1 "$T/scan.pdf" 2 -- "$T/mixed-text.pdf"
+sidecars mixed "$C/2021-乐山市市中区-法治政府建设工作情况报告.txt" 2021 乐山市市中区 "" 2 1 "$T/mixed-text.pdf"
 
 ls -l "$OUT"/*.pdf

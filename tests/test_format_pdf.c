@@ -10,6 +10,7 @@
 #include "format.h"
 #include "formats.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -388,6 +389,55 @@ static void test_mixed(void)
     free(b);
 }
 
+/* Several documents at once, as the indexer's threads read them: two
+ * threads recognise mixed.pdf while this one reads report.pdf; all three
+ * must get what one thread alone gets. */
+typedef struct job {
+    const char *b;
+    size_t n;
+    int ocr;
+    zf_text t;
+    zerr_code rc;
+} job;
+
+static void *run_job(void *arg)
+{
+    job *j = arg;
+    zerr e;
+    j->rc = run(j->b, j->n, j->ocr, &j->t, &e, NULL, NULL);
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    size_t mn, rn;
+    char *m = fixture("mixed.pdf", "", &mn), *r = fixture("report.pdf", "", &rn);
+    job jobs[3] = {{.b = m, .n = mn, .ocr = ZHS_WITH_OCR},
+                   {.b = m, .n = mn, .ocr = ZHS_WITH_OCR},
+                   {.b = r, .n = rn}};
+    job alone = {.b = r, .n = rn};
+    run_job(&alone);
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&th[i], NULL, run_job, &jobs[i]);
+    run_job(&jobs[2]);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    CHECK(jobs[0].rc == ZERR_OK && jobs[1].rc == ZERR_OK && jobs[2].rc == ZERR_OK,
+          "threads: codes %d %d %d", (int)jobs[0].rc, (int)jobs[1].rc, (int)jobs[2].rc);
+    CHECK(jobs[0].t.text.len == jobs[1].t.text.len &&
+              !memcmp(jobs[0].t.text.data, jobs[1].t.text.data, jobs[0].t.text.len),
+          "threads: two readings of mixed.pdf differ");
+    CHECK(jobs[2].t.text.len == alone.t.text.len &&
+              !memcmp(jobs[2].t.text.data, alone.t.text.data, alone.t.text.len),
+          "threads: report.pdf differs from a reading alone");
+    for (int i = 0; i < 3; i++)
+        zf_text_clear(&jobs[i].t);
+    zf_text_clear(&alone.t);
+    free(m);
+    free(r);
+}
+
 /* --- zf_drop_running_lines --------------------------------------------- */
 
 static void drop(const char *in, const char *want, const char *what)
@@ -458,7 +508,11 @@ int main(int argc, char **argv)
     test_truncated();
     test_scan();
     test_mixed();
+    test_threads();
 #else
+    /* Without poppler every PDF is refused, saying why. */
+    (void)test_text_pdf, (void)test_locked, (void)test_truncated, (void)test_scan,
+        (void)test_mixed, (void)test_threads;
     size_t n;
     char *b = fixture("report.pdf", "", &n);
     zf_text t;

@@ -1,7 +1,7 @@
 /* normalize.h - the text normalization every document and query goes
  * through, once, before segmentation.
  *
- * Steps: UTF-8 decode (invalid bytes become U+FFFD), Unicode NFKC with case
+ * Steps: UTF-8 decode (zbuf.h: an ill-formed sequence becomes one U+FFFD), Unicode NFKC with case
  * folding (ICU "nfkc_cf": full-width ２０２１ → 2021, ＡＢＣ → abc, and
  * default-ignorable characters removed), then Traditional → Simplified
  * Chinese (ICU's Traditional-Simplified transliterator, tabulated at build

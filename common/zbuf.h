@@ -101,45 +101,73 @@ static inline uint64_t zh_hash64(const void *p, size_t n)
     return h;
 }
 
-/* Decode one UTF-8 sequence at s[0..n) (n > 0).  Stores the code point (or
- * U+FFFD for an invalid sequence) and returns the number of bytes consumed
- * (at least 1), so that any byte string walks forward safely. */
-static inline size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+/* The one UTF-8 decoder of the project (documents, queries, metadata,
+ * extractors, output all go through these two).
+ *
+ * utf8_seq: the length of the well-formed sequence at s[0..n) (n > 0) and
+ * its code point in *cp, or 0 when s does not start one: overlong forms,
+ * surrogates, values above U+10FFFF and truncated sequences are
+ * ill-formed. */
+static inline size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 {
-    unsigned char c = s[0];
+    unsigned c = s[0], lo = 0x80, hi = 0xBF;
+    size_t need;
+    uint32_t v;
     if (c < 0x80) {
         *cp = c;
         return 1;
     }
-    size_t len;
-    uint32_t v, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2; v = c & 0x1F; min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3; v = c & 0x0F; min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4; v = c & 0x07; min = 0x10000;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (n < len) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-        *cp = 0xFFFD;
-        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        need = 1, v = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        need = 2, v = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        need = 3, v = c & 0x07;
+    else
+        return 0;
+    /* The second byte's range excludes overlongs, surrogates, > U+10FFFF. */
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    for (size_t k = 1; k <= need; k++, lo = 0x80, hi = 0xBF) {
+        if (k >= n || s[k] < lo || s[k] > hi)
+            return 0;
+        v = (v << 6) | (s[k] & 0x3F);
     }
     *cp = v;
-    return len;
+    return need + 1;
+}
+
+/* utf8_decode: one code point at s[0..n) (n > 0), and the bytes it took
+ * (at least 1), so that any byte string walks forward safely.  An
+ * ill-formed sequence reads as one U+FFFD for its longest valid prefix
+ * (Unicode's "maximal subpart" practice, as ICU and browsers do): "\xE6\x97"
+ * cut off at the end is one U+FFFD, "\xFF\x80" two. */
+static inline size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    size_t k = utf8_seq(s, n, cp);
+    if (k)
+        return k;
+    *cp = 0xFFFD;
+    unsigned c = s[0], lo = 0x80, hi = 0xBF;
+    size_t need = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
+                : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    for (k = 1; k <= need && k < n && s[k] >= lo && s[k] <= hi; k++, lo = 0x80, hi = 0xBF)
+        ;
+    return k;
 }
 
 /* Length of the longest prefix of s[0..n) that ends on a character

@@ -45,43 +45,10 @@ static void ob_cp(obuf *b, uint32_t cp)
         b->oom = 1;
 }
 
-/* Length of the well-formed UTF-8 sequence at s, 0 when ill-formed:
- * overlongs, surrogates and values above U+10FFFF are rejected. */
-static size_t u8_seq(const unsigned char *s, size_t avail, uint32_t *cp)
-{
-    unsigned c = s[0];
-    size_t len;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (avail < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = v << 6 | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
-}
-
 /* Code point at s[i] (i < n); an ill-formed byte reads as U+FFFD. */
 static size_t cp_at(const char *s, size_t n, size_t i, uint32_t *cp)
 {
-    size_t k = u8_seq((const unsigned char *)s + i, n - i, cp);
+    size_t k = utf8_seq((const unsigned char *)s + i, n - i, cp);
     if (!k) {
         *cp = 0xFFFD;
         k = 1;
@@ -93,7 +60,7 @@ static int utf8_valid(const char *s, size_t n)
 {
     uint32_t cp;
     for (size_t i = 0; i < n;) {
-        size_t k = u8_seq((const unsigned char *)s + i, n - i, &cp);
+        size_t k = utf8_seq((const unsigned char *)s + i, n - i, &cp);
         if (!k)
             return 0;
         i += k;

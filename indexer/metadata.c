@@ -28,6 +28,7 @@
  */
 #include "metadata.h"
 #include "normalize.h"
+#include "zbuf.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -62,48 +63,10 @@ typedef struct {
 
 /* ---- UTF-8 in and out ------------------------------------------------ */
 
-/* Decode one code point at s[i] (i < len).  An invalid or truncated
- * sequence gives one U+FFFD for its longest valid prefix (the Unicode
- * "maximal subpart" practice), so output is valid and nothing is lost
- * beyond the bad bytes. */
+/* Decode one code point at s[i] (i < len): zbuf.h's decoder. */
 static size_t utf8_next(const unsigned char *s, size_t len, size_t i, cp_t *out)
 {
-    unsigned c = s[i], lo = 0x80, hi = 0xBF;
-    size_t need, k;
-    cp_t cp;
-
-    if (c < 0x80) {
-        *out = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF)
-        need = 1, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        need = 2, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        need = 3, cp = c & 0x07;
-    else
-        need = 0, cp = 0;
-    /* The second byte's range excludes overlongs, surrogates, > U+10FFFF. */
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    for (k = 1; k <= need; k++, lo = 0x80, hi = 0xBF) {
-        if (i + k >= len || s[i + k] < lo || s[i + k] > hi)
-            break;
-        cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (need == 0 || k <= need) {
-        *out = 0xFFFD;
-        return k;
-    }
-    *out = cp;
-    return need + 1;
+    return utf8_decode(s + i, len - i, out);
 }
 
 /* Output buffer that only ever holds whole characters plus a NUL. */

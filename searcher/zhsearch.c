@@ -5,6 +5,7 @@
  * version 1, see README), --count, or -l (paths only).
  */
 #include "zhsearch.h"
+#include "zbuf.h" /* the UTF-8 decoder */
 
 #include <errno.h>
 #include <getopt.h>
@@ -82,23 +83,12 @@ static void usage(FILE *f)
             "exit status: 0 matches found, 1 no match, 2 error\n");
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n) (strict: no overlong
- * forms, surrogates or code points past U+10FFFF), 0 when s[0] starts none. */
+/* Length of the valid UTF-8 sequence at s[0..n), 0 when s[0] starts none
+ * (zbuf.h's strict decoder). */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (!len || n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) || (c == 0xF0 && s[1] < 0x90) ||
-        (c == 0xF4 && s[1] > 0x8F))
-        return 0;
-    return len;
+    uint32_t cp;
+    return utf8_seq(s, n, &cp);
 }
 
 /* JSON strings are always valid UTF-8: each byte that is not part of a

@@ -39,10 +39,7 @@ static void fuzz_fail(const char *file, int line, const char *cond, const char *
 static inline size_t fuzz_u8_seq(const unsigned char *s, size_t avail)
 {
     uint32_t cp;
-    size_t k = utf8_decode(s, avail, &cp);
-    if (cp == 0xFFFD && k == 1 && s[0] >= 0x80)
-        return 0; /* utf8_decode's replacement for a bad byte */
-    return k;
+    return utf8_seq(s, avail, &cp);
 }
 
 /* Offset of the first invalid UTF-8 byte in s[0..n), or n when valid. */

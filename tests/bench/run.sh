@@ -7,6 +7,9 @@
 #   tests/bench/run.sh help [poetry] known-item
 #       only the known-item ranking evaluation, on the indexes an earlier
 #       full run left in BENCH_WORK (the rest of the figures stay as they are)
+#   tests/bench/run.sh formats
+#       indexing speed per document format (PDF with and without OCR, DOCX,
+#       OFD, DOC, WPS) on the fixtures of tests/formats: formats_bench.sh
 #
 # Writes tests/bench/results.json and tests/bench/RESULTS.md (figures of
 # corpora not run this time are kept from earlier runs) and
@@ -36,6 +39,7 @@ ki_only=0
 for a in "$@"; do
     case $a in
         known-item) ki_only=1 ;;
+        formats) exec bash "$here/formats_bench.sh" "${BENCH_BUILD:-$root/build}" ;;
         corpus|help|poetry) want+=("$a") ;;
         all) want+=(corpus help poetry) ;;
         -h|--help) usage 0 ;;

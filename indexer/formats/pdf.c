@@ -9,14 +9,18 @@
  *    short on a sentence end, or after a vertical gap; otherwise lines are
  *    joined with "\n", which the analyzer treats as no break next to CJK,
  *    so a phrase wrapped over two lines still matches;
- *  - a page with no text but with images is scanned.  When every page with
- *    content is scanned: without --ocr the file is refused ("no text layer
- *    (scanned); rerun with --ocr"); with --ocr the pages are rendered at
- *    300 dpi (cairo) and recognised (ocr.c).  When only some pages are
- *    scanned they are recognised with --ocr, and left empty without it;
- *  - hints: the document title unless it is junk (empty, "Microsoft Word -
- *    x.docx" and the like, a file name or path, "Untitled"); the creation
- *    date;
+ *  - a page with no text but with images is scanned.  When no page has
+ *    text and some are scanned: without --ocr the file is refused ("no
+ *    text layer (scanned); rerun with --ocr"); with --ocr the scanned pages
+ *    are rendered at 300 dpi (cairo) and recognised (ocr.c).  When only
+ *    some pages are scanned they are recognised with --ocr, and left empty
+ *    without it, silently.  A page tesseract cannot read stays empty; a
+ *    build without OCR says so;
+ *  - hints: the document title unless it is junk: empty or not UTF-8,
+ *    what Office writes from the file name ("Microsoft Word - x.docx"), a
+ *    file name (ends in .doc, .docx, .wps, .pdf, …) or a path, the file's
+ *    own name, a placeholder ("Untitled-1", "无标题", "文档1", "新建 …");
+ *    the creation date (in the date's own time zone);
  *  - errors: "PDF: password-protected" (an empty user password is tried,
  *    so encrypted files that open without one are read), "PDF: damaged
  *    (<poppler's reason>)". */
@@ -212,8 +216,14 @@ static const char *junk_title(const char *t, const char *name)
             return "a file name";
     if (strchr(t, '/') && !strchr(t, ' ') && (t[0] == '/' || strchr(t, '.')))
         return "a path";
-    if (strchr(t, '\\') || !g_ascii_strcasecmp(t, "untitled") || !strcmp(t, "无标题") ||
-        !strncmp(t, "Untitled", 8))
+    static const char *const placeholders[] = {"untitled", "无标题", "无标题文档", "document",
+                                               "文档", "新建", "PowerPoint 演示文稿"};
+    for (size_t i = 0; i < sizeof placeholders / sizeof *placeholders; i++)
+        if (!g_ascii_strncasecmp(t, placeholders[i], strlen(placeholders[i])) &&
+            strspn(t + strlen(placeholders[i]), " 0123456789-_") ==
+                strlen(t + strlen(placeholders[i])))
+            return "a placeholder"; /* "Untitled-1", "文档1", "Document 2" */
+    if (!strncmp(t, "新建 ", 7) || strchr(t, '\\'))
         return "a placeholder";
     if (name) {
         const char *base = strrchr(name, '/');
@@ -340,8 +350,34 @@ static int read_page(PopplerDocument *doc, int i, zf_text *out, int *scanned)
     return rc;
 }
 
-/* Recognise the scanned pages (flags in scanned[]) and splice their text
- * in at their page's "\f" position: the text is rebuilt page by page. */
+#if ZHS_WITH_OCR
+/* Recognise page i into out.  A page tesseract cannot read stays empty;
+ * only running out of memory (or no language data) fails the document. */
+static zerr_code ocr_one(zf_ocr *ocr, PopplerDocument *doc, int i, int np, const zf_opts *o,
+                         zf_text *out, zerr *e)
+{
+    if (o->progress)
+        o->progress(o->progress_ctx, o->name, (unsigned)i + 1, (unsigned)np, "OCR");
+    PopplerPage *page = poppler_document_get_page(doc, i);
+    if (!page)
+        return ZERR_OK;
+    char *t = ocr_page(ocr, page, e);
+    g_object_unref(page);
+    if (!t)
+        return e->code == ZERR_NOMEM ? ZERR_NOMEM : ZERR_OK;
+    size_t k = strlen(t);
+    while (k && (t[k - 1] == '\n' || t[k - 1] == ' '))
+        k--;
+    int bad = zf_add_utf8(out, t, k);
+    free(t);
+    out->ocr_pages++;
+    return bad ? zerr_set(e, ZERR_NOMEM, "out of memory") : ZERR_OK;
+}
+#endif
+
+/* Recognise the scanned pages (flags in scanned[]) and put their text in
+ * at their page's place: the text is written again page by page, the
+ * text pages as they were. */
 static zerr_code ocr_pages(PopplerDocument *doc, int np, const char *scanned, const zf_opts *o,
                            zf_text *out, zerr *e)
 {
@@ -349,40 +385,23 @@ static zerr_code ocr_pages(PopplerDocument *doc, int np, const char *scanned, co
     zf_ocr *ocr = zf_ocr_new(e);
     if (!ocr)
         return e->code;
-    zf_text old = *out;
+    zbuf old = out->text;
     memset(&out->text, 0, sizeof out->text);
     out->pages = 0;
-    const char *p = old.text.data ? old.text.data : "";
+    const char *p = old.data ? old.data : "";
     zerr_code rc = ZERR_OK;
     for (int i = 0; i < np && !rc; i++) {
         const char *end = strchr(p, '\f');
         size_t len = end ? (size_t)(end - p) : strlen(p);
         if (i > 0 && zf_page(out))
             rc = zerr_set(e, ZERR_NOMEM, "out of memory");
-        else if (scanned[i]) {
-            if (o->progress)
-                o->progress(o->progress_ctx, o->name, (unsigned)i + 1, (unsigned)np, "OCR");
-            PopplerPage *page = poppler_document_get_page(doc, i);
-            char *t = page ? ocr_page(ocr, page, e) : NULL;
-            if (page)
-                g_object_unref(page);
-            if (!t)
-                rc = page ? e->code : ZERR_OK;
-            else {
-                size_t k = strlen(t);
-                while (k && (t[k - 1] == '\n' || t[k - 1] == ' '))
-                    k--;
-                if (zf_add_utf8(out, t, k))
-                    rc = zerr_set(e, ZERR_NOMEM, "out of memory");
-                out->ocr_pages++;
-                free(t);
-            }
-        } else if (zbuf_add(&out->text, p, len)) {
+        else if (scanned[i])
+            rc = ocr_one(ocr, doc, i, np, o, out, e);
+        else if (zbuf_add(&out->text, p, len))
             rc = zerr_set(e, ZERR_NOMEM, "out of memory");
-        }
         p = end ? end + 1 : p + len;
     }
-    zbuf_free(&old.text);
+    zbuf_free(&old);
     zf_ocr_free(ocr);
     return rc;
 #else

@@ -2,10 +2,15 @@
  *
  * Exit status like grep: 0 when documents matched, 1 when none did, 2 on
  * error.  Output: ranked hits with highlighted snippets, or --json (schema
- * version 1, see README), --count, or -l (paths only).
+ * version 1, see README; written by json_out.c, shared with the server),
+ * --count, or -l (paths only).  `zhsearch serve ...` (a first argument of
+ * exactly "serve"; `zhsearch -- serve` searches for the word) runs the
+ * local web search of serve.c.
  */
 #include "zhsearch.h"
 #include "zbuf.h" /* the UTF-8 decoder */
+#include "json_out.h"
+#include "serve.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -44,7 +49,8 @@ typedef struct cli {
 
 enum { HL_NONE, HL_ANSI, HL_BRACKETS };
 
-#define SHORT_USAGE "usage: zhsearch [-d INDEX] [options] QUERY...\n"
+#define SHORT_USAGE "usage: zhsearch [-d INDEX] [options] QUERY...\n" \
+                    "       zhsearch serve [-d INDEX] [--port N] [--listen ADDR]\n"
 
 static void usage(FILE *f)
 {
@@ -89,56 +95,6 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 {
     uint32_t cp;
     return utf8_seq(s, n, &cp);
-}
-
-/* JSON strings are always valid UTF-8: each byte that is not part of a
- * valid UTF-8 sequence (a file name in another encoding, a query with
- * stray bytes) is written as U+FFFD. */
-static void json_str(const char *s, size_t n)
-{
-    putchar('"');
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t k = utf8_len((const unsigned char *)s + i, n - i);
-        if (k == 0) {
-            fputs("\\ufffd", stdout);
-            i++;
-            continue;
-        }
-        if (k > 1) {
-            fwrite(s + i, 1, k, stdout);
-            i += k;
-            continue;
-        }
-        switch (c) {
-        case '"': fputs("\\\"", stdout); break;
-        case '\\': fputs("\\\\", stdout); break;
-        case '\n': fputs("\\n", stdout); break;
-        case '\r': fputs("\\r", stdout); break;
-        case '\t': fputs("\\t", stdout); break;
-        default:
-            if (c < 0x20)
-                printf("\\u%04x", c);
-            else
-                putchar(c);
-        }
-        i++;
-    }
-    putchar('"');
-}
-
-/* Byte offset `off` of s as an offset into the UTF-8 of the JSON string
- * json_str writes: every replaced byte became the 3 bytes of U+FFFD. */
-static unsigned json_offset(const char *s, size_t n, unsigned off)
-{
-    unsigned extra = 0;
-    for (size_t i = 0; i < off && i < n;) {
-        size_t k = utf8_len((const unsigned char *)s + i, n - i);
-        if (k == 0)
-            extra += 2;
-        i += k ? k : 1;
-    }
-    return off + extra;
 }
 
 /* Text for a terminal: control characters (C0, DEL, C1) and bytes that are
@@ -202,87 +158,20 @@ static unsigned field_flags(const char *name)
     return 0;
 }
 
-static void json_field(const char *name, const char *v, int *first)
+static int print_json(zhs_results *r, const char *query, const cli *c)
 {
-    if (!v)
-        return;
-    printf("%s\"%s\":", *first ? "" : ",", name);
-    json_str(v, strlen(v));
-    *first = 0;
-}
-
-static void print_facets_json(const zhs_results *r, const cli *c)
-{
-    printf(",\"facets\":{");
-    for (int k = 0; k < c->nfacets; k++) {
-        printf("%s\"%s\":{", k ? "," : "", c->facets[k]);
-        unsigned n;
-        const char *v;
-        for (unsigned i = 0; (v = zhs_results_facet(r, c->facets[k], i, &n)); i++) {
-            printf("%s", i ? "," : "");
-            json_str(v, strlen(v));
-            printf(":%u", n);
-        }
-        printf("}");
-    }
-    printf("}");
-}
-
-static void print_json(zhs_results *r, const char *query, const cli *c)
-{
-    printf("{\"version\":1,\"query\":");
-    json_str(query, strlen(query));
-    const char *nq = zhs_results_normalized_query(r);
-    printf(",\"normalized\":");
-    json_str(nq, strlen(nq));
-    printf(",\"total\":%u,\"offset\":%ld,\"elapsed_ms\":%.3f,", zhs_results_total(r), c->offset,
-           zhs_results_seconds(r) * 1000);
-    if (zhs_results_shards_skipped(r))
-        printf("\"partial\":true,\"shards_skipped\":%u,", zhs_results_shards_skipped(r));
-    printf("\"hits\":[");
-    int i = 0;
-    for (zhs_hits *it = zhs_results_hits(r); zhs_hits_valid(it); zhs_hits_next(it), i++) {
-        const zhs_hit *h = zhs_hits_get(it);
-        printf("%s{\"rank\":%u,\"score\":%.6f", i ? "," : "", zhs_hit_rank(h), zhs_hit_score(h));
-        int first = 0;
-        for (unsigned k = 0; k < zhs_hit_field_count(h); k++) {
-            const char *name = zhs_hit_field_name(h, k), *v = zhs_hit_field_value(h, k);
-            if (field_flags(name) & ZHS_FIELD_NUMBER)
-                printf(",\"%s\":%ld", name, strtol(v, NULL, 10));
-            else if (field_flags(name) & ZHS_FIELD_BOOLEAN)
-                printf(",\"%s\":%s", name, strcmp(v, "true") ? "false" : "true");
-            else
-                json_field(name, v, &first);
-        }
-        if (zhs_hit_page(h))
-            printf(",\"page\":%u", zhs_hit_page(h));
-        if (c->snippet) {
-            size_t n;
-            const char *s = zhs_hit_snippet(h, &n);
-            printf(",\"snippet\":");
-            json_str(s, n);
-            unsigned nr;
-            const zhs_range *rg = zhs_hit_highlights(h, &nr);
-            printf(",\"highlights\":[");
-            for (unsigned k = 0; k < nr; k++) {
-                unsigned a = json_offset(s, n, rg[k].start), b = json_offset(s, n, rg[k].start + rg[k].len);
-                printf("%s[%u,%u]", k ? "," : "", a, b - a);
-            }
-            printf("]");
-        }
-        if (c->explain)
-            json_field("explain", zhs_hit_explain(h), &first);
-        printf("}");
-    }
-    printf("]");
-    if (c->nfacets)
-        print_facets_json(r, c);
-    if (c->explain) {
-        printf(",\"explain\":");
-        const char *e = zhs_results_explain(r);
-        json_str(e, strlen(e));
-    }
-    printf("}\n");
+    jout o = {0};
+    jout_opts opts = {.offset = c->offset, .snippet = c->snippet, .explain = c->explain,
+                      .facets = c->facets, .nfacets = c->nfacets};
+    jout_results(&o, r, query, &opts);
+    jout_raw(&o, "\n");
+    int failed = o.failed;
+    if (failed)
+        fputs("zhsearch: out of memory writing JSON\n", stderr);
+    else
+        fwrite(o.b.data, 1, o.b.len, stdout);
+    jout_free(&o);
+    return failed ? -1 : 0;
 }
 
 static void print_snippet(const zhs_hit *h, int highlight)
@@ -579,6 +468,14 @@ static int add_facet(cli *c, const char *name)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "serve")) {
+#ifdef ZHS_HAVE_SERVE
+        return serve_main(argc - 1, argv + 1);
+#else
+        fputs("zhsearch: serve: this zhsearch was built without libmicrohttpd\n", stderr);
+        return 2;
+#endif
+    }
     cli c = {0};
     c.index = getenv("ZHSEARCH_INDEX");
     if (!c.index || !*c.index)
@@ -738,7 +635,7 @@ int main(int argc, char **argv)
     }
     zhs_results *r = NULL;
     st = zhs_search(idx, query, o, &r);
-    int rc;
+    int rc = 0;
     if (st != ZHS_OK) {
         error_msg(zhs_index_last_error(idx));
         rc = 2;
@@ -747,11 +644,12 @@ int main(int argc, char **argv)
             printf("%u\n", zhs_results_total(r));
         else if (c.files)
             print_files(r);
-        else if (c.json)
-            print_json(r, query, &c);
-        else
+        else if (c.json && print_json(r, query, &c))
+            rc = 2;
+        else if (!c.json)
             print_human(r, &c);
-        rc = zhs_results_total(r) ? 0 : 1;
+        if (rc != 2)
+            rc = zhs_results_total(r) ? 0 : 1;
     }
     zhs_results_free(r);
     zhs_options_free(o);

@@ -1,0 +1,868 @@
+/* serve.c - `zhsearch serve`: a local web search over an index, on
+ * libmicrohttpd: a JSON API and a single-page web UI.
+ *
+ *   GET /                      the web UI (index.html, app.js, style.css are
+ *                              embedded in the program; nothing else is
+ *                              ever served as a file)
+ *   GET /api/search?q=&limit=&offset=&sort=&facet=&snippet=&explain=
+ *                              results, the schema of `zhsearch --json`
+ *   GET /api/doc?path=&q=      one indexed document with its matches
+ *
+ * Rules, and why:
+ * - Listens on 127.0.0.1 unless --listen names another address: a search
+ *   over private documents is not offered to the network by default.
+ * - Read-only; files are never read from disk: the UI is embedded, and the
+ *   document view gives stored text of a path found in the index, so no
+ *   URL ("/../", "%2e%2e", an absolute path) reaches the file system.
+ * - Status codes: 200; 400 for a bad query or parameter ({"error": the
+ *   library's message, "status": "query syntax error"}); 404 for unknown
+ *   URLs and documents not in the index; 405 for methods other than GET
+ *   and HEAD; 414 for a query over the library's 8192 bytes (libmicrohttpd
+ *   itself answers a request line over its buffer); 503 when too many
+ *   searches are running and waiting, or one takes longer than
+ *   --search-timeout; 500 for a damaged index.
+ * - Searches run on --max-searches worker threads (default 8), each with
+ *   its own zhs_index handle (a handle is used by one thread at a time); at
+ *   most --queue more wait (default 64), the rest get 503 at once.  A
+ *   request gives up waiting after --search-timeout (503); its search
+ *   still finishes on its worker, so the bound holds.
+ * - A worker reopens its handle (zhs_index_reopen) when a second has
+ *   passed since it last did, and when the library says an indexer
+ *   overtook it, so that new commits are seen.
+ * - SIGINT and SIGTERM stop the server: no new connections, waiting
+ *   requests answered, workers joined, handles closed, exit 0.
+ * - ZHSEARCH_SERVE_TEST_DELAY_MS (tests only) keeps each worker busy that
+ *   long after a search, to make the bound and the timeout observable.
+ */
+#include "serve.h"
+
+#include "json_out.h"
+#include "web/assets.h"
+#include "zhsearch.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_QUERY_BYTES 8192 /* the library's own limit */
+#define MAX_LIMIT 1000       /* hits per request */
+#define MAX_SHARDS 64
+#define MAX_FACETS 16
+
+/* ---- configuration -------------------------------------------------- */
+
+typedef struct config {
+    const char *shards[MAX_SHARDS];
+    int nshards;
+    const char *listen;
+    long port, max_searches, queue, timeout_ms;
+    long test_delay_ms;
+} config;
+
+/* ---- jobs and the worker pool ---------------------------------------- */
+
+enum { JOB_SEARCH, JOB_DOC };
+
+typedef struct job {
+    int kind;
+    char *query, *path;
+    long limit, offset, sort, snippet;
+    int explain;
+    const char *facets[MAX_FACETS];
+    int nfacets;
+    /* the answer */
+    int status; /* HTTP status */
+    jout out;
+    int done, abandoned;
+    struct job *next;
+} job;
+
+typedef struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t work, done; /* done: broadcast when any job ends */
+    job *head, *tail;
+    long in_flight, max_in_flight;
+    int stopping;
+    pthread_t *threads;
+    zhs_index **handles;
+    long nthreads;
+    const config *cfg;
+} pool;
+
+typedef struct worker_arg {
+    pool *p;
+    zhs_index *idx;
+} worker_arg;
+
+static void job_free(job *j)
+{
+    if (!j)
+        return;
+    free(j->query);
+    free(j->path);
+    jout_free(&j->out);
+    free(j);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void error_json(job *j, int http, const char *status, const char *msg)
+{
+    jout_free(&j->out);
+    j->status = http;
+    jout_raw(&j->out, "{\"error\":");
+    jout_cstr(&j->out, msg);
+    jout_raw(&j->out, ",\"status\":");
+    jout_cstr(&j->out, status);
+    jout_raw(&j->out, "}");
+}
+
+/* The HTTP status of a library failure. */
+static int http_of(zhs_status st)
+{
+    switch (st) {
+    case ZHS_ERR_QUERY_SYNTAX:
+    case ZHS_ERR_QUERY_EMPTY:
+    case ZHS_ERR_QUERY_LIMIT:
+    case ZHS_ERR_INVALID: return MHD_HTTP_BAD_REQUEST;
+    case ZHS_ERR_NOMEM:
+    case ZHS_ERR_MODIFIED:
+    case ZHS_ERR_NETWORK: return MHD_HTTP_SERVICE_UNAVAILABLE;
+    default: return MHD_HTTP_INTERNAL_SERVER_ERROR;
+    }
+}
+
+static zhs_status lib_error(job *j, zhs_index *idx, zhs_status st)
+{
+    error_json(j, http_of(st), zhs_status_str(st), zhs_index_last_error(idx));
+    if (j->status >= 500 && st != ZHS_ERR_MODIFIED)
+        fprintf(stderr, "zhsearch serve: %s\n", zhs_index_last_error(idx));
+    return st;
+}
+
+/* One search; an indexer that overtook the handle costs a reopen and a
+ * retry. */
+static zhs_status run_search(zhs_index *idx, const char *q, const zhs_options *o, zhs_results **r)
+{
+    zhs_status st = zhs_search(idx, q, o, r);
+    if (st == ZHS_ERR_MODIFIED && zhs_index_reopen(idx) == ZHS_OK)
+        st = zhs_search(idx, q, o, r);
+    return st;
+}
+
+static zhs_options *job_options(const job *j, long limit, long offset, long snippet, int explain)
+{
+    zhs_options *o = zhs_options_new();
+    if (!o)
+        return NULL;
+    int bad = zhs_options_set(o, ZHS_P_LIMIT, limit) || zhs_options_set(o, ZHS_P_OFFSET, offset) ||
+              zhs_options_set(o, ZHS_P_SORT, j->sort) ||
+              zhs_options_set(o, ZHS_P_SNIPPET_CHARS, snippet) ||
+              zhs_options_set(o, ZHS_P_EXPLAIN, explain);
+    for (int k = 0; k < j->nfacets && !bad; k++)
+        bad = zhs_options_add_facet(o, j->facets[k]) != ZHS_OK;
+    if (bad) {
+        zhs_options_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+static void do_search(job *j, zhs_index *idx)
+{
+    zhs_options *o = job_options(j, j->limit, j->offset, j->snippet, j->explain);
+    if (!o) {
+        error_json(j, 503, "out of memory", "out of memory");
+        return;
+    }
+    zhs_results *r = NULL;
+    zhs_status st = run_search(idx, j->query, o, &r);
+    if (st != ZHS_OK)
+        lib_error(j, idx, st);
+    else {
+        jout_opts jo = {.offset = j->offset, .snippet = j->snippet, .explain = j->explain,
+                        .facets = j->facets, .nfacets = j->nfacets};
+        jout_results(&j->out, r, j->query, &jo);
+        j->status = 200;
+    }
+    zhs_results_free(r);
+    zhs_options_free(o);
+}
+
+/* The rank (0-based) of the document at j->path among the matches of
+ * j->query, -1 when it is not one of them. */
+static long doc_rank(job *j, zhs_index *idx, double *secs)
+{
+    zhs_options *o = job_options(j, 0, 0, 0, 0);
+    if (!o) {
+        error_json(j, 503, "out of memory", "out of memory");
+        return -2;
+    }
+    zhs_results *r = NULL;
+    zhs_status st = run_search(idx, j->query, o, &r);
+    zhs_options_free(o);
+    if (st != ZHS_OK) {
+        lib_error(j, idx, st);
+        return -2;
+    }
+    long rank = -1;
+    for (unsigned i = 0; i < zhs_results_count(r) && rank < 0; i++)
+        if (!strcmp(zhs_hit_path(zhs_results_hit(r, i)), j->path))
+            rank = (long)i;
+    *secs += zhs_results_seconds(r);
+    zhs_results_free(r);
+    return rank;
+}
+
+/* "match_pages":[[page,count],...] from the hit's explanation ("matches on
+ * pages: 1 (2), 3 (1)"); nothing for an unpaged document. */
+static void match_pages(jout *o, const char *explain)
+{
+    const char *s = strstr(explain, "matches on pages:");
+    if (!s)
+        return;
+    s += strlen("matches on pages:");
+    jout_raw(o, ",\"match_pages\":[");
+    unsigned page, count;
+    int used, k = 0;
+    while (sscanf(s, " %u (%u)%n", &page, &count, &used) == 2) {
+        jout_printf(o, "%s[%u,%u]", k++ ? "," : "", page, count);
+        s += used;
+        if (*s == ',')
+            s++;
+    }
+    jout_raw(o, "]");
+}
+
+/* The document view through the search API: the document is found among
+ * the matches of the query, and its text is the longest passage the
+ * library gives (ZHS_P_SNIPPET_CHARS at its maximum, 2000 characters)
+ * with every match in it highlighted; "complete" says whether that is the
+ * whole text (the library has no call for a document's whole text yet). */
+static void write_doc(job *j, const zhs_results *r, const zhs_hit *h, double secs)
+{
+    jout *o = &j->out;
+    size_t n;
+    const char *s = zhs_hit_snippet(h, &n);
+    unsigned nr;
+    const zhs_range *rg = zhs_hit_highlights(h, &nr);
+    jout_raw(o, "{\"version\":1,\"query\":");
+    jout_cstr(o, j->query);
+    jout_raw(o, ",\"normalized\":");
+    jout_cstr(o, zhs_results_normalized_query(r));
+    jout_printf(o, ",\"elapsed_ms\":%.3f", secs * 1000);
+    jout_hit_fields(o, h);
+    if (zhs_hit_page(h))
+        jout_printf(o, ",\"page\":%u", zhs_hit_page(h));
+    int cut = n >= 3 && (!memcmp(s, "…", 3) || !memcmp(s + n - 3, "…", 3));
+    jout_printf(o, ",\"complete\":%s,\"text\":", cut ? "false" : "true");
+    jout_str(o, s, n);
+    jout_raw(o, ",\"highlights\":");
+    jout_ranges(o, s, n, rg, nr);
+    match_pages(o, zhs_hit_explain(h));
+    jout_raw(o, ",\"explain\":");
+    jout_cstr(o, zhs_hit_explain(h));
+    jout_raw(o, ",\"query_explain\":");
+    jout_cstr(o, zhs_results_explain(r));
+    jout_raw(o, "}");
+    j->status = 200;
+}
+
+static void do_doc(job *j, zhs_index *idx)
+{
+    double secs = 0;
+    long rank = doc_rank(j, idx, &secs);
+    if (rank == -2)
+        return;
+    if (rank < 0) {
+        error_json(j, 404, "not found", "no document with this path in the index matches the query");
+        return;
+    }
+    zhs_options *o = job_options(j, 1, rank, 2000, 1);
+    zhs_results *r = NULL;
+    zhs_status st = o ? zhs_search(idx, j->query, o, &r) : ZHS_ERR_NOMEM;
+    zhs_options_free(o);
+    const zhs_hit *h = st == ZHS_OK ? zhs_results_hit(r, 0) : NULL;
+    if (st != ZHS_OK)
+        lib_error(j, idx, st);
+    else if (!h || strcmp(zhs_hit_path(h), j->path))
+        error_json(j, 503, "index changed", "the index changed during the request: retry");
+    else
+        write_doc(j, r, h, secs + zhs_results_seconds(r));
+    zhs_results_free(r);
+}
+
+static void run_job(job *j, zhs_index *idx, const config *cfg)
+{
+    if (j->kind == JOB_SEARCH)
+        do_search(j, idx);
+    else
+        do_doc(j, idx);
+    if (j->out.failed)
+        error_json(j, 503, "out of memory", "out of memory");
+    if (cfg->test_delay_ms > 0) {
+        struct timespec ts = {cfg->test_delay_ms / 1000, (cfg->test_delay_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* The next job to run, NULL when stopping; abandoned ones are dropped. */
+static job *next_job(pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->head && !p->stopping)
+            pthread_cond_wait(&p->work, &p->mu);
+        job *j = p->head;
+        if (!j) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        p->head = j->next;
+        if (!p->head)
+            p->tail = NULL;
+        if (!j->abandoned) {
+            pthread_mutex_unlock(&p->mu);
+            return j;
+        }
+        p->in_flight--;
+        job_free(j);
+    }
+}
+
+static void *worker(void *arg)
+{
+    worker_arg *w = arg;
+    pool *p = w->p;
+    double last_reopen = now_s();
+    job *j;
+    while ((j = next_job(p))) {
+        if (now_s() - last_reopen >= 1.0) {
+            zhs_index_reopen(w->idx); /* a failure shows in the search */
+            last_reopen = now_s();
+        }
+        run_job(j, w->idx, p->cfg);
+        pthread_mutex_lock(&p->mu);
+        p->in_flight--;
+        j->done = 1;
+        if (j->abandoned)
+            job_free(j);
+        pthread_cond_broadcast(&p->done);
+        pthread_mutex_unlock(&p->mu);
+    }
+    free(w);
+    return NULL;
+}
+
+/* Queue j and wait for its answer.  0 when done; otherwise j now belongs
+ * to the pool (or was never taken) and the caller answers 503 with *why. */
+static int submit(pool *p, job *j, const char **why)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += p->cfg->timeout_ms / 1000;
+    until.tv_nsec += (p->cfg->timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&p->mu);
+    if (p->stopping || p->in_flight >= p->max_in_flight) {
+        pthread_mutex_unlock(&p->mu);
+        *why = p->stopping ? "the server is stopping" : "too many searches at once: retry later";
+        return -1;
+    }
+    p->in_flight++;
+    if (p->tail)
+        p->tail->next = j;
+    else
+        p->head = j;
+    p->tail = j;
+    pthread_cond_signal(&p->work);
+    int rc = 0;
+    while (!j->done && !p->stopping && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&p->done, &p->mu, &until);
+    if (j->done) {
+        pthread_mutex_unlock(&p->mu);
+        return 0;
+    }
+    j->abandoned = 1;
+    *why = p->stopping ? "the server is stopping" : "the search timed out";
+    pthread_mutex_unlock(&p->mu);
+    return 1;
+}
+
+/* Open one handle on the configured index (the shards as one). */
+static zhs_status open_index(const config *cfg, zhs_index **out)
+{
+    zhs_index *idx = zhs_index_new();
+    zhs_status st = idx ? ZHS_OK : ZHS_ERR_NOMEM;
+    for (int i = 0; i < cfg->nshards && st == ZHS_OK; i++)
+        st = zhs_index_add(idx, cfg->shards[i]);
+    *out = idx;
+    return st;
+}
+
+static int pool_start(pool *p, const config *cfg)
+{
+    memset(p, 0, sizeof *p);
+    p->cfg = cfg;
+    p->max_in_flight = cfg->max_searches + cfg->queue;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&p->done, &ca);
+    pthread_condattr_destroy(&ca);
+    p->threads = calloc((size_t)cfg->max_searches, sizeof *p->threads);
+    p->handles = calloc((size_t)cfg->max_searches, sizeof *p->handles);
+    if (!p->threads || !p->handles)
+        return -1;
+    for (long i = 0; i < cfg->max_searches; i++) {
+        zhs_index *idx;
+        zhs_status st = open_index(cfg, &idx);
+        p->handles[i] = idx;
+        if (st != ZHS_OK) {
+            fprintf(stderr, "zhsearch: %s\n", idx ? zhs_index_last_error(idx) : "out of memory");
+            return -1;
+        }
+    }
+    for (long i = 0; i < cfg->max_searches; i++) {
+        worker_arg *w = malloc(sizeof *w);
+        if (!w)
+            return -1;
+        *w = (worker_arg){p, p->handles[i]};
+        if (pthread_create(&p->threads[i], NULL, worker, w)) {
+            free(w);
+            return -1;
+        }
+        p->nthreads++;
+    }
+    return 0;
+}
+
+static void pool_wake_all(pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->stopping = 1;
+    pthread_cond_broadcast(&p->work);
+    pthread_cond_broadcast(&p->done);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_stop(pool *p)
+{
+    pool_wake_all(p);
+    for (long i = 0; i < p->nthreads; i++)
+        pthread_join(p->threads[i], NULL);
+    while (p->head) { /* abandoned, never run */
+        job *j = p->head;
+        p->head = j->next;
+        job_free(j);
+    }
+    for (long i = 0; i < p->cfg->max_searches && p->handles; i++)
+        zhs_index_close(p->handles[i]);
+    free(p->threads);
+    free(p->handles);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->done);
+}
+
+/* ---- HTTP ------------------------------------------------------------ */
+
+static enum MHD_Result send_buf(struct MHD_Connection *c, int status, const char *type, char *data,
+                                size_t len, enum MHD_ResponseMemoryMode mode)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, data, mode);
+    if (!r) {
+        if (mode == MHD_RESPMEM_MUST_FREE)
+            free(data);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", type);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(r, "Allow", "GET, HEAD");
+    if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+        MHD_add_response_header(r, "Retry-After", "1");
+    if (!strncmp(type, "text/html", 9))
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'none'; script-src 'self'; style-src 'self'; "
+                                "connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
+                                "form-action 'self'; frame-ancestors 'none'");
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* Send a job's JSON (its buffer handed over to libmicrohttpd). */
+static enum MHD_Result send_job(struct MHD_Connection *c, job *j)
+{
+    jout_raw(&j->out, "\n");
+    if (j->out.failed)
+        error_json(j, 503, "out of memory", "out of memory");
+    char *data = j->out.b.data;
+    size_t len = j->out.b.len;
+    j->out.b = (zbuf){0};
+    return send_buf(c, j->status, "application/json; charset=utf-8", data, len,
+                    MHD_RESPMEM_MUST_FREE);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, int http, const char *status,
+                                  const char *msg)
+{
+    job j = {0};
+    error_json(&j, http, status, msg);
+    enum MHD_Result r = send_job(c, &j);
+    jout_free(&j.out);
+    return r;
+}
+
+/* A number parameter in [lo, hi]; absent: def.  -1 when malformed. */
+static int num_arg(struct MHD_Connection *c, const char *name, long lo, long hi, long def, long *out)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+    if (!v || !*v) {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (*end || errno || n < lo || n > hi || *v == '-' || *v == '+' || *v == ' ')
+        return -1;
+    *out = n;
+    return 0;
+}
+
+typedef struct facet_ctx {
+    job *j;
+    int bad;
+} facet_ctx;
+
+static unsigned field_flags(const char *name, const char **canonical)
+{
+    unsigned flags;
+    const char *f;
+    for (unsigned i = 0; (f = zhs_field_info(i, &flags)); i++)
+        if (!strcmp(f, name)) {
+            *canonical = f;
+            return flags;
+        }
+    return 0;
+}
+
+static enum MHD_Result facet_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    facet_ctx *fc = cls;
+    if (strcmp(key, "facet"))
+        return MHD_YES;
+    const char *name = NULL;
+    if (!value || !(field_flags(value, &name) & ZHS_FIELD_FACET) || fc->j->nfacets == MAX_FACETS) {
+        fc->bad = 1;
+        return MHD_NO;
+    }
+    for (int k = 0; k < fc->j->nfacets; k++)
+        if (!strcmp(fc->j->facets[k], name))
+            return MHD_YES;
+    fc->j->facets[fc->j->nfacets++] = name;
+    return MHD_YES;
+}
+
+static int sort_arg(const char *v, long *out)
+{
+    if (!v || !*v || !strcmp(v, "relevance"))
+        *out = ZHS_SORT_RELEVANCE;
+    else if (!strcmp(v, "date"))
+        *out = ZHS_SORT_DATE;
+    else if (!strcmp(v, "date-desc") || !strcmp(v, "-date"))
+        *out = ZHS_SORT_DATE_DESC;
+    else
+        return -1;
+    return 0;
+}
+
+/* The parameters of a search: NULL and *why set when one is bad. */
+static const char *search_params(struct MHD_Connection *c, job *j)
+{
+    long explain;
+    if (num_arg(c, "limit", 1, MAX_LIMIT, 10, &j->limit))
+        return "limit: expected a number from 1 to 1000";
+    if (num_arg(c, "offset", 0, UINT_MAX, 0, &j->offset))
+        return "offset: expected a number from 0 to 4294967295";
+    if (num_arg(c, "snippet", 0, 2000, 120, &j->snippet))
+        return "snippet: expected a number of characters from 0 to 2000";
+    if (num_arg(c, "explain", 0, 1, 0, &explain))
+        return "explain: expected 0 or 1";
+    j->explain = (int)explain;
+    if (sort_arg(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "sort"), &j->sort))
+        return "sort: expected relevance, date or date-desc";
+    facet_ctx fc = {j, 0};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, facet_cb, &fc);
+    if (fc.bad)
+        return "facet: expected year, issuer or format";
+    return NULL;
+}
+
+static enum MHD_Result api(struct MHD_Connection *c, pool *p, int kind)
+{
+    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+    const char *path = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "path");
+    if (q && strlen(q) > MAX_QUERY_BYTES)
+        return send_error(c, MHD_HTTP_URI_TOO_LONG, "query too long",
+                          "query too large: over 8192 bytes");
+    if (kind == JOB_DOC && (!path || !*path))
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "invalid argument", "path: missing");
+    if (kind == JOB_DOC && (!q || !*q))
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "invalid argument",
+                          "q: the document view shows the matches of a query");
+    job *j = calloc(1, sizeof *j);
+    if (!j)
+        return send_error(c, 503, "out of memory", "out of memory");
+    j->kind = kind;
+    const char *bad = kind == JOB_SEARCH ? search_params(c, j) : NULL;
+    j->query = strdup(q ? q : "");
+    j->path = path ? strdup(path) : NULL;
+    if (bad || !j->query || (path && !j->path)) {
+        job_free(j);
+        return bad ? send_error(c, MHD_HTTP_BAD_REQUEST, "invalid argument", bad)
+                   : send_error(c, 503, "out of memory", "out of memory");
+    }
+    const char *why = NULL;
+    int rc = submit(p, j, &why);
+    if (rc < 0)
+        job_free(j);
+    if (rc)
+        return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          rc < 0 && strstr(why, "too many") ? "too many searches" : "unavailable",
+                          why);
+    enum MHD_Result r = send_job(c, j);
+    job_free(j);
+    return r;
+}
+
+static enum MHD_Result asset(struct MHD_Connection *c, const char *url)
+{
+    for (size_t i = 0; i < web_asset_count; i++)
+        if (!strcmp(web_assets[i].path, url))
+            return send_buf(c, 200, web_assets[i].type, (char *)web_assets[i].data,
+                            web_assets[i].len, MHD_RESPMEM_PERSISTENT);
+    return send_error(c, MHD_HTTP_NOT_FOUND, "not found", "no such page");
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
+                               const char *method, const char *version, const char *upload,
+                               size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    (void)upload;
+    (void)con_cls;
+    if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
+        *upload_size = 0;
+        return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                          "only GET and HEAD are served");
+    }
+    if (!strcmp(url, "/api/search"))
+        return api(c, cls, JOB_SEARCH);
+    if (!strcmp(url, "/api/doc"))
+        return api(c, cls, JOB_DOC);
+    return asset(c, url);
+}
+
+/* ---- the command ----------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: zhsearch serve [-d INDEX] [--port N] [--listen ADDR] [options]\n"
+            "\n"
+            "A local web search over the index: the web UI at http://ADDR:PORT/, JSON at\n"
+            "/api/search?q=QUERY (the schema of zhsearch --json) and /api/doc?path=&q=.\n"
+            "\n"
+            "options:\n"
+            "  -d, --index SPEC          index (as for zhsearch; repeat for shards)\n"
+            "  -p, --port N              TCP port (default 8080; 0 = any free port)\n"
+            "      --listen ADDR         IPv4 or IPv6 address to listen on (default 127.0.0.1)\n"
+            "      --max-searches N      searches running at once (default 8)\n"
+            "      --queue N             requests waiting for a search, beyond: 503 (default 64)\n"
+            "      --search-timeout MS   answer 503 when a search takes longer (default 10000)\n"
+            "  -h, --help                this help\n"
+            "\n"
+            "The URL is printed on stdout once the server listens; SIGINT or SIGTERM stops it.\n");
+}
+
+static int num_opt(const char *opt, const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || errno || n < lo || n > hi) {
+        fprintf(stderr, "zhsearch serve: %s: expected a number from %ld to %ld, got '%s'\n", opt,
+                lo, hi, v);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, config *cfg)
+{
+    static const struct option longopts[] = {
+        {"index", required_argument, 0, 'd'},        {"port", required_argument, 0, 'p'},
+        {"listen", required_argument, 0, 'L'},       {"max-searches", required_argument, 0, 'M'},
+        {"queue", required_argument, 0, 'Q'},        {"search-timeout", required_argument, 0, 'T'},
+        {"help", no_argument, 0, 'h'},               {0, 0, 0, 0}};
+    int ch;
+    optind = 1;
+    opterr = 1;
+    while ((ch = getopt_long(argc, argv, "d:p:h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'd':
+            if (cfg->nshards == MAX_SHARDS) {
+                fprintf(stderr, "zhsearch serve: at most %d -d options\n", MAX_SHARDS);
+                return 2;
+            }
+            cfg->shards[cfg->nshards++] = optarg;
+            break;
+        case 'p': if (num_opt("--port", optarg, 0, 65535, &cfg->port)) return 2; break;
+        case 'L': cfg->listen = optarg; break;
+        case 'M': if (num_opt("--max-searches", optarg, 1, 256, &cfg->max_searches)) return 2; break;
+        case 'Q': if (num_opt("--queue", optarg, 0, 4096, &cfg->queue)) return 2; break;
+        case 'T': if (num_opt("--search-timeout", optarg, 1, 3600000, &cfg->timeout_ms)) return 2; break;
+        case 'h': usage(stdout); return 0;
+        default: fputs("see zhsearch serve --help\n", stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "zhsearch serve: unexpected argument '%s'; see zhsearch serve --help\n",
+                argv[optind]);
+        return 2;
+    }
+    return -1;
+}
+
+/* The socket address to listen on. */
+static int listen_addr(const config *cfg, struct sockaddr_storage *ss, int *v6)
+{
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, cfg->listen, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)cfg->port);
+        *v6 = 0;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, cfg->listen, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)cfg->port);
+        *v6 = 1;
+        return 0;
+    }
+    fprintf(stderr, "zhsearch serve: --listen: '%s' is not an IPv4 or IPv6 address\n", cfg->listen);
+    return -1;
+}
+
+static struct MHD_Daemon *start_http(const config *cfg, pool *p)
+{
+    struct sockaddr_storage ss;
+    int v6;
+    if (listen_addr(cfg, &ss, &v6))
+        return NULL;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+    /* thread per connection, at most 256 connections; a request line and
+     * headers in 64 KB (a query of 8192 bytes, percent-encoded, fits) */
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, handler, p, MHD_OPTION_SOCK_ADDR, &ss,
+        MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_END);
+    if (!d)
+        fprintf(stderr, "zhsearch serve: cannot listen on %s port %ld: %s\n", cfg->listen,
+                cfg->port, errno ? strerror(errno) : "failed");
+    return d;
+}
+
+static void print_url(struct MHD_Daemon *d, const config *cfg)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned port = info ? info->port : (unsigned)cfg->port;
+    int v6 = strchr(cfg->listen, ':') != NULL;
+    printf("http://%s%s%s:%u/\n", v6 ? "[" : "", cfg->listen, v6 ? "]" : "", port);
+    fflush(stdout);
+}
+
+static int no_index_at(const char *spec)
+{
+    struct stat st;
+    return strchr(spec, ':') == NULL && stat(spec, &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
+}
+
+static long env_long(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? strtol(v, NULL, 10) : 0;
+}
+
+int serve_main(int argc, char **argv)
+{
+    config cfg = {.listen = "127.0.0.1", .port = 8080, .max_searches = 8, .queue = 64,
+                  .timeout_ms = 10000};
+    int rc = parse_args(argc, argv, &cfg);
+    if (rc >= 0)
+        return rc;
+    if (cfg.nshards == 0) {
+        const char *env = getenv("ZHSEARCH_INDEX");
+        cfg.shards[cfg.nshards++] = env && *env ? env : "zhsearch.idx";
+    }
+    for (int i = 0; i < cfg.nshards; i++)
+        if (no_index_at(cfg.shards[i])) {
+            fprintf(stderr, "zhsearch: %s: no index here (create one with: zhindex -d %s add DIR)\n",
+                    cfg.shards[i], cfg.shards[i]);
+            return 2;
+        }
+    cfg.test_delay_ms = env_long("ZHSEARCH_SERVE_TEST_DELAY_MS");
+    /* SIGINT and SIGTERM go to sigwait below, in no other thread */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    pool p;
+    struct MHD_Daemon *d = NULL;
+    if (pool_start(&p, &cfg) == 0 && (d = start_http(&cfg, &p))) {
+        print_url(d, &cfg);
+        int sig;
+        sigwait(&stop, &sig);
+        pool_wake_all(&p); /* waiting requests answer 503 at once */
+        MHD_stop_daemon(d);
+        rc = 0;
+    } else
+        rc = 2;
+    pool_stop(&p);
+    return rc;
+}

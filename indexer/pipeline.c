@@ -1,4 +1,4 @@
-/* pipeline.c - the indexing pipeline of zhindex.
+/* pipeline.c - the indexing pipeline (zhindex and zhs_writer).
  *
  * Batches of files flow through three stages:
  *   1. the main thread reads each file, hashes it and skips it when the
@@ -19,7 +19,7 @@
  */
 #include "document.h"
 #include "terms.h"
-#include "zhindex.h"
+#include "indexing.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -343,6 +343,7 @@ static zerr_code write_batch(writer_thread *wt, batch *b, zerr *e)
     }
     if ((rc = commit(w, e)))
         return rc;
+    tell(w->o, ZI_COMMIT, NULL, "committed");
     for (size_t k = 0; k < b->n; k++) { /* count only what is committed */
         job *j = &b->jobs[k];
         wt->c->removed += j->drop;
@@ -353,6 +354,7 @@ static zerr_code write_batch(writer_thread *wt, batch *b, zerr *e)
         else
             wt->c->added++;
         wt->c->bytes += j->in.nbytes;
+        tell(w->o, j->update ? ZI_UPDATED : ZI_ADDED, j->key, "%s", j->update ? "updated" : "added");
     }
     return ZERR_OK;
 }
@@ -372,8 +374,8 @@ static void *writer_main(void *arg)
         if (!wt->failed) {
             zerr e;
             rc = write_batch(wt, b, &e) ? -1 : 0;
-            if (rc) /* the program's output: the thread that failed says why */
-                say("%s", e.msg);
+            if (rc) /* the thread that failed says why */
+                tell(wt->w->o, ZI_ERROR, NULL, "%s", e.msg);
         }
         free_batch_docs(b);
         pthread_mutex_lock(&wt->lock);
@@ -413,15 +415,14 @@ static void writer_give(writer_thread *wt, batch *b)
 static void ocr_progress(void *ctx, const char *name, unsigned page, unsigned npages,
                          const char *what)
 {
-    (void)ctx;
-    say("%s: page %u/%u: %s", name, page, npages, what);
+    tell(ctx, ZI_PAGE, name, "page %u/%u: %s", page, npages, what);
 }
 
 int index_files(writer *w, const filelist *fl, counts *c)
 {
     const options *o = w->o;
     zdoc_opts dop = {.encoding = o->encoding, .max_bytes = o->max_bytes, .ocr = o->ocr,
-                     .progress = o->quiet ? NULL : ocr_progress};
+                     .progress = ocr_progress, .progress_ctx = (void *)o};
     za_guard_memory(); /* ICU runs out of memory safely, see analyzer.h */
     batch bufs[2] = {{0}, {0}};
     worker *ws = new_workers(o->threads);
@@ -438,35 +439,35 @@ int index_files(writer *w, const filelist *fl, counts *c)
     pthread_mutex_init(&wt.lock, NULL);
     pthread_cond_init(&wt.cond, NULL);
     if (!reader) {
-        say("%s: %s", o->index, e.msg);
+        tell(o, ZI_ERROR, o->index, "%s: %s", o->index, e.msg);
         rc = -1;
         goto out;
     }
     if (!bufs[0].jobs || !bufs[1].jobs || !ws) {
-        say("out of memory");
+        tell(o, ZI_ERROR, NULL, "out of memory");
         rc = -1;
         goto out;
     }
     int perr = pthread_create(&wtid, NULL, writer_main, &wt);
     if (perr) {
-        say("cannot start the writer thread: %s", strerror(perr));
+        tell(o, ZI_ERROR, NULL, "cannot start the writer thread: %s", strerror(perr));
         rc = -1;
         goto out;
     }
     have_writer = 1;
     share_dict(w, ws, o->threads);
     int cur = 0;
-    for (size_t i = 0; i < fl->n && rc == 0; cur ^= 1) {
+    for (size_t i = 0; i < fl->n && rc == 0 && !cancelled(o); cur ^= 1) {
         batch *b = &bufs[cur]; /* the other one may be in the writer's hands */
         size_t nb = 0, bytes = 0;
-        for (; i < fl->n && nb < o->batch_docs && bytes < BATCH_BYTES; i++) {
+        for (; i < fl->n && nb < o->batch_docs && bytes < BATCH_BYTES && !cancelled(o); i++) {
             job *j = &b->jobs[nb];
             char old[17];
             memset(j, 0, sizeof *j);
             j->key = fl->v[i];
             zerr_code got = zdoc_read_file(j->key, &dop, !o->follow, &j->in, &j->err);
             if (got == ZERR_NOMEM) {
-                say("%s: %s", j->key, j->err.msg);
+                tell(o, ZI_ERROR, j->key, "%s: %s", j->key, j->err.msg);
                 zdoc_input_clear(&j->in);
                 rc = -1;
                 nomem = 1;
@@ -477,7 +478,8 @@ int index_files(writer *w, const filelist *fl, counts *c)
                 /* A file that can no longer be indexed leaves the index
                  * (a read error may pass: its old version stays). */
                 j->drop = got == ZERR_NOT_INDEXABLE && old[0];
-                say("%s: %s%s", j->key, j->err.msg, j->drop ? "; removed its earlier version" : "");
+                tell(o, ZI_FAILED, j->key, "%s%s", j->err.msg,
+                     j->drop ? "; removed its earlier version" : "");
                 c->failed++;
                 meter_add(&m, 1, 0);
                 zdoc_input_clear(&j->in);
@@ -490,6 +492,7 @@ int index_files(writer *w, const filelist *fl, counts *c)
             }
             if (strcmp(old, j->in.hash) == 0) {
                 c->unchanged++;
+                tell(o, ZI_UNCHANGED, j->key, "unchanged");
                 meter_add(&m, 1, j->in.nbytes);
                 zdoc_input_clear(&j->in);
                 continue;
@@ -510,7 +513,8 @@ int index_files(writer *w, const filelist *fl, counts *c)
             job *j = &b->jobs[k];
             if (j->failed == 1 && !j->reported) {
                 j->drop = j->update;
-                say("%s: %s%s", j->key, j->err.msg, j->drop ? "; removed its earlier version" : "");
+                tell(o, ZI_FAILED, j->key, "%s%s", j->err.msg,
+                     j->drop ? "; removed its earlier version" : "");
                 c->failed++;
                 meter_add(&m, 1, j->in.nbytes); /* not built: done now */
             }
@@ -527,7 +531,7 @@ int index_files(writer *w, const filelist *fl, counts *c)
         parallel(b->jobs, nb, 1, &dop, ws, o->threads, &m);
         for (size_t k = 0; k < nb; k++) {
             if (b->jobs[k].failed == 2) {
-                say("%s: %s", b->jobs[k].key, b->jobs[k].err.msg);
+                tell(o, ZI_ERROR, b->jobs[k].key, "%s: %s", b->jobs[k].key, b->jobs[k].err.msg);
                 rc = -1;
                 nomem = 1;
             }
@@ -541,10 +545,13 @@ int index_files(writer *w, const filelist *fl, counts *c)
     }
     if (writer_wait(&wt))
         rc = -1;
+    if (rc == 0 && cancelled(o))
+        rc = 1;
     if (o->progress)
         meter_show(&m, 1);
     if (nomem)
-        say("out of memory: stopped; the index keeps its last commit (rerun with fewer -j threads "
+        tell(o, ZI_ERROR, NULL,
+             "out of memory: stopped; the index keeps its last commit (rerun with fewer -j threads "
             "or more memory to finish)");
 out:
     if (have_writer) {

@@ -1,9 +1,9 @@
 /* writer.c - the index zhindex writes to: a single index or a sharded set
  * (see zhindex.h), opened with its locks, stamped when new, with the
  * stored-text dictionary loaded.  Failures are returned in a zerr for the
- * caller to report; only tidy_leftovers prints (a notice, not a failure). */
+ * caller to report; only tidy_leftovers reports (a note, not a failure). */
 #include "terms.h"
-#include "zhindex.h"
+#include "indexing.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -130,7 +130,7 @@ static zerr_code create_one(const char *path, zerr *e)
  * and PATH.old-PID (compact), PATH.new-PID (create_one), once process PID
  * is gone.  Called with the index's lock held: a running compaction of
  * the index would hold it. */
-static void tidy_leftovers(const char *path, int quiet)
+static void tidy_leftovers(const char *path, const options *o)
 {
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", path);
@@ -158,9 +158,8 @@ static void tidy_leftovers(const char *path, int quiet)
         if (pid <= 0 || *end || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
             continue;
         char p[PATH_MAX];
-        if ((size_t)snprintf(p, sizeof p, "%s/%s", dir, e->d_name) < sizeof p && rm_tree(p) == 0 &&
-            !quiet)
-            say("removed %s, left by an interrupted zhindex", p);
+        if ((size_t)snprintf(p, sizeof p, "%s/%s", dir, e->d_name) < sizeof p && rm_tree(p) == 0)
+            tell(o, ZI_NOTE, p, "removed %s, left by an interrupted writer", p);
     }
     closedir(d);
 }
@@ -211,7 +210,7 @@ static zerr_code open_one(const char *path, int create, zx_db **out, zerr *e)
 }
 
 /* ZERR_OPEN with e set when nothing exists at index. */
-static zerr_code index_missing(const char *index, zerr *e)
+zerr_code index_missing(const char *index, zerr *e)
 {
     struct stat st;
     if (stat(index, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
@@ -220,14 +219,6 @@ static zerr_code index_missing(const char *index, zerr *e)
                     index, index);
 }
 
-int no_index_here(const char *index)
-{
-    zerr e;
-    if (index_missing(index, &e) == ZERR_OK)
-        return 0;
-    say("%s", e.msg);
-    return 1;
-}
 
 zerr_code open_writer(writer *w, const options *o, int create, zerr *e)
 {
@@ -263,7 +254,7 @@ zerr_code open_writer(writer *w, const options *o, int create, zerr *e)
             if ((rc = open_one(paths[i], 1, &w->db[i], e)))
                 return rc;
             w->nshards = i + 1;
-            tidy_leftovers(paths[i], o->quiet);
+            tidy_leftovers(paths[i], o);
         }
         if ((rc = create_set(o->index, o->shards, e)))
             return rc;
@@ -281,7 +272,7 @@ zerr_code open_writer(writer *w, const options *o, int create, zerr *e)
             if ((rc = open_one(paths[i], create && !w->is_set, &w->db[i], e)))
                 return rc;
             w->nshards = i + 1;
-            tidy_leftovers(paths[i], o->quiet);
+            tidy_leftovers(paths[i], o);
         }
     }
     zerr ae;

@@ -9,8 +9,6 @@
  * index at its last commit, and rerunning the command finishes the work
  * (unchanged files are recognised by their content hash and skipped).
  */
-/* renameat2 (RENAME_EXCHANGE) is a GNU extension. */
-#define _GNU_SOURCE
 #include "document.h"
 #include "docstore.h"
 #include "terms.h"
@@ -31,8 +29,7 @@
 #include <unicode/uversion.h>
 #include <unistd.h>
 
-#include "zhindex.h"
-#include "../searcher/zhsearch.h" /* the version of the package, ZHS_VERSION_* */
+#include "indexing.h"
 
 static const char *prog = "zhindex";
 
@@ -46,378 +43,39 @@ void say(const char *fmt, ...)
     va_end(ap);
 }
 
-double now(void)
+/* What the operations report, as zhindex prints it: failures and errors
+ * always, notes and OCR progress unless -q; the outcome of each document
+ * only in the summary. */
+static void print_report(void *ctx, zi_event ev, const char *path, const char *msg)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* ---- collecting files ---- */
-
-/* Directories already walked, by device and inode: a set, so that a
- * symlink or bind-mount loop ends and big trees stay linear. */
-typedef struct visited {
-    struct dirkey {
-        dev_t dev;
-        ino_t ino;
-    } *v;
-    size_t n, cap; /* cap is a power of two, or 0 */
-} visited;
-
-static size_t dirkey_hash(dev_t dev, ino_t ino, size_t cap)
-{
-    uint64_t h = ((uint64_t)dev * 0x9E3779B97F4A7C15u) ^ ((uint64_t)ino * 0xC2B2AE3D27D4EB4Fu);
-    return (size_t)(h ^ (h >> 29)) & (cap - 1);
-}
-
-/* 1 when the directory was walked before, 0 when it is new (now noted),
- * -1 out of memory. */
-static int seen_before(visited *s, const struct stat *st)
-{
-    if (2 * (s->n + 1) > s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 256;
-        struct dirkey *nv = malloc(nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        for (size_t i = 0; i < nc; i++)
-            nv[i].ino = 0;
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->v[i].ino)
-                continue;
-            size_t k = dirkey_hash(s->v[i].dev, s->v[i].ino, nc);
-            while (nv[k].ino)
-                k = (k + 1) & (nc - 1);
-            nv[k] = s->v[i];
-        }
-        free(s->v);
-        s->v = nv;
-        s->cap = nc;
+    const options *o = ctx;
+    switch (ev) {
+    case ZI_ERROR: say("%s", msg); break;
+    case ZI_FAILED: say("%s: %s", path, msg); break;
+    case ZI_PAGE:
+        if (!o->quiet)
+            say("%s: %s", path, msg);
+        break;
+    case ZI_NOTE:
+        if (!o->quiet)
+            say("%s", msg);
+        break;
+    default: break;
     }
-    ino_t ino = st->st_ino ? st->st_ino : (ino_t)-1; /* 0 marks a free slot */
-    size_t k = dirkey_hash(st->st_dev, ino, s->cap);
-    for (; s->v[k].ino; k = (k + 1) & (s->cap - 1))
-        if (s->v[k].dev == st->st_dev && s->v[k].ino == ino)
-            return 1;
-    s->v[k] = (struct dirkey){st->st_dev, ino};
-    s->n++;
-    return 0;
 }
 
-static int push_file(filelist *fl, const char *path, off_t size)
+/* 1 when nothing exists at index, after saying so with the command that
+ * creates one. */
+static int no_index_here(const char *index)
 {
-    if (fl->n == fl->cap) {
-        size_t nc = fl->cap ? fl->cap * 2 : 256;
-        char **v = realloc(fl->v, nc * sizeof *v);
-        if (!v)
-            return -1;
-        fl->v = v;
-        fl->cap = nc;
-    }
-    if (!(fl->v[fl->n] = strdup(path)))
-        return -1;
-    fl->n++;
-    fl->bytes += (uint64_t)size;
-    return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A directory being walked: its path and its entries, sorted. */
-typedef struct frame {
-    char *path;
-    char **names;
-    size_t n, next;
-} frame;
-
-/* The non-hidden entry names of dir, sorted; -1 when it cannot be read. */
-static int read_names(const char *dir, frame *f)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    struct dirent *e;
-    size_t cap = 0;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (f->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = realloc(f->names, cap * sizeof *nn);
-            if (!nn)
-                break;
-            f->names = nn;
-        }
-        if (!(f->names[f->n] = strdup(e->d_name)))
-            break;
-        f->n++;
-    }
-    closedir(d);
-    if (f->n > 1)
-        qsort(f->names, f->n, sizeof *f->names, cmp_str);
-    return 0;
-}
-
-static void frame_free(frame *f)
-{
-    for (size_t i = f->next; i < f->n; i++)
-        free(f->names[i]);
-    free(f->names);
-    free(f->path);
-}
-
-/* Walk a directory tree depth-first in name order, skipping hidden
- * entries.  An explicit stack, not recursion: any depth a path can reach
- * fits.  Symbolic links found in the tree are left alone unless `follow`
- * (like rg): a link may lead anywhere, /etc/passwd included.  Each
- * directory is walked once, so link and bind-mount loops end. */
-static void walk(const char *root, int follow, filelist *fl, visited *seen, counts *c)
-{
-    frame *stack = NULL;
-    size_t depth = 0, cap = 0;
-    char dir[PATH_MAX];
-    struct stat st;
-    if (stat(root, &st))
-        return;
-    snprintf(dir, sizeof dir, "%s", root);
-    for (int more = 1; more;) {
-        /* enter dir (st is its stat) unless it was walked already */
-        int seen_it = seen_before(seen, &st);
-        if (!seen_it && depth == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            frame *ns = realloc(stack, nc * sizeof *ns);
-            if (ns) {
-                stack = ns;
-                cap = nc;
-            }
-        }
-        if (seen_it < 0 || (!seen_it && depth == cap)) {
-            say("%s: cannot read directory: out of memory", dir);
-            c->failed++;
-        } else if (!seen_it) {
-            frame *f = &stack[depth];
-            memset(f, 0, sizeof *f);
-            if (!(f->path = strdup(dir)) || read_names(dir, f)) {
-                say("%s: cannot read directory: %s", dir, f->path ? strerror(errno) : "out of memory");
-                c->failed++;
-                frame_free(f);
-            } else {
-                depth++;
-            }
-        }
-        /* on to the next entry of the innermost unfinished directory */
-        more = 0;
-        while (depth && !more) {
-            frame *f = &stack[depth - 1];
-            if (f->next == f->n) {
-                frame_free(f);
-                depth--;
-                continue;
-            }
-            char *name = f->names[f->next++];
-            if ((size_t)snprintf(dir, sizeof dir, "%s/%s", f->path, name) >= sizeof dir) {
-                say("%s/%s: path too long", f->path, name);
-                c->failed++;
-            } else if (follow ? stat(dir, &st) : lstat(dir, &st)) {
-                say("%s: %s", dir, strerror(errno));
-                c->failed++;
-            } else if (S_ISDIR(st.st_mode)) {
-                more = 1;
-            } else if (S_ISREG(st.st_mode) && push_file(fl, dir, st.st_size)) {
-                say("%s: out of memory", dir);
-                c->failed++;
-            }
-            free(name);
-        }
-    }
-    free(stack);
-}
-
-/* Files named on the command line, directories expanded, as absolute
- * canonical paths (the documents' unique ids).  A link named on the
- * command line is followed: it was asked for. */
-static void collect(char **paths, int n, int follow, filelist *fl, counts *c)
-{
-    visited seen = {0};
-    for (int i = 0; i < n; i++) {
-        char real[PATH_MAX];
-        struct stat st;
-        if (!realpath(paths[i], real) || stat(real, &st)) {
-            say("%s: %s", paths[i], strerror(errno));
-            c->failed++;
-            continue;
-        }
-        if (S_ISDIR(st.st_mode))
-            walk(real, follow, fl, &seen, c);
-        else if (!S_ISREG(st.st_mode)) {
-            say("%s: not a regular file or directory", paths[i]);
-            c->failed++;
-        } else if (push_file(fl, real, st.st_size)) {
-            say("%s: out of memory", paths[i]);
-            c->failed++;
-        }
-    }
-    free(seen.v);
-    /* Sorted for sync's lookups, each file once (named twice, or inside
-     * two of the directories named). */
-    if (fl->n > 1)
-        qsort(fl->v, fl->n, sizeof *fl->v, cmp_str);
-    size_t k = 0;
-    for (size_t i = 0; i < fl->n; i++) {
-        if (k && strcmp(fl->v[k - 1], fl->v[i]) == 0)
-            free(fl->v[i]);
-        else
-            fl->v[k++] = fl->v[i];
-    }
-    fl->n = k;
-}
-
-static void filelist_free(filelist *fl)
-{
-    for (size_t i = 0; i < fl->n; i++)
-        free(fl->v[i]);
-    free(fl->v);
-}
-
-/* ---- the index ---- */
-
-/* ---- removing ---- */
-
-typedef struct keylist {
-    char **v;
-    size_t n, cap;
-} keylist;
-
-static int keylist_push(keylist *k, char *owned)
-{
-    if (!owned)
-        return -1;
-    if (k->n == k->cap) {
-        size_t nc = k->cap ? k->cap * 2 : 256;
-        char **v = realloc(k->v, nc * sizeof *v);
-        if (!v) {
-            free(owned);
-            return -1;
-        }
-        k->v = v;
-        k->cap = nc;
-    }
-    k->v[k->n++] = owned;
-    return 0;
-}
-
-static int collect_term(void *ctx, const char *t, size_t len, unsigned freq)
-{
-    (void)freq;
-    return keylist_push(ctx, strndup(t, len)) ? 1 : 0;
-}
-
-static void keylist_free(keylist *k)
-{
-    for (size_t i = 0; i < k->n; i++)
-        free(k->v[i]);
-    free(k->v);
-}
-
-/* The path stored with the document an id term names (NULL if none). */
-static char *path_of_term(zx_db *db, const char *term)
-{
-    zx_err e;
-    unsigned id = zx_db_find_doc(db, term, strlen(term), &e);
-    zx_doc *d = id ? zx_db_get_doc(db, id, &e) : NULL;
-    char *p = d ? zx_doc_value(d, ZT_SLOT_PATH, NULL, NULL) : NULL;
-    zx_doc_free(d);
-    return p;
-}
-
-/* Paths of indexed documents that are `path` or lie under it (a directory),
- * or of all documents when path is NULL. */
-static int docs_under(zx_db *db, const char *path, keylist *out)
-{
-    zbuf pre = {0};
-    zt_id_prefix(path ? path : "", &pre);
-    zx_err e;
-    keylist terms = {0};
-    int rc = zx_db_each_term(db, pre.data, collect_term, &terms, &e) ? -1 : 0;
-    size_t n = path ? strlen(path) : 0;
-    for (size_t i = 0; i < terms.n && rc == 0; i++) {
-        char *p = path_of_term(db, terms.v[i]);
-        if (p && (!path || (strncmp(p, path, n) == 0 &&
-                            (p[n] == 0 || p[n] == '/' || (n && path[n - 1] == '/')))))
-            rc = keylist_push(out, p);
-        else
-            free(p);
-    }
-    keylist_free(&terms);
-    zbuf_free(&pre);
-    return rc;
-}
-
-static int remove_keys(writer *w, const keylist *k, counts *c)
-{
-    if (k->n == 0)
+    zerr e;
+    if (index_missing(index, &e) == ZERR_OK)
         return 0;
-    zerr we;
-    if (begin(w, &we)) {
-        say("%s", we.msg);
-        return -1;
-    }
-    zbuf term = {0};
-    int rc = 0;
-    for (size_t i = 0; i < k->n && rc == 0; i++) {
-        zx_err e;
-        zt_id_term(k->v[i], &term);
-        if (zx_db_delete(writer_shard(w, k->v[i]), term.data, term.len, &e)) {
-            say("%s: cannot remove: %s", k->v[i], e.msg);
-            rc = -1;
-        } else {
-            c->removed++;
-        }
-    }
-    zbuf_free(&term);
-    if (rc == 0 && commit(w, &we)) {
-        say("%s", we.msg);
-        rc = -1;
-    } else if (rc) {
-        cancel(w);
-    }
-    return rc;
-}
-
-/* The canonical path of something that may no longer exist: the
- * canonical parent directory plus the last component. */
-static int canonical(const char *path, char out[PATH_MAX])
-{
-    if (realpath(path, out))
-        return 0;
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    size_t n = strlen(tmp);
-    while (n > 1 && tmp[n - 1] == '/')
-        tmp[--n] = 0;
-    char *slash = strrchr(tmp, '/');
-    const char *base = slash ? slash + 1 : tmp;
-    char dir[PATH_MAX];
-    if (slash == tmp)
-        strcpy(dir, "/");
-    else if (slash) {
-        *slash = 0;
-        if (!realpath(tmp, dir))
-            return -1;
-    } else if (!getcwd(dir, sizeof dir))
-        return -1;
-    if ((size_t)snprintf(out, PATH_MAX, "%s/%s", strcmp(dir, "/") ? dir : "", base) >= PATH_MAX)
-        return -1;
-    return 0;
+    say("%s", e.msg);
+    return 1;
 }
 
 /* ---- commands ---- */
-
-static uint64_t dir_bytes(const char *path);
-static int compact_all(writer *w, const options *o, uint64_t *before, uint64_t *after);
 
 /* before/after: the sizes around an automatic compaction, 0 when none. */
 static void summary(const options *o, const counts *c, double t0, uint64_t before, uint64_t after)
@@ -437,40 +95,12 @@ static int exit_code(int rc, const counts *c)
     return rc ? 2 : c->failed ? 1 : 0;
 }
 
-/* Would a walk of root still pick up path, a document under it that this
- * walk did not list?  No when it is gone, hidden below root, or no longer a
- * regular file (a link without --follow, a FIFO, a directory); yes when it
- * cannot be told (a directory that cannot be read): nothing indexed is
- * dropped on a doubt. */
-static int still_picked_up(const char *root, const char *path, int follow)
-{
-    size_t rl = strlen(root);
-    if (strncmp(path, root, rl) == 0 && strstr(path + rl, "/.") != NULL)
-        return 0;
-    struct stat st;
-    if ((follow ? stat(path, &st) : lstat(path, &st)) != 0)
-        return errno != ENOENT && errno != ENOTDIR;
-    return S_ISREG(st.st_mode);
-}
 
-/* Does the index hold documents at or under path (which is gone)? */
-static int indexed_under(const options *o, const char *path)
-{
-    char real[PATH_MAX];
-    zx_err e;
-    keylist k = {0};
-    zx_db *db = canonical(path, real) ? NULL : zx_db_open(o->index, &e);
-    int any = db && docs_under(db, real, &k) == 0 && k.n > 0;
-    keylist_free(&k);
-    zx_db_close(db);
-    return any;
-}
 
 static int cmd_add(const options *o, char **paths, int n, int sync)
 {
     double t0 = now();
     counts c = {0};
-    filelist fl = {0};
     writer w;
     int rc = 0;
     if (n == 0) {
@@ -491,9 +121,10 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
     for (int i = 0; i < n; i++) {
         struct stat st;
         int err = stat(paths[i], &st) == 0 ? 0 : errno;
-        if (!err)
+        if (!err || (sync && !created && (err == ENOENT || err == ENOTDIR) &&
+                     ops_indexed_under(o, paths[i])))
             present[np++] = paths[i];
-        else if (!(sync && !created && (err == ENOENT || err == ENOTDIR) && indexed_under(o, paths[i]))) {
+        else {
             say("%s: %s", paths[i], strerror(err));
             bad++;
         }
@@ -509,39 +140,8 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
     }
     c.failed = (unsigned)bad;
     uint64_t before = 0, after = 0;
-    collect(present, np, o->follow, &fl, &c);
+    rc = ops_add(&w, present, np, sync, &c);
     free(present);
-    rc = index_files(&w, &fl, &c);
-    if (rc == 0 && sync) {
-        /* Drop documents under the synced directories whose files are gone
-         * (or are no longer picked up, e.g. hidden). */
-        keylist gone = {0};
-        zx_err e;
-        zx_db *all = zx_db_open(o->index, &e); /* every shard, as committed */
-        if (!all) {
-            say("%s: %s", o->index, e.msg);
-            rc = -1;
-        }
-        for (int i = 0; i < n && rc == 0; i++) {
-            char real[PATH_MAX];
-            if (canonical(paths[i], real))
-                continue;
-            keylist k = {0};
-            rc = docs_under(all, real, &k);
-            for (size_t j = 0; j < k.n && rc == 0; j++) {
-                if ((fl.n == 0 || bsearch(&k.v[j], fl.v, fl.n, sizeof *fl.v, cmp_str) == NULL) &&
-                    !still_picked_up(real, k.v[j], o->follow)) {
-                    rc = keylist_push(&gone, k.v[j]);
-                    k.v[j] = NULL;
-                }
-            }
-            keylist_free(&k);
-        }
-        zx_db_close(all);
-        if (rc == 0)
-            rc = remove_keys(&w, &gone, &c);
-        keylist_free(&gone);
-    }
     /* A fresh index is about twice the size of a compacted one: compact
      * the index this run created.  Not one that existed: compaction gives
      * the index a new revision history, and a search handle opened before
@@ -551,13 +151,12 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
     if (rc == 0 && created && !o->no_compact && c.added + c.updated + c.removed > 0) {
         if (o->progress)
             fprintf(stderr, "%s: compacting %s ...\r", prog, o->index);
-        if (compact_all(&w, o, &before, &after))
+        if (ops_compact(&w, &before, &after))
             before = after = 0;
         if (o->progress)
             fprintf(stderr, "\033[K");
     }
     close_writer(&w);
-    filelist_free(&fl);
     summary(o, &c, t0, before, after);
     return exit_code(rc, &c);
 }
@@ -577,31 +176,7 @@ static int cmd_remove(const options *o, char **paths, int n)
         close_writer(&w);
         return 2;
     }
-    keylist all = {0};
-    int rc = 0;
-    zx_err e;
-    zx_db *r = zx_db_open(o->index, &e); /* every shard */
-    if (!r) {
-        say("%s: %s", o->index, e.msg);
-        rc = -1;
-    }
-    for (int i = 0; i < n && rc == 0; i++) {
-        char real[PATH_MAX];
-        keylist k = {0};
-        if (canonical(paths[i], real) || (rc = docs_under(r, real, &k)) || k.n == 0) {
-            say("%s: not in the index", paths[i]);
-            c.failed++;
-        }
-        for (size_t j = 0; j < k.n && rc == 0; j++) {
-            rc = keylist_push(&all, k.v[j]);
-            k.v[j] = NULL;
-        }
-        keylist_free(&k);
-    }
-    zx_db_close(r);
-    if (rc == 0)
-        rc = remove_keys(&w, &all, &c);
-    keylist_free(&all);
+    int rc = ops_remove(&w, paths, n, &c);
     close_writer(&w);
     summary(o, &c, t0, 0, 0);
     return exit_code(rc, &c);
@@ -662,11 +237,12 @@ static int cmd_list(const options *o)
     zx_db *db = open_reader(o);
     if (!db)
         return 2;
-    keylist k = {0};
+    struct {
+        char **v;
+        size_t n;
+    } k = {NULL, 0};
     zx_err e = {0};
-    int rc = docs_under(db, NULL, &k) ? 2 : 0;
-    if (k.n > 1)
-        qsort(k.v, k.n, sizeof *k.v, cmp_str);
+    int rc = ops_all_paths(db, &k.v, &k.n) ? 2 : 0;
     zbuf term = {0};
     for (size_t i = 0; i < k.n && rc == 0; i++) {
         zt_id_term(k.v[i], &term);
@@ -690,33 +266,13 @@ static int cmd_list(const options *o)
     if (rc)
         say("%s: cannot list the index%s%s", o->index, e.msg[0] ? ": " : "", e.msg);
     zbuf_free(&term);
-    keylist_free(&k);
+    for (size_t i = 0; i < k.n; i++)
+        free(k.v[i]);
+    free(k.v);
     zx_db_close(db);
     return rc;
 }
 
-/* Bytes of the files under path (a sharded set holds shard directories). */
-static uint64_t dir_bytes(const char *path)
-{
-    DIR *d = opendir(path);
-    if (!d)
-        return 0;
-    uint64_t sum = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        char p[PATH_MAX];
-        struct stat st;
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-        if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
-            sum += (uint64_t)st.st_size;
-        else if (S_ISDIR(st.st_mode))
-            sum += dir_bytes(p);
-    }
-    closedir(d);
-    return sum;
-}
 
 typedef struct stat_ctx {
     zx_db *db;
@@ -924,78 +480,7 @@ static int cmd_check(const options *o)
     return rc ? 2 : c.problems ? 1 : 0;
 }
 
-int rm_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (!d)
-        return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
-    struct dirent *e;
-    int rc = 0;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char p[PATH_MAX];
-        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            rc |= rm_tree(p);
-        else
-            rc |= unlink(p);
-    }
-    closedir(d);
-    return rc | rmdir(path);
-}
 
-/* Compact one index directory into a copy and swap the two.  *db holds
- * the index open for writing, so nothing is written to it while it is
- * copied; the copy is opened for writing before it takes the index's
- * place and *db then holds it instead: the lock is never let go. */
-static int compact_one(const char *index, zx_db **db)
-{
-    char tmp[PATH_MAX], old[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s.compact-%ld", index, (long)getpid());
-    snprintf(old, sizeof old, "%s.old-%ld", index, (long)getpid());
-    zx_err e;
-    zx_db *copy = NULL;
-    rm_tree(tmp); /* left by a killed process that had our pid */
-    if (zx_db_compact(index, tmp, &e) || !(copy = zx_db_open_writable(tmp, 0, &e))) {
-        say("%s: compact failed, index unchanged: %s", index, e.msg);
-        rm_tree(tmp);
-        return -1;
-    }
-    /* Swap the two directories in one step: readers see either the old
-     * index or the new one, never no index.  Where the kernel or file
-     * system cannot exchange, fall back to two renames. */
-    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, index, RENAME_EXCHANGE) == 0) {
-        snprintf(old, sizeof old, "%s", tmp);
-    } else if (rename(index, old) || rename(tmp, index)) {
-        say("%s: cannot replace the index: %s (compacted copy left in %s)", index, strerror(errno), tmp);
-        zx_db_close(copy);
-        if (access(index, F_OK) != 0)
-            rename(old, index);
-        return -1;
-    }
-    zx_db_close(*db);
-    *db = copy;
-    rm_tree(old);
-    return 0;
-}
-
-/* Compact every part of the index that w holds open for writing, the
- * lock(s) kept throughout.  The sizes of the whole index before and
- * after; 0, or -1 when a part could not be compacted (it stays as it
- * was, the parts before it compacted). */
-static int compact_all(writer *w, const options *o, uint64_t *before, uint64_t *after)
-{
-    *before = dir_bytes(o->index);
-    static char parts[ZHINDEX_MAX_SHARDS][4096];
-    unsigned n = index_parts(o->index, parts, ZHINDEX_MAX_SHARDS);
-    int rc = 0;
-    for (unsigned i = 0; i < n && i < w->nshards && rc == 0; i++)
-        rc = compact_one(parts[i], &w->db[i]);
-    *after = dir_bytes(o->index);
-    return rc;
-}
 
 static int cmd_compact(const options *o)
 {
@@ -1007,7 +492,7 @@ static int cmd_compact(const options *o)
         return 2;
     }
     uint64_t before, after;
-    int rc = compact_all(&w, o, &before, &after);
+    int rc = ops_compact(&w, &before, &after);
     close_writer(&w);
     if (rc)
         return 2;
@@ -1074,7 +559,7 @@ static void version(void)
     char icu[U_MAX_VERSION_STRING_LENGTH];
     u_getVersion(v);
     u_versionToString(v, icu);
-    printf("zhindex %d.%d.%d\n", ZHS_VERSION_MAJOR, ZHS_VERSION_MINOR, ZHS_VERSION_PATCH);
+    printf("zhindex %s\n", ZHINDEX_VERSION);
     printf("Xapian %s, ICU %s\n", zx_version_string(), icu);
     printf("index scheme %s (%s)\n", ZT_SCHEME_VERSION, zt_settings());
 }
@@ -1106,6 +591,8 @@ static int bad_option(int ch, char **argv, const struct option *longopts)
 int main(int argc, char **argv)
 {
     options o = {0};
+    o.report = print_report;
+    o.report_ctx = &o;
     o.index = getenv("ZHSEARCH_INDEX");
     if (!o.index || !*o.index)
         o.index = "zhsearch.idx";
@@ -1162,18 +649,10 @@ int main(int argc, char **argv)
         default: return bad_option(ch, argv, longopts);
         }
     }
-    /* Tesseract parallelises each page with OpenMP, which the indexer's own
-     * threads oversubscribe (a scanned page took 4x as long on 2 cores).
-     * OpenMP reads its thread limit once, when it loads: start again with
-     * it set, unless the caller chose one. */
-    if (o.ocr && !getenv("OMP_THREAD_LIMIT")) {
-        setenv("OMP_THREAD_LIMIT", "1", 1);
-        execv("/proc/self/exe", argv);
-    }
     /* One absolute spelling of the index: with "DIR/", "." or "..", the
      * temporary, swapped and lock paths derived from it went astray. */
     static char index_path[PATH_MAX];
-    if (canonical(o.index, index_path) == 0)
+    if (ops_canonical(o.index, index_path) == 0)
         o.index = index_path;
     if (o.threads == 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);

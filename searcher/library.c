@@ -1,6 +1,7 @@
 /* library.c - libzhsearch: the implementation of zhsearch.h over the
  * common analyzer, term scheme, docstore and Xapian shim. */
 #include "zhsearch.h"
+#include "status.h"
 
 #include "analyzer.h"
 #include "docstore.h"
@@ -93,6 +94,9 @@ const char *zhs_status_str(zhs_status s)
     case ZHS_ERR_INVALID: return "invalid argument";
     case ZHS_ERR_INTERNAL: return "internal error";
     case ZHS_ERR_QUERY_LIMIT: return "query too large";
+    case ZHS_ERR_LOCKED: return "index locked by another writer";
+    case ZHS_ERR_NOT_INDEXABLE: return "not indexable";
+    case ZHS_ERR_CANCELLED: return "cancelled";
     }
     return "unknown status";
 }
@@ -121,12 +125,13 @@ static zhs_status set_error(zhs_index *idx, zhs_status st, const char *fmt, ...)
 /* The one mapping of internal codes (zerr.h) to the public ones.  Every
  * code has its case and there is no default, so -Wswitch flags a code
  * added to zerr.h and not mapped here. */
-static zhs_status from_zx(const zerr *e)
+zhs_status zs_status_of(zerr_code code)
 {
-    switch (e->code) {
+    switch (code) {
     case ZERR_OK: return ZHS_OK;
     case ZERR_NOMEM: return ZHS_ERR_NOMEM;
-    case ZERR_OPEN: case ZERR_LOCK: return ZHS_ERR_OPEN;
+    case ZERR_OPEN: return ZHS_ERR_OPEN;
+    case ZERR_LOCK: return ZHS_ERR_LOCKED;
     case ZERR_CORRUPT: return ZHS_ERR_CORRUPT;
     case ZERR_MODIFIED: return ZHS_ERR_MODIFIED;
     case ZERR_NETWORK: return ZHS_ERR_NETWORK;
@@ -136,9 +141,15 @@ static zhs_status from_zx(const zerr *e)
     case ZERR_SYNTAX: return ZHS_ERR_QUERY_SYNTAX;
     case ZERR_EMPTY_QUERY: return ZHS_ERR_QUERY_EMPTY;
     case ZERR_QUERY_LIMIT: return ZHS_ERR_QUERY_LIMIT;
-    case ZERR_NOT_INDEXABLE: case ZERR_OTHER: return ZHS_ERR_INTERNAL;
+    case ZERR_NOT_INDEXABLE: return ZHS_ERR_NOT_INDEXABLE;
+    case ZERR_OTHER: return ZHS_ERR_INTERNAL;
     }
     return ZHS_ERR_INTERNAL;
+}
+
+static zhs_status from_zx(const zerr *e)
+{
+    return zs_status_of(e->code);
 }
 
 const char *zhs_index_last_error(const zhs_index *idx)

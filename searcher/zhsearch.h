@@ -62,10 +62,14 @@ typedef enum zhs_status {
     ZHS_ERR_NETWORK = 9,      /* a remote shard is down or timed out */
     ZHS_ERR_INVALID = 10,     /* invalid argument */
     ZHS_ERR_INTERNAL = 11,    /* a bug: please report */
-    ZHS_ERR_QUERY_LIMIT = 12  /* the query is over a size limit (8192 bytes, 100 words,
+    ZHS_ERR_QUERY_LIMIT = 12, /* the query is over a size limit (8192 bytes, 100 words,
                                  phrases and fields, 500 characters in one,
                                  1000 in all);
                                  the message names it */
+    ZHS_ERR_LOCKED = 13,        /* another writer holds the index */
+    ZHS_ERR_NOT_INDEXABLE = 14, /* a file or buffer cannot be indexed; the message says why */
+    ZHS_ERR_CANCELLED = 15      /* zhs_writer_cancel() stopped the work; what was
+                                   committed before stays */
 } zhs_status;
 
 /* A short English description of a status ("query syntax error"); static. */
@@ -241,6 +245,118 @@ ZHS_API const zhs_range *zhs_hit_highlights(const zhs_hit *h, unsigned *n);
 ZHS_API unsigned zhs_hit_page(const zhs_hit *h);
 /* With ZHS_P_EXPLAIN: why this hit matched (terms, positions, weights). */
 ZHS_API const char *zhs_hit_explain(const zhs_hit *h);
+
+/* ---- indexing ---- */
+
+/* A writer adds, updates and removes documents, with the promises of
+ * zhindex: one writer per index at a time (the lock), work committed in
+ * transactions (a crash or kill leaves the index at its last commit), a
+ * file that cannot be indexed is named with the reason and the rest goes
+ * on, and nothing indexed before is lost by a failure.  Searches (zhs_index
+ * handles, in any process) go on meanwhile and see each commit after
+ * zhs_index_reopen().
+ *
+ *     zhs_writer *w;
+ *     if (zhs_writer_open("reports.idx", &w) == ZHS_OK) {
+ *         zhs_writer_add(w, "downloads/2024");            (files or directories)
+ *         const char *meta[] = {"title", "某县2024年法治政府建设工作报告", NULL};
+ *         zhs_writer_add_buffer(w, "web/某县2024.html", html, html_len, meta);
+ *         zhs_writer_remove(w, "downloads/2019");
+ *     }
+ *     if (zhs_writer_close(w) != ZHS_OK) ...               (commits)
+ *
+ * A handle is used by one thread at a time, except zhs_writer_cancel(). */
+typedef struct zhs_writer zhs_writer;
+
+/* Open (creating when missing) the index at path for writing and take its
+ * lock.  *out receives a handle even on failure (NULL when out of memory),
+ * for zhs_writer_last_error(); close it in either case.
+ * ZHS_ERR_LOCKED when another writer has it. */
+ZHS_API zhs_status zhs_writer_open(const char *path, zhs_writer **out);
+
+typedef enum zhs_writer_param {
+    ZHS_W_THREADS = 1,  /* analysis threads (default: the number of cores) */
+    ZHS_W_BATCH = 2,    /* documents per commit (default 250; also at most 4 MB of text) */
+    ZHS_W_MAX_SIZE = 3, /* files over this many bytes are refused (default 64 MB) */
+    ZHS_W_OCR = 4,      /* 1 = read scanned PDF pages by OCR (slow: seconds a page) */
+    ZHS_W_FOLLOW = 5,   /* 1 = follow symbolic links met inside directories */
+    ZHS_W_COMPACT = 6   /* 1 (default) = zhs_writer_close() compacts an index this
+                           writer created or that has grown by half since it
+                           was last compacted */
+} zhs_writer_param;
+
+ZHS_API zhs_status zhs_writer_set(zhs_writer *w, zhs_writer_param param, long value);
+
+/* What happened to one document. */
+typedef enum zhs_event {
+    ZHS_EV_ADDED = 1,
+    ZHS_EV_UPDATED = 2,
+    ZHS_EV_UNCHANGED = 3,
+    ZHS_EV_REMOVED = 4,
+    ZHS_EV_FAILED = 5, /* not indexed; message says why (an earlier version is removed) */
+    ZHS_EV_PAGE = 6,   /* progress inside one file (an OCR page): message "page 3/12: OCR" */
+    ZHS_EV_COMMIT = 7  /* a transaction was committed; path is NULL */
+} zhs_event;
+
+/* Called from the thread that called the writer, for every document as it
+ * is finished: path, and for ZHS_EV_FAILED and ZHS_EV_PAGE a message
+ * (valid during the call).  done and total count the files of the current
+ * call.  Return nonzero to cancel, as zhs_writer_cancel(). */
+typedef int (*zhs_progress_fn)(void *ctx, zhs_event event, const char *path, const char *message,
+                               unsigned done, unsigned total);
+ZHS_API void zhs_writer_set_progress(zhs_writer *w, zhs_progress_fn fn, void *ctx);
+
+/* Index a file, or every file under a directory (recursively; hidden files
+ * and directories skipped): new ones added, changed ones re-indexed,
+ * unchanged ones (same bytes) skipped.  Files that cannot be indexed are
+ * reported (ZHS_EV_FAILED) and counted, and do not fail the call: it
+ * returns ZHS_OK when the index was written, ZHS_ERR_NOT_INDEXABLE when
+ * path itself is missing or no file could be indexed, another status when
+ * the index could not be written (it keeps its last commit). */
+ZHS_API zhs_status zhs_writer_add(zhs_writer *w, const char *path);
+
+/* Index n bytes (any format zhindex reads) as the document called name
+ * (its path in results; unique: adding the same name again replaces it).
+ * fields, NULL or a NULL-terminated list of name, value pairs of
+ * zhs_field_info() fields (title, issuer, region, year, date, docno),
+ * overrides what is found in the text.  ZHS_ERR_NOT_INDEXABLE with the
+ * reason when the bytes cannot be indexed, ZHS_ERR_INVALID for an unknown
+ * field or a bad value (year not a number, date not YYYY-MM-DD). */
+ZHS_API zhs_status zhs_writer_add_buffer(zhs_writer *w, const char *name, const void *bytes,
+                                         size_t n, const char *const *fields);
+
+/* Remove the document of a path, or every document under a directory
+ * path.  ZHS_OK also when there was none (counted as nothing removed). */
+ZHS_API zhs_status zhs_writer_remove(zhs_writer *w, const char *path);
+
+/* zhs_writer_add(dir), then remove the documents under dir whose files are
+ * gone. */
+ZHS_API zhs_status zhs_writer_sync(zhs_writer *w, const char *dir);
+
+/* Commit what is pending (each add, sync and remove also commits when it
+ * returns). */
+ZHS_API zhs_status zhs_writer_commit(zhs_writer *w);
+
+/* Rewrite the index smaller and faster to read. */
+ZHS_API zhs_status zhs_writer_compact(zhs_writer *w);
+
+/* Ask the running call to stop, from any thread (or a signal handler): it
+ * commits what is finished and returns ZHS_ERR_CANCELLED. */
+ZHS_API void zhs_writer_cancel(zhs_writer *w);
+
+/* Counts since the writer was opened. */
+typedef struct zhs_counts {
+    unsigned added, updated, unchanged, removed, failed;
+    unsigned long long bytes; /* of the files read */
+} zhs_counts;
+ZHS_API void zhs_writer_counts(const zhs_writer *w, zhs_counts *out);
+
+/* The message of the last failed call, "" when none; owned by the handle. */
+ZHS_API const char *zhs_writer_last_error(const zhs_writer *w);
+
+/* Commit, compact when due (ZHS_W_COMPACT), release the lock and free the
+ * handle (NULL is accepted).  The status of the final commit. */
+ZHS_API zhs_status zhs_writer_close(zhs_writer *w);
 
 #ifdef __cplusplus
 }

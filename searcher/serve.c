@@ -846,6 +846,8 @@ int serve_main(int argc, char **argv)
         }
     cfg.test_delay_ms = env_long("ZHSEARCH_SERVE_TEST_DELAY_MS");
     /* SIGINT and SIGTERM go to sigwait below, in no other thread */
+    signal(SIGINT, SIG_DFL); /* a shell leaves SIGINT ignored in background jobs */
+    signal(SIGTERM, SIG_DFL);
     sigset_t stop;
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);

@@ -467,7 +467,7 @@ static PyObject *fields_of(const zhs_hit *h)
     return d;
 }
 
-static PyObject *hit_of(const zhs_hit *h)
+static PyObject *hit_of(const zhs_hit *h, int explain)
 {
     record *r = record_new(HitType);
     if (!r)
@@ -482,7 +482,7 @@ static PyObject *hit_of(const zhs_hit *h)
     r->v[H_RANK] = PyLong_FromUnsignedLong(zhs_hit_rank(h));
     r->v[H_SCORE] = PyFloat_FromDouble(zhs_hit_score(h));
     r->v[H_FIELDS] = fields_of(h);
-    r->v[H_EXPLAIN] = text_or_none(zhs_hit_explain(h));
+    r->v[H_EXPLAIN] = explain ? text_or_none(zhs_hit_explain(h)) : Py_NewRef(Py_None);
     for (int i = 0; i < H_N; i++)
         if (!r->v[i]) {
             Py_DECREF(r);
@@ -513,7 +513,7 @@ static PyObject *facets_of(const zhs_results *res, PyObject *names)
     return all;
 }
 
-static PyObject *results_of(zhs_results *res, PyObject *facet_names)
+static PyObject *results_of(zhs_results *res, PyObject *facet_names, int explain)
 {
     record *r = record_new(ResultsType);
     if (!r)
@@ -521,14 +521,14 @@ static PyObject *results_of(zhs_results *res, PyObject *facet_names)
     unsigned n = zhs_results_count(res);
     r->v[R_HITS] = PyList_New((Py_ssize_t)n);
     for (unsigned i = 0; r->v[R_HITS] && i < n; i++) {
-        PyObject *h = hit_of(zhs_results_hit(res, i));
+        PyObject *h = hit_of(zhs_results_hit(res, i), explain);
         if (!h || PyList_SetItem(r->v[R_HITS], (Py_ssize_t)i, h) < 0)
             Py_CLEAR(r->v[R_HITS]);
     }
     r->v[R_TOTAL] = PyLong_FromUnsignedLong(zhs_results_total(res));
     r->v[R_FACETS] = facets_of(res, facet_names);
     r->v[R_NORMALIZED] = text_or_none(zhs_results_normalized_query(res));
-    r->v[R_EXPLAIN] = text_or_none(zhs_results_explain(res));
+    r->v[R_EXPLAIN] = explain ? text_or_none(zhs_results_explain(res)) : Py_NewRef(Py_None);
     r->v[R_SECONDS] = PyFloat_FromDouble(zhs_results_seconds(res));
     r->v[R_SKIPPED] = PyLong_FromUnsignedLong(zhs_results_shards_skipped(res));
     for (int i = 0; i < R_N; i++)
@@ -817,7 +817,7 @@ static PyObject *index_search(PyObject *o, PyObject *args, PyObject *kw)
         Py_BEGIN_ALLOW_THREADS
         st = zhs_search(idx, q, opts, &res);
         Py_END_ALLOW_THREADS
-        out = st == ZHS_OK ? results_of(res, names) : index_error(idx, st);
+        out = st == ZHS_OK ? results_of(res, names, a.explain) : index_error(idx, st);
         zhs_results_free(res);
         index_leave(self);
     }

@@ -1,0 +1,855 @@
+#!/usr/bin/env python3
+"""test_zhsearch.py - the Python module zhsearch, end to end over corpus/.
+
+Usage: test_zhsearch.py --zhindex ZHINDEX --zhsearch ZHSEARCH --corpus DIR
+(with the built module on PYTHONPATH, as meson test sets it).
+
+An index of corpus/ is built with zhindex in a temporary directory; every
+entry point of the module is exercised against it: searching (options,
+results, hits, facets, highlights, explain), every error path, threads
+sharing one Index and with their own, the GIL released while the library
+works, and the Writer (add, add_buffer, remove, sync, progress, cancel,
+the lock, errors).  Hits are cross-checked with `zhsearch --json` of the
+same library.  unittest from the standard library; output is TAP (one line
+per test, diagnostics as comments); exit status 1 on any failure.
+"""
+
+import argparse
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import unittest
+
+import zhsearch
+
+ARGS = None
+TMP = None
+INDEX = None  # an index of the whole corpus, built by zhindex
+
+
+def zhindex(*args):
+    subprocess.run([ARGS.zhindex, '-q', *args], check=True, stdout=subprocess.DEVNULL)
+
+
+def cli_json(index, query, *opts):
+    out = subprocess.run([ARGS.zhsearch, '-d', index, '--json', *opts, query],
+                         capture_output=True, check=False).stdout
+    return json.loads(out)
+
+
+def byte_range_to_chars(snippet, start, length):
+    raw = snippet.encode()
+    a = len(raw[:start].decode())
+    return a, len(raw[:start + length].decode()) - a
+
+
+def corpus_files():
+    return sorted(os.path.join(ARGS.corpus, f) for f in os.listdir(ARGS.corpus))
+
+
+def setUpModule():
+    global TMP, INDEX
+    TMP = tempfile.mkdtemp(prefix='zhs-py-')
+    INDEX = os.path.join(TMP, 'all.idx')
+    zhindex('-d', INDEX, 'add', ARGS.corpus)
+
+
+def tearDownModule():
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+class TestModule(unittest.TestCase):
+    def test_version(self):
+        self.assertRegex(zhsearch.version, r'^\d+\.\d+\.\d+$')
+        self.assertEqual(zhsearch.__version__, zhsearch.version)
+        major, minor, patch = map(int, zhsearch.version.split('.'))
+        self.assertIsInstance(zhsearch.version_number, int)
+        self.assertGreater(zhsearch.version_number, 0)
+
+    def test_fields(self):
+        f = zhsearch.fields()
+        self.assertEqual(list(f)[:7], ['path', 'title', 'issuer', 'region', 'year', 'date', 'docno'])
+        self.assertTrue({'number', 'facet', 'range', 'hit'} <= f['year'])
+        self.assertIn('text', f['title'])
+        self.assertIn('exact', f['docno'])
+        self.assertIn('boolean', f['ocr'])
+        self.assertIsInstance(f['year'], frozenset)
+
+    def test_docstrings(self):
+        self.assertTrue(zhsearch.__doc__)
+        for name in dir(zhsearch):
+            obj = getattr(zhsearch, name)
+            if name.startswith('_') or not callable(obj):
+                continue
+            self.assertTrue(obj.__doc__, name)
+            if isinstance(obj, type) and not issubclass(obj, BaseException):
+                for attr, member in vars(obj).items():
+                    if not attr.startswith('_') or attr in ('__enter__', '__exit__'):
+                        self.assertTrue(getattr(member, '__doc__', None), f'{name}.{attr}')
+
+    def test_exception_hierarchy(self):
+        z = zhsearch
+        self.assertTrue(issubclass(z.Error, Exception))
+        for cls, status, extra in [
+                (z.OpenError, 2, OSError), (z.SchemeError, 3, None),
+                (z.QuerySyntaxError, 4, ValueError), (z.QueryEmptyError, 5, ValueError),
+                (z.CorruptError, 6, None), (z.ModifiedError, 7, None), (z.ReadError, 8, OSError),
+                (z.NetworkError, 9, None), (z.InvalidArgumentError, 10, ValueError),
+                (z.InternalError, 11, None), (z.QueryLimitError, 12, ValueError),
+                (z.LockedError, 13, None), (z.NotIndexableError, 14, None),
+                (z.CancelledError, 15, None)]:
+            self.assertTrue(issubclass(cls, z.Error), cls)
+            self.assertEqual(cls.status, status, cls)
+            if extra:
+                self.assertTrue(issubclass(cls, extra), cls)
+        self.assertIsNone(z.Error.status)
+
+    def test_types_not_instantiable(self):
+        with self.assertRaises(TypeError):
+            zhsearch.Hit()
+        with self.assertRaises(TypeError):
+            zhsearch.Results()
+
+
+class TestSearch(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.idx = zhsearch.Index(INDEX)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.idx.close()
+
+    def test_index_properties(self):
+        self.assertEqual(self.idx.doc_count, 5)
+        self.assertEqual(self.idx.shard_count, 1)
+        self.assertFalse(self.idx.closed)
+        self.assertIn('all.idx', repr(self.idx))
+
+    def test_path_like(self):
+        import pathlib
+        with zhsearch.Index(pathlib.Path(INDEX)) as idx:
+            self.assertEqual(idx.doc_count, 5)
+        with zhsearch.Index(os.fsencode(INDEX)) as idx:
+            self.assertEqual(idx.doc_count, 5)
+
+    def test_results_sequence(self):
+        r = self.idx.search('行政复议')
+        self.assertIsInstance(r, zhsearch.Results)
+        self.assertEqual(r.total, 5)
+        self.assertEqual(len(r), 5)
+        self.assertTrue(r)
+        hits = list(r)
+        self.assertEqual(hits, r.hits)
+        self.assertIs(r[0], hits[0])
+        self.assertIs(r[-1], hits[-1])
+        self.assertEqual(r[1:3], hits[1:3])
+        with self.assertRaises(IndexError):
+            r[5]
+        with self.assertRaises(TypeError):
+            r['x']
+        self.assertEqual([h.rank for h in r], [1, 2, 3, 4, 5])
+        scores = [h.score for h in r]
+        self.assertEqual(scores, sorted(scores, reverse=True))
+        self.assertIsInstance(r.seconds, float)
+        self.assertGreaterEqual(r.seconds, 0)
+        self.assertEqual(r.normalized, '行政复议')
+        self.assertEqual(r.facets, {})
+        self.assertIsNone(r.explain)
+        self.assertEqual(r.shards_skipped, 0)
+        self.assertFalse(r.partial)
+        self.assertIn('total=5', repr(r))
+        self.assertIn('rank=1', repr(r[0]))
+
+    def test_no_match(self):
+        r = self.idx.search('量子计算机')
+        self.assertEqual((r.total, len(r), list(r)), (0, 0, []))
+        self.assertFalse(r)
+
+    def test_hit_attributes(self):
+        h = self.idx.search('吴忠市 行政复议')[0]
+        self.assertTrue(h.path.endswith('2021-吴忠市-法治政府建设工作情况报告.txt'))
+        self.assertTrue(os.path.exists(h.path))
+        self.assertEqual(h.title, '吴忠市人民政府关于2021年法治政府建设工作情况的报告')
+        self.assertEqual(h.rank, 1)
+        self.assertIsInstance(h.score, float)
+        self.assertEqual(h.page, 0)
+        self.assertIsNone(h.explain)
+        self.assertEqual(h.fields, {
+            'path': h.path, 'title': h.title, 'issuer': '吴忠市人民政府', 'region': '吴忠市',
+            'year': 2021, 'date': '2022-01-17', 'docno': '吴政发〔2022〕3号', 'format': 'text'})
+        self.assertNotIn('ocr', h.fields)
+        with self.assertRaises(AttributeError):
+            h.title = 'x'
+
+    def test_matches_cli(self):
+        """Hits, fields, snippets and highlights equal zhsearch --json's."""
+        for q in ['行政复议', '行政復議 year:2021', '"一网通办" OR 放管服', '2021年', 'issuer:乐山 复议']:
+            with self.subTest(q=q):
+                want = cli_json(INDEX, q, '--all')
+                r = self.idx.search(q, limit=0)
+                self.assertEqual(r.total, want['total'])
+                self.assertEqual(r.normalized, want['normalized'])
+                self.assertEqual(len(r), len(want['hits']))
+                for h, w in zip(r, want['hits']):
+                    self.assertEqual((h.rank, h.path, h.title, h.snippet),
+                                     (w['rank'], w['path'], w['title'], w['snippet']))
+                    self.assertAlmostEqual(h.score, w['score'], places=5)
+                    self.assertEqual(h.highlights,
+                                     [byte_range_to_chars(w['snippet'], a, n)
+                                      for a, n in w['highlights']])
+                    for k, v in h.fields.items():
+                        self.assertEqual(v, w[k], k)
+
+    def test_highlights_cjk(self):
+        r = self.idx.search('行政复议', limit=0)
+        n = 0
+        for h in r:
+            self.assertTrue(h.highlights)
+            for start, length in h.highlights:
+                self.assertEqual(h.snippet[start:start + length], '行政复议')
+                n += 1
+        self.assertGreater(n, 5)
+
+    def test_highlights_traditional(self):
+        r = self.idx.search('行政復議', limit=0)
+        self.assertEqual(r.normalized, '行政复议')
+        self.assertEqual(r.total, 5)
+        for h in r:
+            for start, length in h.highlights:
+                self.assertEqual(h.snippet[start:start + length], '行政复议')
+
+    def test_highlights_mixed(self):
+        """Numbers and spaced text: the highlighted text holds the query."""
+        for h in self.idx.search('2021年', limit=0):
+            self.assertTrue(h.highlights)
+            for start, length in h.highlights:
+                self.assertEqual(h.snippet[start:start + length].replace(' ', ''), '2021年')
+
+    def test_limit_offset(self):
+        all_paths = [h.path for h in self.idx.search('法治', limit=0)]
+        self.assertEqual(len(all_paths), 5)
+        self.assertEqual([h.path for h in self.idx.search('法治', limit=None)], all_paths)
+        r = self.idx.search('法治', limit=2)
+        self.assertEqual((len(r), r.total), (2, 5))
+        r = self.idx.search('法治', limit=2, offset=3)
+        self.assertEqual([h.path for h in r], all_paths[3:5])
+        self.assertEqual([h.rank for h in r], [4, 5])
+        r = self.idx.search('法治', offset=100)
+        self.assertEqual((len(r), r.total), (0, 5))
+        r = self.idx.search('法治', offset=4294967295, limit=4294967295)
+        self.assertEqual((len(r), r.total), (0, 5))
+
+    def test_sort(self):
+        def dates(r):
+            return [h.fields.get('date', str(h.fields['year'] + 1)) for h in r]
+        up = dates(self.idx.search('法治', sort='date'))
+        self.assertEqual(up, sorted(up))
+        down = dates(self.idx.search('法治', sort='date-desc'))
+        self.assertEqual(down, sorted(down, reverse=True))
+        self.assertEqual(dates(self.idx.search('法治', sort='-date')), down)
+        rel = self.idx.search('法治', sort='relevance')
+        self.assertEqual([h.path for h in rel], [h.path for h in self.idx.search('法治', sort=None)])
+        with self.assertRaisesRegex(ValueError, 'sort'):
+            self.idx.search('法治', sort='size')
+
+    def test_snippet_length(self):
+        r = self.idx.search('行政复议', snippet=0)
+        for h in r:
+            self.assertEqual((h.snippet, h.highlights), ('', []))
+        self.assertEqual(self.idx.search('行政复议', snippet=None)[0].snippet, '')
+        short = self.idx.search('行政复议', snippet=30)[0].snippet
+        long = self.idx.search('行政复议', snippet=400)[0].snippet
+        self.assertLess(len(short), len(long))
+        self.assertLessEqual(len(short), 40)
+
+    def test_facets(self):
+        r = self.idx.search('行政复议', facets=('year', 'issuer'))
+        self.assertEqual(list(r.facets), ['year', 'issuer'])
+        self.assertEqual(r.facets['year'], {'2021': 3, '2020': 1, '2023': 1})
+        self.assertEqual(sum(r.facets['issuer'].values()), r.total)
+        self.assertEqual(list(r.facets['year'].values()),
+                         sorted(r.facets['year'].values(), reverse=True))
+        self.assertEqual(self.idx.search('行政复议', facets='year').facets['year'], r.facets['year'])
+        self.assertEqual(self.idx.search('行政复议', facets=['format']).facets, {'format': {'text': 5}})
+        self.assertEqual(self.idx.search('行政复议 year:2021', facets=['year']).facets,
+                         {'year': {'2021': 3}})
+        with self.assertRaisesRegex(ValueError, 'no facet'):
+            self.idx.search('行政复议', facets=['title'])
+        with self.assertRaises(TypeError):
+            self.idx.search('行政复议', facets=5)
+        with self.assertRaises(TypeError):
+            self.idx.search('行政复议', facets=[5])
+
+    def test_explain(self):
+        r = self.idx.search('行政复议', explain=True, limit=2)
+        self.assertIn('行政复议', r.explain)
+        for h in r:
+            self.assertIn('score', h.explain)
+
+    def test_field_queries(self):
+        self.assertEqual(self.idx.search('year:2021').total, 3)
+        self.assertEqual(self.idx.search('docno:吴政发').total, 1)
+        self.assertEqual(self.idx.search('date:2022-01..2022-02').total,
+                         cli_json(INDEX, 'date:2022-01..2022-02')['total'])
+
+    def test_errors(self):
+        with self.assertRaises(zhsearch.QuerySyntaxError) as c:
+            self.idx.search('行政 (复议')
+        self.assertIn('column 4', str(c.exception))
+        self.assertEqual(c.exception.status, 4)
+        self.assertIsInstance(c.exception, ValueError)
+        with self.assertRaisesRegex(zhsearch.QuerySyntaxError, 'column'):
+            self.idx.search('year:abc')
+        with self.assertRaisesRegex(zhsearch.QuerySyntaxError, 'column'):
+            self.idx.search('nosuchfield:x')
+        for q in ['', '   ', '\t\n']:
+            with self.assertRaises(zhsearch.QueryEmptyError, msg=repr(q)) as c:
+                self.idx.search(q)
+            self.assertEqual(c.exception.status, 5)
+            self.assertIsInstance(c.exception, ValueError)
+        with self.assertRaisesRegex(zhsearch.QuerySyntaxError, 'column 1: .*nothing searchable'):
+            self.idx.search('，。！')
+        with self.assertRaisesRegex(zhsearch.QueryLimitError, '8192') as c:
+            self.idx.search('行' * 3000)
+        self.assertEqual(c.exception.status, 12)
+        with self.assertRaisesRegex(zhsearch.QueryLimitError, 'too large'):
+            self.idx.search(' '.join(['政府'] * 101))
+        with self.assertRaisesRegex(ValueError, 'NUL'):
+            self.idx.search('行政\0复议')
+
+    def test_argument_types(self):
+        s = self.idx.search
+        for call in [lambda: s(123), lambda: s(b'bytes'), lambda: s(None), lambda: s(),
+                     lambda: s('法治', limit='10'), lambda: s('法治', offset=1.5),
+                     lambda: s('法治', snippet='x'), lambda: s('法治', sort=1),
+                     lambda: s('法治', bogus=1), lambda: zhsearch.Index(123),
+                     lambda: zhsearch.Index(), lambda: zhsearch.Index(INDEX, paths=[INDEX]),
+                     lambda: zhsearch.Index(paths=INDEX), lambda: zhsearch.Index(INDEX, timeout='x')]:
+            with self.assertRaises(TypeError):
+                call()
+        with self.assertRaisesRegex(ValueError, 'negative'):
+            s('法治', limit=-1)
+        with self.assertRaises(OverflowError):
+            s('法治', offset=2 ** 32)
+        with self.assertRaises(OverflowError):
+            s('法治', limit=2 ** 70)
+        with self.assertRaises(ValueError):
+            zhsearch.Index(paths=[])
+
+
+class TestOpenClose(unittest.TestCase):
+    def test_missing_index(self):
+        missing = os.path.join(TMP, 'nonexistent.idx')
+        with self.assertRaises(zhsearch.OpenError) as c:
+            zhsearch.Index(missing)
+        self.assertIn(missing, str(c.exception))
+        self.assertEqual(c.exception.status, 2)
+        self.assertIsInstance(c.exception, OSError)
+        self.assertIsInstance(c.exception, zhsearch.Error)
+        with self.assertRaises(zhsearch.OpenError):
+            zhsearch.Index(paths=[INDEX, missing])
+
+    def test_not_an_index(self):
+        path = os.path.join(TMP, 'plain.txt')
+        with open(path, 'w') as f:
+            f.write('hello')
+        with self.assertRaises(zhsearch.Error) as c:
+            zhsearch.Index(path)
+        self.assertTrue(str(c.exception))
+
+    def test_closed(self):
+        idx = zhsearch.Index(INDEX)
+        r = idx.search('行政复议')
+        idx.close()
+        self.assertTrue(idx.closed)
+        idx.close()  # twice is fine
+        self.assertIn('closed', repr(idx))
+        for call in [lambda: idx.search('法治'), lambda: idx.doc_count, lambda: idx.reopen(),
+                     lambda: idx.shard_count]:
+            with self.assertRaisesRegex(ValueError, 'closed'):
+                call()
+        with self.assertRaises(ValueError):
+            with idx:
+                pass
+        self.assertEqual(r[0].rank, 1)  # results outlive the index
+        self.assertTrue(r[0].snippet)
+
+    def test_context_manager(self):
+        with zhsearch.Index(INDEX) as idx:
+            self.assertEqual(idx.search('法治').total, 5)
+        self.assertTrue(idx.closed)
+        try:
+            with zhsearch.Index(INDEX) as idx:
+                raise KeyError('x')
+        except KeyError:
+            pass
+        self.assertTrue(idx.closed)
+
+    def test_reopen(self):
+        d = os.path.join(TMP, 'reopen')
+        os.makedirs(d + '.in')
+        files = corpus_files()
+        for f in files[:4]:
+            shutil.copy(f, d + '.in')
+        zhindex('-d', d, 'add', d + '.in')
+        with zhsearch.Index(d) as idx:
+            self.assertEqual(idx.doc_count, 4)
+            old = idx.search('法治', limit=0)
+            shutil.copy(files[4], d + '.in')
+            zhindex('-d', d, 'add', d + '.in')
+            self.assertEqual(idx.doc_count, 4)
+            idx.reopen()
+            self.assertEqual(idx.doc_count, 5)
+            self.assertEqual(idx.search('法治').total, 5)
+            self.assertEqual(old.total, 4)
+
+    def test_shards(self):
+        files = corpus_files()
+        a, b = os.path.join(TMP, 'shard-a'), os.path.join(TMP, 'shard-b')
+        for d, part in [(a, files[:2]), (b, files[2:])]:
+            os.makedirs(d + '.in')
+            for f in part:
+                shutil.copy(f, d + '.in')
+            zhindex('-d', d, 'add', d + '.in')
+        with zhsearch.Index(paths=[a, b], timeout=2.5, partial=True) as idx, \
+                zhsearch.Index(INDEX) as one:
+            self.assertEqual(idx.shard_count, 2)
+            self.assertEqual(idx.doc_count, 5)
+            for q in ['行政复议', '法治 year:2021']:
+                r, w = idx.search(q, facets=['year']), one.search(q, facets=['year'])
+                self.assertEqual(r.total, w.total)
+                self.assertEqual(r.facets, w.facets)
+                self.assertEqual([os.path.basename(h.path) for h in r],
+                                 [os.path.basename(h.path) for h in w])
+                self.assertEqual([h.snippet for h in r], [h.snippet for h in w])
+                self.assertFalse(r.partial)
+        with zhsearch.Index(paths=(a,)) as idx:
+            self.assertEqual(idx.doc_count, 2)
+
+
+QUERIES = ['行政复议', '法治 year:2021', '"一网通办"', '复议 OR 诉讼', '政府 -复议', '2021年',
+           'issuer:乐山', '行政復議', '放管服', '依法行政 year:2020..2023']
+
+
+def snapshot(idx, q):
+    r = idx.search(q, limit=0, facets=['year', 'issuer'])
+    return (r.total, r.facets, [(h.path, round(h.score, 9), h.snippet, tuple(h.highlights))
+                                for h in r])
+
+
+class TestThreads(unittest.TestCase):
+    def test_shared_and_own_indexes(self):
+        with zhsearch.Index(INDEX) as idx:
+            want = {q: snapshot(idx, q) for q in QUERIES}
+            got, errors = [], []
+
+            def run(own):
+                try:
+                    mine = zhsearch.Index(INDEX) if own else idx
+                    for _ in range(5):
+                        for q in QUERIES:
+                            got.append((q, snapshot(mine, q)))
+                    if own:
+                        mine.close()
+                except Exception:
+                    errors.append(traceback.format_exc())
+
+            threads = [threading.Thread(target=run, args=(i % 2 == 1,)) for i in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            self.assertEqual(errors, [])
+            self.assertEqual(len(got), 8 * 5 * len(QUERIES))
+            for q, s in got:
+                self.assertEqual(s, want[q], q)
+
+    def test_close_while_searching(self):
+        """close() in one thread waits for a search in another; later use raises."""
+        idx = zhsearch.Index(INDEX)
+        outcomes = []
+
+        def run():
+            for _ in range(50):
+                try:
+                    idx.search('法治', limit=0)
+                    outcomes.append('ok')
+                except ValueError:
+                    outcomes.append('closed')
+        t = threading.Thread(target=run)
+        t.start()
+        time.sleep(0.01)
+        idx.close()
+        t.join()
+        self.assertEqual(len(outcomes), 50)
+        self.assertEqual(set(outcomes) - {'ok', 'closed'}, set())
+        self.assertEqual(outcomes[-1], 'closed')
+
+    def test_gil_released(self):
+        """A search lets a pure-Python thread run: the counter moves while
+        zhs_search works (with the GIL held it would stand still)."""
+        count = [0]
+        stop = threading.Event()
+
+        def counter():
+            while not stop.is_set():
+                count[0] += 1
+        with zhsearch.Index(INDEX) as idx:
+            t = threading.Thread(target=counter)
+            t.start()
+            moved = searches = 0
+            spent = 0.0
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and searches < 200:
+                before = count[0]
+                r = idx.search('政府 OR 法治 OR 行政', limit=0, snippet=2000, explain=True,
+                               facets=['year', 'issuer'])
+                moved += count[0] - before
+                spent += r.seconds
+                searches += 1
+            stop.set()
+            t.join()
+        print(f'# {searches} searches, {spent * 1000:.0f} ms in the library, '
+              f'counter moved {moved} times during them')
+        self.assertGreater(moved, 100)
+
+
+class TestWriter(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(dir=TMP)
+        self.idx = os.path.join(self.dir, 'w.idx')
+        self.src = os.path.join(self.dir, 'src')
+        shutil.copytree(ARGS.corpus, self.src)
+
+    def test_add_and_progress(self):
+        events = []
+
+        def progress(event, path, message, done, total):
+            events.append((event, path, message, done, total))
+        with zhsearch.Writer(self.idx, threads=2, batch=2, progress=progress) as w:
+            self.assertIn('w.idx', repr(w))
+            w.add(self.src)
+            c = w.counts
+            self.assertEqual((c['added'], c['failed'], c['updated']), (5, 0, 0))
+            self.assertEqual(c['bytes'], sum(os.path.getsize(f) for f in corpus_files()))
+            added = [e for e in events if e[0] == 'added']
+            self.assertEqual(sorted(os.path.basename(e[1]) for e in added),
+                             sorted(os.listdir(ARGS.corpus)))
+            self.assertEqual(sorted(e[3] for e in added), [1, 2, 3, 4, 5])
+            self.assertTrue(any(e[0] == 'commit' and e[1] is None for e in events))
+            events.clear()
+            w.add(self.src)
+            self.assertEqual([e[0] for e in events if e[0] != 'commit'], ['unchanged'] * 5)
+            self.assertEqual(w.counts['unchanged'], 5)
+        self.assertTrue(w.closed)
+        with zhsearch.Index(self.idx) as idx:
+            self.assertEqual(idx.doc_count, 5)
+            with zhsearch.Index(INDEX) as ref:
+                self.assertEqual(idx.search('行政复议').total, ref.search('行政复议').total)
+
+    def test_add_buffer(self):
+        html = ('<html><head><title>某县2024年法治政府建设工作报告</title></head><body>'
+                '<p>某县人民政府关于2024年法治政府建设工作情况的报告</p>'
+                '<p>全年办理行政复议案件12件，推进一网通办。</p></body></html>').encode()
+        with zhsearch.Index(INDEX) as before:
+            pass
+        with zhsearch.Writer(self.idx) as w:
+            w.add_buffer('web/某县2024.html', html,
+                         fields={'title': '某县2024年法治政府建设工作报告', 'year': 2024,
+                                 'issuer': '某县人民政府', 'date': '2025-01-20'})
+            w.add_buffer('mem/a.txt', bytearray('第二份报告：依法行政示范创建。'.encode()))
+            w.add_buffer(b'mem/b.txt', memoryview('第三份报告：放管服改革。'.encode('gb18030')))
+            self.assertEqual(w.counts['added'], 3)
+            w.add_buffer('mem/a.txt', '第二份报告（修订）：依法行政。'.encode(), fields={})
+            self.assertEqual(w.counts['updated'], 1)
+        self.assertTrue(before.closed)
+        with zhsearch.Index(self.idx) as idx:
+            self.assertEqual(idx.doc_count, 3)
+            h = idx.search('行政复议 year:2024')[0]
+            self.assertEqual(h.path, 'web/某县2024.html')
+            self.assertEqual((h.title, h.fields['year'], h.fields['issuer'], h.fields['date'],
+                              h.fields['format']),
+                             ('某县2024年法治政府建设工作报告', 2024, '某县人民政府', '2025-01-20',
+                              'HTML'))
+            self.assertEqual(idx.search('修订').total, 1)
+            self.assertEqual(idx.search('放管服')[0].path, 'mem/b.txt')
+
+    def test_add_buffer_errors(self):
+        with zhsearch.Writer(self.idx) as w:
+            with self.assertRaisesRegex(zhsearch.InvalidArgumentError, 'bogus') as c:
+                w.add_buffer('x.txt', '报告'.encode(), fields={'bogus': 'x'})
+            self.assertEqual(c.exception.status, 10)
+            self.assertIsInstance(c.exception, ValueError)
+            with self.assertRaisesRegex(zhsearch.InvalidArgumentError, 'year'):
+                w.add_buffer('x.txt', '报告'.encode(), fields={'year': 'abc'})
+            with self.assertRaisesRegex(zhsearch.InvalidArgumentError, 'date'):
+                w.add_buffer('x.txt', '报告'.encode(), fields={'date': '2022-13-45'})
+            with self.assertRaises(zhsearch.NotIndexableError) as c:
+                w.add_buffer('junk.bin', bytes(range(256)) * 64)
+            self.assertEqual(c.exception.status, 14)
+            self.assertTrue(str(c.exception).startswith('junk.bin'))
+            with self.assertRaises(zhsearch.NotIndexableError):
+                w.add_buffer('empty.txt', b'')
+            for call in [lambda: w.add_buffer('x.txt', '报告'),
+                         lambda: w.add_buffer('x.txt', b'x', fields=[('year', 1)]),
+                         lambda: w.add_buffer('x.txt', b'x', fields={'year': 2021.0}),
+                         lambda: w.add_buffer('x.txt', b'x', fields={1: 'x'}),
+                         lambda: w.add_buffer(None, b'x'), lambda: w.add(5), lambda: w.add()]:
+                with self.assertRaises(TypeError):
+                    call()
+            self.assertEqual(w.counts['added'], 0)
+
+    def test_remove_and_sync(self):
+        events = []
+        with zhsearch.Writer(self.idx, progress=lambda *e: events.append(e)) as w:
+            w.sync(self.src)
+            self.assertEqual(w.counts['added'], 5)
+            gone = corpus_files()[0]
+            os.remove(os.path.join(self.src, os.path.basename(gone)))
+            events.clear()
+            w.sync(self.src)
+            removed = [e for e in events if e[0] == 'removed']
+            self.assertEqual(len(removed), 1)
+            self.assertEqual(os.path.basename(removed[0][1]), os.path.basename(gone))
+            self.assertEqual(w.counts['removed'], 1)
+            one = os.path.join(self.src, os.path.basename(corpus_files()[1]))
+            w.remove(one)
+            self.assertEqual(w.counts['removed'], 2)
+            w.remove(os.path.join(self.src, 'never-indexed.txt'))  # nothing to remove: no error
+            self.assertEqual(w.counts['removed'], 2)
+            with self.assertRaisesRegex(zhsearch.NotIndexableError, 'No such file'):
+                w.add(os.path.join(self.dir, 'missing'))
+            w.commit()
+            w.compact()
+        with zhsearch.Index(self.idx) as idx:
+            self.assertEqual(idx.doc_count, 3)
+
+    def test_search_while_writing(self):
+        with zhsearch.Writer(self.idx) as w:
+            w.add(corpus_files()[0])
+            with zhsearch.Index(self.idx) as idx:
+                self.assertEqual(idx.doc_count, 1)
+                w.add(self.src)
+                self.assertEqual(idx.doc_count, 1)
+                idx.reopen()
+                self.assertEqual(idx.doc_count, 6)  # corpus/ and src/ are different paths
+
+    def test_locked(self):
+        with zhsearch.Writer(self.idx) as w:
+            with self.assertRaisesRegex(zhsearch.LockedError, 'locked') as c:
+                zhsearch.Writer(self.idx)
+            self.assertEqual(c.exception.status, 13)
+            # zhindex sees the lock as well
+            p = subprocess.run([ARGS.zhindex, '-q', '-d', self.idx, 'add', self.src],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn('locked', p.stderr)
+            w.add_buffer('a.txt', '报告正文'.encode())
+        with zhsearch.Writer(self.idx) as w2:  # the lock went with close()
+            self.assertFalse(w2.closed)
+
+    def test_cancel_from_callback(self):
+        def progress(event, path, message, done, total):
+            return event == 'added'
+        with zhsearch.Writer(self.idx, threads=1, batch=1, progress=progress) as w:
+            with self.assertRaises(zhsearch.CancelledError) as c:
+                w.add(self.src)
+            self.assertEqual(c.exception.status, 15)
+            self.assertIn('cancel', str(c.exception))
+            n = w.counts['added']
+            self.assertGreaterEqual(n, 1)
+            self.assertLess(n, 5)
+        with zhsearch.Index(self.idx) as idx:  # what was committed stays
+            self.assertEqual(idx.doc_count, n)
+        with zhsearch.Writer(self.idx) as w:  # a rerun completes
+            w.add(self.src)
+            self.assertEqual(w.counts['added'] + n, 5)
+
+    def test_cancel_method(self):
+        seen = []
+        holder = []
+
+        def progress(event, path, message, done, total):
+            seen.append(event)
+            if event == 'added':
+                holder[0].cancel()
+                seen.append(holder[0].counts['added'])  # counts may be read from the callback
+        with zhsearch.Writer(self.idx, threads=1, batch=1, progress=progress) as w:
+            holder.append(w)
+            with self.assertRaises(zhsearch.CancelledError):
+                w.add(self.src)
+        self.assertIn('added', seen)
+        self.assertTrue(any(isinstance(x, int) for x in seen))
+
+    def test_cancel_from_thread(self):
+        started = threading.Event()
+
+        def progress(event, path, message, done, total):
+            started.set()
+            time.sleep(0.2)  # slow enough for the other thread to cancel
+        with zhsearch.Writer(self.idx, threads=1, batch=1, progress=progress) as w:
+            def cancel():
+                started.wait(10)
+                w.cancel()
+            t = threading.Thread(target=cancel)
+            t.start()
+            with self.assertRaises(zhsearch.CancelledError):
+                w.add(self.src)
+            t.join()
+            self.assertLess(w.counts['added'], 5)
+
+    def test_callback_exception(self):
+        def progress(event, path, message, done, total):
+            if event == 'added':
+                raise ZeroDivisionError('from the callback')
+        with zhsearch.Writer(self.idx, threads=1, progress=progress) as w:
+            with self.assertRaisesRegex(ZeroDivisionError, 'from the callback'):
+                w.add(self.src)
+        with zhsearch.Writer(self.idx, threads=1, progress=lambda *e: w3.add('x')) as w3:
+            with self.assertRaisesRegex(RuntimeError, 'busy'):
+                w3.add(self.src)
+
+    def test_writer_arguments(self):
+        with self.assertRaises(TypeError):
+            zhsearch.Writer(self.idx, progress=5)
+        with self.assertRaises(TypeError):
+            zhsearch.Writer(self.idx, threads='2')
+        with self.assertRaisesRegex(zhsearch.InvalidArgumentError, 'threads'):
+            zhsearch.Writer(self.idx, threads=0)
+        with self.assertRaisesRegex(zhsearch.InvalidArgumentError, 'batch'):
+            zhsearch.Writer(self.idx, batch=0)
+        with self.assertRaises(ValueError):
+            zhsearch.Writer(self.idx, threads=-1)
+        # a refused setting released the lock
+        with zhsearch.Writer(self.idx, batch=10, follow=True, compact=False, ocr=False) as w:
+            w.add(self.src)
+            self.assertEqual(w.counts['added'], 5)
+
+    def test_max_size(self):
+        with zhsearch.Writer(self.idx, max_size=100) as w:
+            with self.assertRaises(zhsearch.NotIndexableError):
+                w.add(self.src)
+            self.assertEqual(w.counts['failed'], 5)
+
+    def test_failed_event(self):
+        bad = os.path.join(self.src, 'binary.dat')
+        with open(bad, 'wb') as f:
+            f.write(bytes(range(256)) * 64)
+        events = []
+        with zhsearch.Writer(self.idx, progress=lambda *e: events.append(e)) as w:
+            w.add(self.src)  # one file fails, the rest are indexed: no exception
+            self.assertEqual((w.counts['added'], w.counts['failed']), (5, 1))
+        failed = [e for e in events if e[0] == 'failed']
+        self.assertEqual(len(failed), 1)
+        self.assertEqual(failed[0][1], bad)
+        self.assertTrue(failed[0][2])
+
+    def test_closed_writer(self):
+        w = zhsearch.Writer(self.idx)
+        w.close()
+        w.close()
+        self.assertTrue(w.closed)
+        self.assertIn('closed', repr(w))
+        w.cancel()  # harmless
+        for call in [lambda: w.add(self.src), lambda: w.add_buffer('a', b'x'), lambda: w.commit(),
+                     lambda: w.remove(self.src), lambda: w.sync(self.src), lambda: w.compact(),
+                     lambda: w.counts]:
+            with self.assertRaisesRegex(ValueError, 'closed'):
+                call()
+        with self.assertRaises(ValueError):
+            with w:
+                pass
+
+    def test_writer_threads(self):
+        """Threads sharing a Writer take turns; every buffer lands."""
+        errors = []
+        with zhsearch.Writer(self.idx, threads=1) as w:
+            def run(k):
+                try:
+                    for i in range(5):
+                        w.add_buffer(f'mem/{k}-{i}.txt', f'第{k}组第{i}份报告：依法行政。'.encode())
+                except Exception:
+                    errors.append(traceback.format_exc())
+            ts = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join()
+            self.assertEqual(errors, [])
+            self.assertEqual(w.counts['added'], 20)
+        with zhsearch.Index(self.idx) as idx:
+            self.assertEqual(idx.search('依法行政').total, 20)
+
+
+class TapResult(unittest.TestResult):
+    """Prints a TAP line per test as it ends."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.n = 0
+
+    def _line(self, ok, test, note=''):
+        self.n += 1
+        name = f'{type(test).__name__}.{getattr(test, "_testMethodName", str(test))}'
+        print(f'{"ok" if ok else "not ok"} {self.n} - {name}{note}', flush=True)
+
+    @staticmethod
+    def _diag(text):
+        for line in text.rstrip().splitlines():
+            print(f'# {line}', flush=True)
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self._line(True, test)
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self._line(False, test)
+        self._diag(self.failures[-1][1])
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self._line(False, test)
+        self._diag(self.errors[-1][1])
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self._line(True, test, f' # SKIP {reason}')
+
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:  # the failing subtest is named; the test's own line follows
+            self._diag(f'{subtest}: failed')
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--zhindex', required=True)
+    ap.add_argument('--zhsearch', required=True)
+    ap.add_argument('--corpus', required=True)
+    ap.add_argument('tests', nargs='*', help='names of tests to run (default: all)')
+    ARGS = ap.parse_args()
+    loader = unittest.defaultTestLoader
+    module = sys.modules[__name__]
+    suite = (loader.loadTestsFromNames(ARGS.tests, module) if ARGS.tests
+             else loader.loadTestsFromModule(module))
+    result = TapResult()
+    suite.run(result)
+    print(f'1..{result.n}')
+    bad = len(result.failures) + len(result.errors)
+    print(f'# {result.n - bad} of {result.n} passed (zhsearch {zhsearch.version}, '
+          f'{os.path.dirname(zhsearch.__file__)})')
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -35,7 +35,8 @@ typedef enum zi_event {
     ZI_FAILED = 5,    /* a file not indexed (or not removed): msg says why */
     ZI_PAGE = 6,      /* progress inside a file: msg "page 3/12: OCR" */
     ZI_COMMIT = 7,
-    ZI_NOTE = 8       /* something done on the side (a leftover removed) */
+    ZI_NOTE = 8,      /* something done on the side (a leftover removed) */
+    ZI_FILES = 9      /* the files an add or sync found: msg is their number */
 } zi_event;
 
 typedef void (*zi_report_fn)(void *ctx, zi_event ev, const char *path, const char *msg);

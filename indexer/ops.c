@@ -592,6 +592,7 @@ int ops_add(writer *w, char **paths, int n, int sync, counts *c)
 {
     filelist fl = {0};
     collect(w->o, paths, n, sync, &fl, c);
+    tell(w->o, ZI_FILES, NULL, "%zu", fl.n);
     int rc = cancelled(w->o) ? 1 : index_files(w, &fl, c);
     if (rc == 0 && sync)
         rc = drop_gone(w, paths, n, &fl, c);

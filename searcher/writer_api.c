@@ -66,6 +66,7 @@ static void report(void *vctx, zi_event ev, const char *path, const char *msg)
             snprintf(w->first_error, sizeof w->first_error, "%s", msg);
         return;
     case ZI_NOTE: return;
+    case ZI_FILES: w->total = (unsigned)strtoul(msg, NULL, 10); return;
     case ZI_ADDED: pub = ZHS_EV_ADDED; break;
     case ZI_UPDATED: pub = ZHS_EV_UPDATED; break;
     case ZI_UNCHANGED: pub = ZHS_EV_UNCHANGED; break;

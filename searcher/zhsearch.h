@@ -298,10 +298,12 @@ typedef enum zhs_event {
     ZHS_EV_COMMIT = 7  /* a transaction was committed; path is NULL */
 } zhs_event;
 
-/* Called from the thread that called the writer, for every document as it
- * is finished: path, and for ZHS_EV_FAILED and ZHS_EV_PAGE a message
- * (valid during the call).  done and total count the files of the current
- * call.  Return nonzero to cancel, as zhs_writer_cancel(). */
+/* Called for every document as it is finished: path, and for
+ * ZHS_EV_FAILED and ZHS_EV_PAGE a message (valid during the call).  done
+ * counts the documents of the current call so far (total is 0 when not
+ * known).  Calls never overlap, but may come from a thread of the
+ * writer's own (the one that commits); the callback must not call the
+ * writer.  Return nonzero to cancel, as zhs_writer_cancel(). */
 typedef int (*zhs_progress_fn)(void *ctx, zhs_event event, const char *path, const char *message,
                                unsigned done, unsigned total);
 ZHS_API void zhs_writer_set_progress(zhs_writer *w, zhs_progress_fn fn, void *ctx);

@@ -84,7 +84,7 @@ static void test_basic(const char *corpus)
     zhs_counts c;
     zhs_writer_counts(w, &c);
     CHECK(c.added == 5 && c.failed == 0 && c.bytes > 0, "5 added: %u added %u failed", c.added, c.failed);
-    CHECK(ev.n[ZHS_EV_ADDED] == 5 && ev.n[ZHS_EV_COMMIT] >= 3 && ev.last_done == 5,
+    CHECK(ev.n[ZHS_EV_ADDED] == 5 && ev.n[ZHS_EV_COMMIT] >= 3 && ev.last_done == 5 && ev.last_total == 5,
           "events: %u added, %u commits (batch 2), done %u", ev.n[ZHS_EV_ADDED], ev.n[ZHS_EV_COMMIT],
           ev.last_done);
     CHECK(count(idx, "行政复议") == 5, "searchable while the writer is open: %ld", count(idx, "行政复议"));

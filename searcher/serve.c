@@ -1,6 +1,9 @@
 /* serve.c - `zhsearch serve`: a local web search over an index, on
  * libmicrohttpd: a JSON API and a single-page web UI.
  *
+ * The command line is parsed by zhsearch.c (serve_config); this file is
+ * the server.
+ *
  *   GET /                      the web UI (index.html, app.js, style.css are
  *                              embedded in the program; nothing else is
  *                              ever served as a file)
@@ -42,7 +45,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -58,18 +60,9 @@
 
 #define MAX_QUERY_BYTES 8192 /* the library's own limit */
 #define MAX_LIMIT 1000       /* hits per request */
-#define MAX_SHARDS 64
 #define MAX_FACETS 16
 
 /* ---- configuration -------------------------------------------------- */
-
-typedef struct config {
-    const char *shards[MAX_SHARDS];
-    int nshards;
-    const char *listen;
-    long port, max_searches, queue, timeout_ms;
-    long test_delay_ms;
-} config;
 
 /* ---- jobs and the worker pool ---------------------------------------- */
 
@@ -98,7 +91,7 @@ typedef struct pool {
     pthread_t *threads;
     zhs_index **handles;
     long nthreads;
-    const config *cfg;
+    const serve_config *cfg;
 } pool;
 
 typedef struct worker_arg {
@@ -309,7 +302,7 @@ static void do_doc(job *j, zhs_index *idx)
     zhs_results_free(r);
 }
 
-static void run_job(job *j, zhs_index *idx, const config *cfg)
+static void run_job(job *j, zhs_index *idx, const serve_config *cfg)
 {
     if (j->kind == JOB_SEARCH)
         do_search(j, idx);
@@ -410,7 +403,7 @@ static int submit(pool *p, job *j, const char **why)
 }
 
 /* Open one handle on the configured index (the shards as one). */
-static zhs_status open_index(const config *cfg, zhs_index **out)
+static zhs_status open_index(const serve_config *cfg, zhs_index **out)
 {
     zhs_index *idx = zhs_index_new();
     zhs_status st = idx ? ZHS_OK : ZHS_ERR_NOMEM;
@@ -420,7 +413,7 @@ static zhs_status open_index(const config *cfg, zhs_index **out)
     return st;
 }
 
-static int pool_start(pool *p, const config *cfg)
+static int pool_start(pool *p, const serve_config *cfg)
 {
     memset(p, 0, sizeof *p);
     p->cfg = cfg;
@@ -694,78 +687,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 
 /* ---- the command ----------------------------------------------------- */
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: zhsearch serve [-d INDEX] [--port N] [--listen ADDR] [options]\n"
-            "\n"
-            "A local web search over the index: the web UI at http://ADDR:PORT/, JSON at\n"
-            "/api/search?q=QUERY (the schema of zhsearch --json) and /api/doc?path=&q=.\n"
-            "\n"
-            "options:\n"
-            "  -d, --index SPEC          index (as for zhsearch; repeat for shards)\n"
-            "  -p, --port N              TCP port (default 8080; 0 = any free port)\n"
-            "      --listen ADDR         IPv4 or IPv6 address to listen on (default 127.0.0.1)\n"
-            "      --max-searches N      searches running at once (default 8)\n"
-            "      --queue N             requests waiting for a search, beyond: 503 (default 64)\n"
-            "      --search-timeout MS   answer 503 when a search takes longer (default 10000)\n"
-            "  -h, --help                this help\n"
-            "\n"
-            "The URL is printed on stdout once the server listens; SIGINT or SIGTERM stops it.\n");
-}
-
-static int num_opt(const char *opt, const char *v, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (!*v || *end || errno || n < lo || n > hi) {
-        fprintf(stderr, "zhsearch serve: %s: expected a number from %ld to %ld, got '%s'\n", opt,
-                lo, hi, v);
-        return -1;
-    }
-    *out = n;
-    return 0;
-}
-
-static int parse_args(int argc, char **argv, config *cfg)
-{
-    static const struct option longopts[] = {
-        {"index", required_argument, 0, 'd'},        {"port", required_argument, 0, 'p'},
-        {"listen", required_argument, 0, 'L'},       {"max-searches", required_argument, 0, 'M'},
-        {"queue", required_argument, 0, 'Q'},        {"search-timeout", required_argument, 0, 'T'},
-        {"help", no_argument, 0, 'h'},               {0, 0, 0, 0}};
-    int ch;
-    optind = 1;
-    opterr = 1;
-    while ((ch = getopt_long(argc, argv, "d:p:h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'd':
-            if (cfg->nshards == MAX_SHARDS) {
-                fprintf(stderr, "zhsearch serve: at most %d -d options\n", MAX_SHARDS);
-                return 2;
-            }
-            cfg->shards[cfg->nshards++] = optarg;
-            break;
-        case 'p': if (num_opt("--port", optarg, 0, 65535, &cfg->port)) return 2; break;
-        case 'L': cfg->listen = optarg; break;
-        case 'M': if (num_opt("--max-searches", optarg, 1, 256, &cfg->max_searches)) return 2; break;
-        case 'Q': if (num_opt("--queue", optarg, 0, 4096, &cfg->queue)) return 2; break;
-        case 'T': if (num_opt("--search-timeout", optarg, 1, 3600000, &cfg->timeout_ms)) return 2; break;
-        case 'h': usage(stdout); return 0;
-        default: fputs("see zhsearch serve --help\n", stderr); return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "zhsearch serve: unexpected argument '%s'; see zhsearch serve --help\n",
-                argv[optind]);
-        return 2;
-    }
-    return -1;
-}
-
 /* The socket address to listen on. */
-static int listen_addr(const config *cfg, struct sockaddr_storage *ss, int *v6)
+static int listen_addr(const serve_config *cfg, struct sockaddr_storage *ss, int *v6)
 {
     memset(ss, 0, sizeof *ss);
     struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
@@ -786,7 +709,7 @@ static int listen_addr(const config *cfg, struct sockaddr_storage *ss, int *v6)
     return -1;
 }
 
-static struct MHD_Daemon *start_http(const config *cfg, pool *p)
+static struct MHD_Daemon *start_http(const serve_config *cfg, pool *p)
 {
     struct sockaddr_storage ss;
     int v6;
@@ -806,7 +729,7 @@ static struct MHD_Daemon *start_http(const config *cfg, pool *p)
     return d;
 }
 
-static void print_url(struct MHD_Daemon *d, const config *cfg)
+static void print_url(struct MHD_Daemon *d, const serve_config *cfg)
 {
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info ? info->port : (unsigned)cfg->port;
@@ -827,13 +750,16 @@ static long env_long(const char *name)
     return v && *v ? strtol(v, NULL, 10) : 0;
 }
 
-int serve_main(int argc, char **argv)
+void serve_defaults(serve_config *cfg)
 {
-    config cfg = {.listen = "127.0.0.1", .port = 8080, .max_searches = 8, .queue = 64,
-                  .timeout_ms = 10000};
-    int rc = parse_args(argc, argv, &cfg);
-    if (rc >= 0)
-        return rc;
+    *cfg = (serve_config){.listen = "127.0.0.1", .port = 8080, .max_searches = 8, .queue = 64,
+                          .timeout_ms = 10000};
+}
+
+int serve_run(const serve_config *given)
+{
+    serve_config cfg = *given;
+    int rc;
     if (cfg.nshards == 0) {
         const char *env = getenv("ZHSEARCH_INDEX");
         cfg.shards[cfg.nshards++] = env && *env ? env : "zhsearch.idx";

@@ -10,7 +10,9 @@
 #include "zhsearch.h"
 #include "zbuf.h" /* the UTF-8 decoder */
 #include "json_out.h"
+#ifdef ZHS_HAVE_SERVE
 #include "serve.h"
+#endif
 
 #include <errno.h>
 #include <getopt.h>
@@ -50,7 +52,7 @@ typedef struct cli {
 enum { HL_NONE, HL_ANSI, HL_BRACKETS };
 
 #define SHORT_USAGE "usage: zhsearch [-d INDEX] [options] QUERY...\n" \
-                    "       zhsearch serve [-d INDEX] [--port N] [--listen ADDR]\n"
+                    "       zhsearch serve [-d INDEX] [options]   (local web search: zhsearch serve -h)\n"
 
 static void usage(FILE *f)
 {
@@ -466,16 +468,111 @@ static int add_facet(cli *c, const char *name)
     return 0;
 }
 
+/* ---- zhsearch serve ---- */
+
+static void serve_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: zhsearch serve [-d INDEX] [--port N] [--listen ADDR] [options]\n"
+            "\n"
+            "A local web search over the index: the web UI at http://ADDR:PORT/, JSON at\n"
+            "/api/search?q=QUERY (the schema of zhsearch --json) and /api/doc?path=&q=.\n"
+            "\n"
+            "options:\n"
+            "  -d, --index SPEC          index (as for zhsearch; repeat for shards)\n"
+            "  -p, --port N              TCP port (default 8080; 0 = any free port)\n"
+            "      --listen ADDR         IPv4 or IPv6 address to listen on (default 127.0.0.1)\n"
+            "      --max-searches N      searches running at once (default 8)\n"
+            "      --queue N             requests waiting for a search; beyond: 503 (default 64)\n"
+            "      --search-timeout MS   answer 503 when a search takes longer (default 10000)\n"
+            "  -h, --help                this help\n"
+            "\n"
+            "The URL is printed on stdout once the server listens; SIGINT or SIGTERM stops it.\n");
+}
+
+#ifdef ZHS_HAVE_SERVE
+/* A number in [lo, hi] for option opt. */
+static int serve_num(const char *opt, const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || errno || n < lo || n > hi) {
+        fprintf(stderr, "zhsearch serve: %s: expected a number from %ld to %ld, got '%s'\n", opt,
+                lo, hi, v);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+/* Parse the options of `zhsearch serve` into cfg: -1 to go on, else the
+ * exit status. */
+static int serve_args(int argc, char **argv, serve_config *cfg)
+{
+    enum { S_LISTEN = 256, S_MAX, S_QUEUE, S_TIMEOUT };
+    static const struct option longopts[] = {
+        {"index", required_argument, 0, 'd'},       {"port", required_argument, 0, 'p'},
+        {"listen", required_argument, 0, S_LISTEN}, {"max-searches", required_argument, 0, S_MAX},
+        {"queue", required_argument, 0, S_QUEUE},   {"search-timeout", required_argument, 0, S_TIMEOUT},
+        {"help", no_argument, 0, 'h'},              {0, 0, 0, 0}};
+    int ch;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":d:p:h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'd':
+            if (cfg->nshards == SERVE_MAX_SHARDS) {
+                fprintf(stderr, "zhsearch serve: at most %d -d options\n", SERVE_MAX_SHARDS);
+                return 2;
+            }
+            cfg->shards[cfg->nshards++] = optarg;
+            break;
+        case 'p': if (serve_num("--port", optarg, 0, 65535, &cfg->port)) return 2; break;
+        case S_LISTEN: cfg->listen = optarg; break;
+        case S_MAX: if (serve_num("--max-searches", optarg, 1, 256, &cfg->max_searches)) return 2; break;
+        case S_QUEUE: if (serve_num("--queue", optarg, 0, 4096, &cfg->queue)) return 2; break;
+        case S_TIMEOUT:
+            if (serve_num("--search-timeout", optarg, 1, 3600000, &cfg->timeout_ms))
+                return 2;
+            break;
+        case 'h': serve_usage(stdout); return 0;
+        default: return bad_option(ch, argv, longopts);
+        }
+    }
+    if (optind < argc) {
+        fputs("zhsearch serve: unexpected argument '", stderr);
+        term_fput(stderr, argv[optind], strlen(argv[optind]), 0);
+        fputs("'; see zhsearch serve --help\n", stderr);
+        return 2;
+    }
+    return -1;
+}
+#endif
+
+/* zhsearch serve ...: argv[0] is "serve". */
+static int serve_cmd(int argc, char **argv)
+{
+#ifdef ZHS_HAVE_SERVE
+    serve_config cfg;
+    serve_defaults(&cfg);
+    int rc = serve_args(argc, argv, &cfg);
+    return rc >= 0 ? rc : serve_run(&cfg);
+#else
+    (void)argc;
+    (void)argv;
+    if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        serve_usage(stdout);
+        return 0;
+    }
+    fputs("zhsearch: serve: this zhsearch was built without libmicrohttpd\n", stderr);
+    return 2;
+#endif
+}
+
 int main(int argc, char **argv)
 {
-    if (argc > 1 && !strcmp(argv[1], "serve")) {
-#ifdef ZHS_HAVE_SERVE
-        return serve_main(argc - 1, argv + 1);
-#else
-        fputs("zhsearch: serve: this zhsearch was built without libmicrohttpd\n", stderr);
-        return 2;
-#endif
-    }
+    if (argc > 1 && !strcmp(argv[1], "serve"))
+        return serve_cmd(argc - 1, argv + 1);
     cli c = {0};
     c.index = getenv("ZHSEARCH_INDEX");
     if (!c.index || !*c.index)

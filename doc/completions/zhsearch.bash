@@ -13,6 +13,23 @@ _zhsearch()
         prev=${cur%%=*} pre=${cur%%=*}= cur=${cur#*=}
     fi
     COMPREPLY=()
+    # zhsearch serve: the web search and its options
+    if ((COMP_CWORD == 1)) && [[ serve == "$cur"* && -n $cur ]]; then
+        COMPREPLY=(serve)
+        return
+    fi
+    if [[ ${COMP_WORDS[1]:-} == serve ]] && ((COMP_CWORD > 1)); then
+        case $prev in
+        -d | --index) ;;
+        --listen) mapfile -t COMPREPLY < <(compgen -W '127.0.0.1 ::1 0.0.0.0' -- "$cur"); return ;;
+        -p | --port | --max-searches | --queue | --search-timeout) return ;;
+        *)
+            [[ $cur == -* && -z $pre ]] &&
+                mapfile -t COMPREPLY < <(compgen -W '--index --port --listen --max-searches
+                    --queue --search-timeout --help' -- "$cur")
+            return ;;
+        esac
+    fi
     case $prev in
     -d | --index)
         if declare -F _filedir >/dev/null && [[ -z $pre ]]; then

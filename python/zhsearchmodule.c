@@ -637,6 +637,7 @@ typedef struct IndexObject {
     PyObject_HEAD
     zhs_index *idx;          /* NULL once closed */
     PyThread_type_lock lock; /* held around every use of idx */
+    int closing;             /* close() called: new calls fail at once */
     PyObject *name;          /* what was opened, for repr */
 } IndexObject;
 
@@ -672,10 +673,12 @@ static void index_dealloc(PyObject *o)
 /* Take the handle for this thread; -1 with ValueError when closed. */
 static int index_enter(IndexObject *self)
 {
-    lock_take(self->lock);
-    if (self->idx)
-        return 0;
-    PyThread_release_lock(self->lock);
+    if (!self->closing) {
+        lock_take(self->lock);
+        if (self->idx)
+            return 0;
+        PyThread_release_lock(self->lock);
+    }
     PyErr_SetString(PyExc_ValueError, "operation on a closed zhsearch.Index");
     return -1;
 }
@@ -787,6 +790,7 @@ static int index_init(PyObject *o, PyObject *args, PyObject *kw)
     lock_take(self->lock);
     zhs_index *old = self->idx;
     self->idx = idx;
+    self->closing = 0;
     PyThread_release_lock(self->lock);
     zhs_index_close(old); /* __init__ called again */
     PyObject *old_name = self->name;
@@ -846,6 +850,7 @@ static PyObject *index_close(PyObject *o, PyObject *unused)
 {
     (void)unused;
     IndexObject *self = (IndexObject *)o;
+    self->closing = 1; /* under the GIL: calls not yet waiting for the lock fail */
     lock_take(self->lock);
     zhs_index *idx = self->idx;
     self->idx = NULL;
@@ -966,6 +971,7 @@ typedef struct WriterObject {
     zhs_writer *w;            /* NULL once closed */
     PyThread_type_lock lock;  /* held around every use of w but cancel */
     unsigned long cb_thread;  /* thread running the progress callback (0: none) */
+    int closing;              /* close() called: new calls fail at once */
     PyObject *progress;       /* callable or NULL */
     PyObject *exc[3];         /* raised by the callback, re-raised after the call */
     PyObject *name;
@@ -1095,13 +1101,14 @@ static int writer_enter(WriterObject *self)
                         "cancel(), nothing else");
         return -1;
     }
-    lock_take(self->lock);
-    if (!self->w) {
+    if (!self->closing) {
+        lock_take(self->lock);
+        if (self->w)
+            return 0;
         PyThread_release_lock(self->lock);
-        PyErr_SetString(PyExc_ValueError, "operation on a closed zhsearch.Writer");
-        return -1;
     }
-    return 0;
+    PyErr_SetString(PyExc_ValueError, "operation on a closed zhsearch.Writer");
+    return -1;
 }
 
 static void writer_leave(WriterObject *self)
@@ -1273,10 +1280,14 @@ static PyObject *writer_close(PyObject *o, PyObject *unused)
 {
     (void)unused;
     WriterObject *self = (WriterObject *)o;
-    if (!self->w)
+    if (!self->w || self->closing)
         Py_RETURN_NONE;
-    if (writer_enter(self) < 0)
+    if (self->cb_thread && self->cb_thread == PyThread_get_thread_ident()) {
+        PyErr_SetString(PyExc_RuntimeError, "zhsearch.Writer cannot close from its progress callback");
         return NULL;
+    }
+    self->closing = 1; /* under the GIL: calls not yet waiting for the lock fail */
+    lock_take(self->lock);
     zhs_writer *w = self->w;
     self->w = NULL; /* cancel() no longer reaches it */
     zhs_status st, st_close;

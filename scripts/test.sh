@@ -2,7 +2,8 @@
 # Install what is missing, build, and run every test in three builds: the
 # plain build (all suites), an AddressSanitizer+UndefinedBehaviorSanitizer
 # build (all suites) and a libFuzzer build (suite fuzz: the saved regression
-# inputs, then 30 s of fuzzing per target).  Each test's result line is
+# inputs, then 30 s of fuzzing per target); then, in a fourth build without
+# the document-format libraries, that each format is named as unreadable.  Each test's result line is
 # printed as it ends, with any failing TAP check named; the output of each
 # build is kept in DIR/test-output.txt.  Ends with the line "N passed,
 # N failed", N counting TAP checks: a test that crashes, times out or runs
@@ -133,6 +134,18 @@ if [ "$quick" = 0 ]; then
     if CC=clang CXX=clang++ build "$base-fuzz" -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false; then
         # One fuzzer per core: each target gets its 30 s of a whole core.
         jobs=$(nproc) run "$base-fuzz" --suite fuzz
+    fi
+    # Without the format libraries, each format is named as one the build
+    # cannot read: only zhindex is built for it.
+    nof=$base-noformats
+    echo "== building $nof (zhindex only)"
+    if { [ -f "$nof/build.ninja" ] || meson setup "$nof" -Dpdf=disabled -Docr=disabled \
+            -Ddocx=disabled -Dofd=disabled -Ddoc=disabled >/dev/null; } &&
+        ninja -C "$nof" indexer/zhindex >"$nof/build-output.txt" 2>&1; then
+        run "$nof" --no-rebuild 'formats built'
+    else
+        failures+=("$nof: the build failed")
+        failed=$((failed + 1))
     fi
 fi
 

@@ -240,8 +240,7 @@ static zerr_code extract_docx(const char *b, size_t n, const zf_opts *o, zf_text
 
 static int sniff_docx(const char *b, size_t n)
 {
-    (void)b, (void)n;
-    return 0;
+    return zf_zip_holds(b, n, "word/document.xml");
 }
 
 static zerr_code extract_docx(const char *b, size_t n, const zf_opts *o, zf_text *out, zerr *e)

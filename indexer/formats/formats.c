@@ -157,3 +157,14 @@ zerr_code zf_not_built(const char *format, const char *library, zerr *e)
     return zerr_set(e, ZERR_NOT_INDEXABLE, "%s: this build cannot read %s (built without %s)",
                     format, format, library);
 }
+
+int zf_zip_holds(const char *b, size_t n, const char *member)
+{
+    size_t m = strlen(member);
+    if (n < 4 || memcmp(b, "PK\3\4", 4) != 0)
+        return 0;
+    for (size_t i = 0; i + m <= n; i++) /* names are stored uncompressed */
+        if (b[i] == member[0] && memcmp(b + i, member, m) == 0)
+            return 1;
+    return 0;
+}

@@ -18,6 +18,11 @@ extern const zf_format zf_format_doc;  /* doc.c: libgsf (Word 97-2003, WPS) */
 zerr_code zf_text_decode(const char *b, size_t n, const zf_opts *o, int html, zf_text *out,
                          zerr *e);
 
+/* A build without libzip still names the ZIP formats it cannot read: 1
+ * when b is a ZIP whose raw bytes hold the member name (names are stored
+ * uncompressed). */
+int zf_zip_holds(const char *b, size_t n, const char *member);
+
 /* The error of a format this build was configured without. */
 zerr_code zf_not_built(const char *format, const char *library, zerr *e);
 

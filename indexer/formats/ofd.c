@@ -535,8 +535,7 @@ static zerr_code extract_ofd(const char *b, size_t n, const zf_opts *o, zf_text 
 
 static int sniff_ofd(const char *b, size_t n)
 {
-    (void)b, (void)n;
-    return 0;
+    return zf_zip_holds(b, n, "OFD.xml");
 }
 
 static zerr_code extract_ofd(const char *b, size_t n, const zf_opts *o, zf_text *out, zerr *e)

@@ -620,10 +620,24 @@ static const char *search_params(struct MHD_Connection *c, job *j)
     return NULL;
 }
 
+/* A text parameter (NULL when absent); -1 when it holds a NUL byte (%00),
+ * which a C string would silently cut. */
+static int text_arg(struct MHD_Connection *c, const char *name, const char **out)
+{
+    size_t len = 0;
+    *out = NULL;
+    if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, name, strlen(name), out, &len) !=
+        MHD_YES)
+        return 0;
+    return *out && strlen(*out) != len ? -1 : 0;
+}
+
 static enum MHD_Result api(struct MHD_Connection *c, pool *p, int kind)
 {
-    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
-    const char *path = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "path");
+    const char *q, *path;
+    if (text_arg(c, "q", &q) || text_arg(c, "path", &path))
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "invalid argument",
+                          "q and path cannot hold a NUL byte (%00)");
     if (q && strlen(q) > MAX_QUERY_BYTES)
         return send_error(c, MHD_HTTP_URI_TOO_LONG, "query too long",
                           "query too large: over 8192 bytes");

@@ -156,6 +156,7 @@ check "400: missing q" json_is "/api/search" 400 'j["status"]=="empty query"'
 check "400: year:abc" json_is "/api/search?q=year:abc" 400 '"year" in j["error"]'
 check "400: too many words (the library's limit)" json_is \
     "/api/search?q=$(enc "$(seq -s ' ' 1 150)")" 400 'j["status"]=="query over a size limit" or "too large" in j["error"]'
+check "400: a NUL byte in the query (%00), never a shorter query" json_is "/api/search?q=%E8%A1%8C%00abc" 400 '"NUL" in j["error"]'
 check "400: limit=abc" json_is "/api/search?q=a&limit=abc" 400 'j["error"].startswith("limit")'
 check "400: limit=0" json_is "/api/search?q=a&limit=0" 400 'j["error"].startswith("limit")'
 check "400: limit over 1000" json_is "/api/search?q=a&limit=1001" 400 'j["error"].startswith("limit")'
@@ -277,4 +278,8 @@ check "a port in use: exit 2" port_in_use
 kill "$pid"
 check "--help names the options" bash -c "'$zhsearch' serve --help | grep -q -- --listen"
 check "zhsearch -- serve searches for the word" bash -c "'$zhsearch' -d '$idx' -c -- serve >/dev/null; [ \$? -le 1 ]"
+no_sanitizer_reports() {
+    ! grep -l 'Sanitizer\|runtime error' "$tmp"/*.err
+}
+check "no sanitizer report from any server" no_sanitizer_reports
 tap_done

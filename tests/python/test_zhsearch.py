@@ -111,6 +111,26 @@ class TestModule(unittest.TestCase):
                 self.assertTrue(issubclass(cls, extra), cls)
         self.assertIsNone(z.Error.status)
 
+    def test_stubs(self):
+        """python/zhsearch.pyi names what the module has, and parses."""
+        import ast
+        pyi = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'python',
+                           'zhsearch.pyi')
+        with open(pyi, encoding='utf-8') as f:
+            tree = ast.parse(f.read())
+        def name(node):
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+                return node.name
+            return node.target.id if isinstance(node, ast.AnnAssign) else None
+        top = {name(n) for n in tree.body} - {None}
+        members = {n.name: {name(m) for m in n.body} - {None}
+                   for n in tree.body if isinstance(n, ast.ClassDef)}
+        public = {n for n in dir(zhsearch) if not n.startswith('_')} | {'__version__'}
+        self.assertEqual(public, {n for n in top if not n.startswith('_')} | {'__version__'})
+        for cls in ['Index', 'Writer', 'Results', 'Hit']:
+            have = {n for n in vars(getattr(zhsearch, cls)) if not n.startswith('_')}
+            self.assertEqual(have, {n for n in members[cls] if not n.startswith('_')}, cls)
+
     def test_types_not_instantiable(self):
         with self.assertRaises(TypeError):
             zhsearch.Hit()
@@ -300,6 +320,33 @@ class TestSearch(unittest.TestCase):
         self.assertEqual(self.idx.search('date:2022-01..2022-02').total,
                          cli_json(INDEX, 'date:2022-01..2022-02')['total'])
 
+    def test_no_reference_leaks(self):
+        """Searches, errors and results freed again leave Python's memory as it was."""
+        import gc
+        import tracemalloc
+
+        def work():
+            r = self.idx.search('行政复议', limit=0, facets=['year', 'issuer'], explain=True)
+            _ = [(h.fields, h.highlights, h.snippet) for h in r]
+            for q in ['(行政', '', '行' * 3000]:
+                try:
+                    self.idx.search(q)
+                except zhsearch.Error:
+                    pass
+        for _ in range(20):
+            work()
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for _ in range(200):
+                work()
+            gc.collect()
+            grown = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        self.assertLess(grown, 20000, f'{grown} bytes kept by 200 rounds')
+
     def test_errors(self):
         with self.assertRaises(zhsearch.QuerySyntaxError) as c:
             self.idx.search('行政 (复议')
@@ -356,6 +403,18 @@ class TestOpenClose(unittest.TestCase):
         self.assertIsInstance(c.exception, zhsearch.Error)
         with self.assertRaises(zhsearch.OpenError):
             zhsearch.Index(paths=[INDEX, missing])
+
+    def test_remote_shard_down(self):
+        down = '127.0.0.1:1'  # nothing listens on port 1
+        with self.assertRaisesRegex(zhsearch.NetworkError, '127.0.0.1:1') as c:
+            zhsearch.Index(down)
+        self.assertEqual(c.exception.status, 9)
+        with zhsearch.Index(paths=[INDEX, down], timeout=0.5, partial=True) as idx:
+            self.assertEqual(idx.doc_count, 5)
+            r = idx.search('行政复议')
+            self.assertEqual((r.total, r.partial, r.shards_skipped), (5, True, 1))
+        with self.assertRaises(zhsearch.NetworkError):
+            zhsearch.Index(paths=[INDEX, down], timeout=0.5)
 
     def test_not_an_index(self):
         path = os.path.join(TMP, 'plain.txt')

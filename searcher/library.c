@@ -36,9 +36,11 @@ struct zhs_options {
     long offset, limit, sort, snippet_chars, explain;
     unsigned char facets[MAX_FACETS]; /* rows of zt_fields */
     unsigned nfacets;
+    long matches;     /* context characters of each match, 0 = no matches */
+    int occurrences;  /* facets count occurrences */
 };
 
-static const zhs_options default_options = {0, 10, ZHS_SORT_RELEVANCE, 120, 0, {0}, 0};
+static const zhs_options default_options = {0, 10, ZHS_SORT_RELEVANCE, 120, 0, {0}, 0, 0, 0};
 
 struct zhs_hit {
     unsigned rank;
@@ -48,6 +50,9 @@ struct zhs_hit {
     zs_snippet snip;
     char *explain;
     char *match_pages; /* with explain, for paged documents: "p. 3 ..." */
+    zhs_match *matches; /* with ZHS_P_MATCHES */
+    unsigned nmatches;
+    char *match_text;   /* their contexts, one after the other */
 };
 
 struct zhs_hits {
@@ -68,6 +73,7 @@ typedef struct facet {
 
 struct zhs_results {
     unsigned total, count, skipped;
+    unsigned long long occurrences; /* with ZHS_P_OCCURRENCES */
     double seconds;
     zhs_hit *hits;
     zhs_hits it;
@@ -305,6 +311,8 @@ zhs_status zhs_options_set(zhs_options *o, zhs_param p, long v)
     case ZHS_P_FACET_YEAR: return set_facet(o, "year", v != 0);
     case ZHS_P_FACET_ISSUER: return set_facet(o, "issuer", v != 0);
     case ZHS_P_EXPLAIN: o->explain = v != 0; break;
+    case ZHS_P_MATCHES: o->matches = v > 2000 ? 2000 : v; break;
+    case ZHS_P_OCCURRENCES: o->occurrences = v != 0; break;
     default: return ZHS_ERR_INVALID;
     }
     return ZHS_OK;
@@ -408,32 +416,132 @@ static int list_match_pages(zhs_index *idx, const zbuf *text, const char *const 
     return 0;
 }
 
-static zhs_status make_snippet(zhs_index *idx, zx_doc *doc, const zq_parsed *pq, unsigned chars,
-                               int explain, zhs_hit *h)
+/* The query's own words and phrases in the body, not negated: what
+ * snippets highlight and concordances list. */
+static unsigned body_atoms(const zq_parsed *pq, const char **atoms, unsigned max)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < pq->natoms && n < max; i++)
+        if (!pq->atoms[i].negated && pq->atoms[i].field == ZQ_BODY)
+            atoms[n++] = pq->atoms[i].text;
+    return n;
+}
+
+/* Start of the character `chars` characters before byte i of s. */
+static size_t chars_back(const char *s, size_t i, unsigned chars)
+{
+    while (i > 0 && chars > 0) {
+        i--;
+        while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i--;
+        chars--;
+    }
+    return i;
+}
+
+/* End of the character `chars` characters after byte i of s[0..n). */
+static size_t chars_ahead(const char *s, size_t n, size_t i, unsigned chars)
+{
+    while (i < n && chars > 0) {
+        i++;
+        while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+        chars--;
+    }
+    return i;
+}
+
+/* Every match of the atoms in the text, with `chars` characters of
+ * context each side, into h->matches (a concordance).  The atoms and the
+ * contexts live in one buffer, h->match_text; line and page breaks in a
+ * context become spaces, byte for byte, so offsets stay. */
+static int collect_matches(zhs_index *idx, const zbuf *text, const char *const *atoms, unsigned n,
+                           unsigned chars, int paged, zhs_hit *h)
+{
+    const char *doc = text->data ? text->data : "";
+    zs_range *r = NULL;
+    unsigned *atom_of = NULL, nr = 0;
+    if (zs_find_matches(idx->an, doc, text->len, atoms, n, &r, &atom_of, &nr))
+        return -1;
+    zbuf pool = {0};
+    size_t atom_at[64];
+    int bad = 0;
+    for (unsigned k = 0; k < n; k++) {
+        atom_at[k] = pool.len;
+        bad |= zbuf_add(&pool, atoms[k], strlen(atoms[k]) + 1);
+    }
+    size_t *ctx_at = nr ? malloc(nr * sizeof *ctx_at) : NULL;
+    zhs_match *m = nr ? calloc(nr, sizeof *m) : NULL;
+    bad |= nr && (!ctx_at || !m);
+    unsigned page = 1;
+    size_t counted = 0;
+    for (unsigned i = 0; i < nr && !bad; i++) {
+        size_t cs = chars_back(doc, r[i].start, chars);
+        size_t ce = chars_ahead(doc, text->len, r[i].start + r[i].len, chars);
+        for (; counted < r[i].start; counted++)
+            page += doc[counted] == '\f';
+        ctx_at[i] = pool.len;
+        bad |= zbuf_add(&pool, doc + cs, ce - cs) || zbuf_addc(&pool, 0);
+        for (size_t k = ctx_at[i]; !bad && k < pool.len - 1; k++)
+            if (pool.data[k] == '\n' || pool.data[k] == '\r' || pool.data[k] == '\f' ||
+                pool.data[k] == '\t' || pool.data[k] == '\v')
+                pool.data[k] = ' ';
+        m[i].context_len = ce - cs;
+        m[i].start = (unsigned)(r[i].start - cs);
+        m[i].len = r[i].len;
+        m[i].page = paged ? page : 0;
+        m[i].offset = r[i].start;
+    }
+    for (unsigned i = 0; i < nr && !bad; i++) { /* the pool no longer moves */
+        m[i].context = pool.data + ctx_at[i];
+        m[i].atom = pool.data + atom_at[atom_of[i] < n ? atom_of[i] : 0];
+    }
+    free(r);
+    free(atom_of);
+    free(ctx_at);
+    if (bad) {
+        free(m);
+        zbuf_free(&pool);
+        return -1;
+    }
+    h->matches = m;
+    h->nmatches = nr;
+    h->match_text = pool.data;
+    return 0;
+}
+
+/* The stored text of a document into *text (cleared by the caller);
+ * errors name the document by path. */
+static zhs_status read_text(zhs_index *idx, zx_doc *doc, const char *path, zbuf *text)
 {
     size_t rlen;
     zx_err e;
     char *rec = zx_doc_data(doc, &rlen, &e);
     if (!rec)
         return set_error(idx, from_zx(&e), "%s: stored text unreadable: %s",
-                         hit_value(h, "path") ? hit_value(h, "path") : "document", e.msg);
+                         path ? path : "document", e.msg);
     load_dict(idx, rec, rlen);
-    zbuf text = {0};
-    if (zd_decode(idx->codec, rec, rlen, &text, &e)) {
-        free(rec);
-        zbuf_free(&text);
-        return set_error(idx, from_zx(&e), "%s: %s",
-                         hit_value(h, "path") ? hit_value(h, "path") : "document", e.msg);
-    }
+    int bad = zd_decode(idx->codec, rec, rlen, text, &e);
     free(rec);
+    return bad ? set_error(idx, from_zx(&e), "%s: %s", path ? path : "document", e.msg) : ZHS_OK;
+}
+
+static zhs_status make_snippet(zhs_index *idx, zx_doc *doc, const zq_parsed *pq, unsigned chars,
+                               int explain, unsigned match_chars, zhs_hit *h)
+{
+    zbuf text = {0};
+    zhs_status st = read_text(idx, doc, hit_value(h, "path"), &text);
+    if (st) {
+        zbuf_free(&text);
+        return st;
+    }
     const char *atoms[64];
-    unsigned n = 0;
-    for (size_t i = 0; i < pq->natoms && n < 64; i++)
-        if (!pq->atoms[i].negated && pq->atoms[i].field == ZQ_BODY)
-            atoms[n++] = pq->atoms[i].text;
+    unsigned n = body_atoms(pq, atoms, 64);
     int rc = chars ? zs_make(idx->an, text.data ? text.data : "", text.len, atoms, n, chars,
                              &h->snip)
                    : 0;
+    if (!rc && match_chars)
+        rc = collect_matches(idx, &text, atoms, n, match_chars, hit_value(h, "pages") != NULL, h);
     if (!rc && hit_value(h, "pages")) {
         if (chars && h->snip.first_at != (size_t)-1)
             h->page = page_at(text.data, h->snip.first_at);
@@ -568,6 +676,8 @@ static void free_hit(zhs_hit *h)
     free(h->values);
     free(h->explain);
     free(h->match_pages);
+    free(h->matches);
+    free(h->match_text);
     zs_clear(&h->snip);
 }
 
@@ -587,9 +697,10 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
     for (unsigned k = 0; k < zt_nfields && st == ZHS_OK; k++)
         if (value_of(doc, (unsigned)zt_fields[k].slot, &h->values[k], &e))
             st = set_error(idx, from_zx(&e), "reading the fields of a hit: %s", e.msg);
-    if (st == ZHS_OK && (o->snippet_chars > 0 || (o->explain && hit_value(h, "pages"))))
+    if (st == ZHS_OK &&
+        (o->snippet_chars > 0 || o->matches > 0 || (o->explain && hit_value(h, "pages"))))
         st = make_snippet(idx, doc, pq, (unsigned)(o->snippet_chars > 0 ? o->snippet_chars : 0),
-                          o->explain, h);
+                          o->explain, (unsigned)o->matches, h);
     if (st == ZHS_OK && o->explain) {
         zbuf b = {0};
         char line[200];
@@ -621,6 +732,91 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
         h->explain = b.data;
     }
     zx_doc_free(doc);
+    return st;
+}
+
+/* Add n occurrences to value v of facet f. */
+static int facet_add(facet *f, const char *v, unsigned n)
+{
+    for (unsigned i = 0; i < f->n; i++)
+        if (!strcmp(f->v[i].value, v)) {
+            f->v[i].count += n;
+            return 0;
+        }
+    facet_val *nv = realloc(f->v, (f->n + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    f->v = nv;
+    if (!(nv[f->n].value = strdup(v)))
+        return -1;
+    nv[f->n++].count = n;
+    return 0;
+}
+
+static int by_count(const void *a, const void *b)
+{
+    const facet_val *x = a, *y = b;
+    return x->count != y->count ? (x->count < y->count ? 1 : -1) : strcmp(x->value, y->value);
+}
+
+static void free_facet_values(facet *f)
+{
+    for (unsigned i = 0; i < f->n; i++)
+        free(f->v[i].value);
+    free(f->v);
+    f->v = NULL;
+    f->n = 0;
+}
+
+/* ZHS_P_OCCURRENCES: the occurrences of the query in every matching
+ * document, in all and per facet value (facets then count occurrences,
+ * not documents).  Reads the stored text of every match. */
+static zhs_status count_occurrences(zhs_index *idx, zx_enquire *enq, const zq_parsed *pq,
+                                    zhs_results *r)
+{
+    zx_err e;
+    const char *atoms[64];
+    unsigned n = body_atoms(pq, atoms, 64);
+    for (unsigned k = 0; k < r->nfacets; k++)
+        free_facet_values(&r->facets[k]);
+    zhs_status st = ZHS_OK;
+    for (unsigned first = 0; first < r->total && st == ZHS_OK; first += 1000) {
+        zx_mset *ms = zx_enquire_mset(enq, first, 1000, 0, &e);
+        if (!ms)
+            return set_error(idx, from_zx(&e), "counting occurrences: %s", e.msg);
+        unsigned size = zx_mset_size(ms);
+        for (unsigned i = 0; i < size && st == ZHS_OK; i++) {
+            zx_doc *doc = zx_mset_doc(ms, i, &e);
+            if (!doc) {
+                st = set_error(idx, from_zx(&e), "counting occurrences: %s", e.msg);
+                break;
+            }
+            zbuf text = {0};
+            char *path = zx_doc_value(doc, ZT_SLOT_PATH, NULL, NULL);
+            zs_range *rg = NULL;
+            unsigned *atom_of = NULL, nr = 0;
+            st = read_text(idx, doc, path, &text);
+            if (st == ZHS_OK && zs_find_matches(idx->an, text.data ? text.data : "", text.len,
+                                                atoms, n, &rg, &atom_of, &nr))
+                st = set_error(idx, ZHS_ERR_NOMEM, "counting occurrences: out of memory");
+            r->occurrences += nr;
+            for (unsigned k = 0; k < r->nfacets && st == ZHS_OK && nr; k++) {
+                char *v = zx_doc_value(doc, (unsigned)r->facets[k].field->slot, NULL, NULL);
+                if (v && *v && facet_add(&r->facets[k], v, nr))
+                    st = set_error(idx, ZHS_ERR_NOMEM, "counting occurrences: out of memory");
+                free(v);
+            }
+            free(rg);
+            free(atom_of);
+            free(path);
+            zbuf_free(&text);
+            zx_doc_free(doc);
+        }
+        zx_mset_free(ms);
+    }
+    for (unsigned k = 0; k < r->nfacets; k++)
+        if (r->facets[k].n > 1)
+            qsort(r->facets[k].v, r->facets[k].n, sizeof *r->facets[k].v, by_count);
     return st;
 }
 
@@ -696,6 +892,8 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
         else if (fs != ZX_OK)
             st = set_error(idx, from_zx(&e), "counting %s facets: %s", r->facets[k].field->name, e.msg);
     }
+    if (st == ZHS_OK && o->occurrences)
+        st = count_occurrences(idx, enq, pq, r);
 done:
     zx_mset_free(ms);
     zx_enquire_free(enq);
@@ -774,12 +972,6 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
     return ZHS_OK;
 }
 
-static void free_facet(facet *f)
-{
-    for (unsigned i = 0; i < f->n; i++)
-        free(f->v[i].value);
-    free(f->v);
-}
 
 void zhs_results_free(zhs_results *r)
 {
@@ -789,7 +981,7 @@ void zhs_results_free(zhs_results *r)
         free_hit(&r->hits[i]);
     free(r->hits);
     for (unsigned k = 0; k < r->nfacets; k++)
-        free_facet(&r->facets[k]);
+        free_facet_values(&r->facets[k]);
     free(r->facets);
     free(r->normalized);
     free(r->explain);
@@ -916,5 +1108,14 @@ const zhs_range *zhs_hit_highlights(const zhs_hit *h, unsigned *n)
 }
 
 unsigned zhs_hit_page(const zhs_hit *h) { return h ? h->page : 0; }
+
+const zhs_match *zhs_hit_matches(const zhs_hit *h, unsigned *n)
+{
+    if (n)
+        *n = h ? h->nmatches : 0;
+    return h ? h->matches : NULL;
+}
+
+unsigned long long zhs_results_occurrences(const zhs_results *r) { return r ? r->occurrences : 0; }
 
 const char *zhs_hit_explain(const zhs_hit *h) { return h && h->explain ? h->explain : ""; }

@@ -134,7 +134,11 @@ typedef enum zhs_param {
     ZHS_P_SNIPPET_CHARS = 4, /* snippet length in characters (default 120; 0 = no snippets) */
     ZHS_P_FACET_YEAR = 5,    /* 1 = count matches per year (zhs_options_add_facet "year") */
     ZHS_P_FACET_ISSUER = 6,  /* 1 = count matches per issuer (... "issuer") */
-    ZHS_P_EXPLAIN = 7        /* 1 = compute zhs_results_explain() and zhs_hit_explain() */
+    ZHS_P_EXPLAIN = 7,       /* 1 = compute zhs_results_explain() and zhs_hit_explain() */
+    ZHS_P_MATCHES = 8,       /* N > 0 = every occurrence of the query in each hit, with N
+                                characters of context each side (zhs_hit_matches) */
+    ZHS_P_OCCURRENCES = 9    /* 1 = facets count occurrences of the query, not documents,
+                                and zhs_results_occurrences() says how many in all */
 } zhs_param;
 
 typedef struct zhs_options zhs_options;
@@ -243,6 +247,22 @@ ZHS_API const zhs_range *zhs_hit_highlights(const zhs_hit *h, unsigned *n);
  * a snippet.  With ZHS_P_EXPLAIN the explanation lists the pages of every
  * match. */
 ZHS_API unsigned zhs_hit_page(const zhs_hit *h);
+/* With ZHS_P_MATCHES: every occurrence of the query's words and phrases in
+ * the hit's text, in text order (a concordance), in *n; owned by the
+ * results. */
+typedef struct zhs_match {
+    const char *context;     /* the match with up to N characters each side, UTF-8,
+                                line breaks as spaces */
+    size_t context_len;      /* bytes */
+    unsigned start, len;     /* the match: bytes [start, start+len) of context */
+    unsigned page;           /* 1-based, 0 for unpaged documents */
+    unsigned long long offset; /* byte offset of the match in the stored text */
+    const char *atom;        /* the query word or phrase it matches, as typed */
+} zhs_match;
+ZHS_API const zhs_match *zhs_hit_matches(const zhs_hit *h, unsigned *n);
+/* With ZHS_P_OCCURRENCES: occurrences of the query in all matching
+ * documents (0 otherwise). */
+ZHS_API unsigned long long zhs_results_occurrences(const zhs_results *res);
 /* With ZHS_P_EXPLAIN: why this hit matched (terms, positions, weights). */
 ZHS_API const char *zhs_hit_explain(const zhs_hit *h);
 

@@ -5,6 +5,7 @@
 
 #include "check.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -228,6 +229,51 @@ int main(int argc, char **argv)
               strcmp(zhs_results_normalized_query(r), "行政复议 NOT 放管服") == 0,
           "normalized query keeps NOT: %s", zhs_results_normalized_query(r));
     zhs_results_free(r);
+
+    /* a concordance: every occurrence, with context, as grep counts them
+     * in the files; occurrence facets add up to the same */
+    {
+        zhs_options *mo = zhs_options_new();
+        zhs_options_set(mo, ZHS_P_MATCHES, 10);
+        zhs_options_set(mo, ZHS_P_LIMIT, 0);
+        zhs_options_set(mo, ZHS_P_OCCURRENCES, 1);
+        zhs_options_add_facet(mo, "year");
+        CHECK(zhs_search(idx, "行政复议", mo, &r) == ZHS_OK && zhs_results_count(r) == 4, "search");
+        unsigned long long all = 0;
+        for (unsigned i = 0; i < zhs_results_count(r); i++) {
+            const zhs_hit *h = zhs_results_hit(r, i);
+            unsigned n;
+            const zhs_match *m = zhs_hit_matches(h, &n);
+            FILE *f = fopen(zhs_hit_path(h), "rb");
+            char buf[200000];
+            size_t len = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+            if (f)
+                fclose(f);
+            buf[len] = 0;
+            unsigned want = 0;
+            for (const char *p = buf; (p = strstr(p, "行政复议")); p += strlen("行政复议"))
+                want++;
+            CHECK(n == want && n > 0, "%s: %u matches, grep finds %u", zhs_hit_path(h), n, want);
+            int good = 1;
+            for (unsigned k = 0; k < n; k++) {
+                good &= m[k].len == strlen("行政复议") && m[k].start + m[k].len <= m[k].context_len &&
+                        memcmp(m[k].context + m[k].start, "行政复议", m[k].len) == 0 &&
+                        !strcmp(m[k].atom, "行政复议") && m[k].page == 0 &&
+                        (k == 0 || m[k].offset > m[k - 1].offset) && !strchr(m[k].context, '\n') &&
+                        strlen(m[k].context) == m[k].context_len;
+            }
+            CHECK(good, "%s: each match in its context, in order", zhs_hit_path(h));
+            all += n;
+        }
+        CHECK(zhs_results_occurrences(r) == all, "occurrences %llu = %llu", zhs_results_occurrences(r), all);
+        unsigned long long by_year = 0;
+        unsigned yc2;
+        for (unsigned i = 0; zhs_results_facet(r, "year", i, &yc2); i++)
+            by_year += yc2;
+        CHECK(by_year == all, "the year facet counts occurrences: %llu", by_year);
+        zhs_results_free(r);
+        zhs_options_free(mo);
+    }
 
     /* a commit by the indexer: the open handle keeps its snapshot until reopen */
     CHECK(sh("cp '%2$s'/2023-*.txt '%3$s.in'/ && '%1$s' -q -d '%3$s' add '%3$s.in'", argv[1], argv[2]) == 0,

@@ -718,14 +718,11 @@ static PyObject *spec_list(PyObject *path, PyObject *paths)
     return seq;
 }
 
-/* Open every spec of the list (bytes) into a new handle, with the GIL
- * released; *out gets the handle also on failure. */
-static zhs_status open_specs(PyObject *specs, int several, long timeout_ms, int partial,
-                             zhs_index **out)
+/* Open every spec of the list (bytes) as shards of a new handle, with the
+ * GIL released; *out gets the handle also on failure. */
+static zhs_status open_specs(PyObject *specs, long timeout_ms, int partial, zhs_index **out)
 {
     Py_ssize_t n = PyList_Size(specs);
-    if (!several)
-        return zhs_index_open(PyBytes_AsString(PyList_GetItem(specs, 0)), out);
     zhs_index *idx = *out = zhs_index_new();
     if (!idx)
         return ZHS_ERR_NOMEM;
@@ -770,11 +767,10 @@ static int index_init(PyObject *o, PyObject *args, PyObject *kw)
     PyObject *specs = spec_list(path, paths);
     if (!specs)
         return -1;
-    int several = paths != Py_None || timeout_ms >= 0 || partial;
     zhs_index *idx = NULL;
     zhs_status st;
-    if (several) {
-        st = open_specs(specs, several, timeout_ms, partial, &idx);
+    if (paths != Py_None || timeout_ms >= 0 || partial) {
+        st = open_specs(specs, timeout_ms, partial, &idx);
     } else {
         const char *spec = PyBytes_AsString(PyList_GetItem(specs, 0));
         Py_BEGIN_ALLOW_THREADS
@@ -1117,10 +1113,10 @@ static void writer_leave(WriterObject *self)
 }
 
 /* What a writer call does. */
-typedef enum op { OP_ADD, OP_ADD_BUFFER, OP_REMOVE, OP_SYNC, OP_COMMIT, OP_COMPACT } op;
+typedef enum job_op { OP_ADD, OP_ADD_BUFFER, OP_REMOVE, OP_SYNC, OP_COMMIT, OP_COMPACT } job_op;
 
 typedef struct job {
-    op op;
+    job_op op;
     const char *path; /* or the name of a buffer */
     const void *bytes;
     size_t n;
@@ -1170,7 +1166,7 @@ static PyObject *writer_run(WriterObject *self, const job *j)
 }
 
 /* A job on one path argument (str, bytes or os.PathLike). */
-static PyObject *writer_path_job(PyObject *o, PyObject *arg, op op)
+static PyObject *writer_path_job(PyObject *o, PyObject *arg, job_op op)
 {
     PyObject *b = NULL;
     if (!PyUnicode_FSConverter(arg, &b))

@@ -8,6 +8,7 @@
 #include "normalize.h"
 #include "qparse.h"
 #include "snippet.h"
+#include "suggest.h"
 #include "terms.h"
 #include "zbuf.h"
 #include "zx.h"
@@ -26,6 +27,7 @@ struct zhs_index {
     long timeout_ms;   /* for remote shards */
     int allow_partial; /* go on without shards that are down */
     unsigned skipped;  /* shards left out so far */
+    zg_pinyin *py;     /* for suggestions, built on first use */
     char err[1024];
 };
 
@@ -38,9 +40,10 @@ struct zhs_options {
     unsigned nfacets;
     long matches;     /* context characters of each match, 0 = no matches */
     int occurrences;  /* facets count occurrences */
+    long suggest;     /* suggest variants when fewer than this many match; 0 = never */
 };
 
-static const zhs_options default_options = {0, 10, ZHS_SORT_RELEVANCE, 120, 0, {0}, 0, 0, 0};
+static const zhs_options default_options = {0, 10, ZHS_SORT_RELEVANCE, 120, 0, {0}, 0, 0, 0, 0};
 
 struct zhs_hit {
     unsigned rank;
@@ -74,6 +77,8 @@ typedef struct facet {
 struct zhs_results {
     unsigned total, count, skipped;
     unsigned long long occurrences; /* with ZHS_P_OCCURRENCES */
+    zg_suggestion sugg[ZHS_MAX_SUGGESTIONS];
+    unsigned nsugg;
     double seconds;
     zhs_hit *hits;
     zhs_hits it;
@@ -240,6 +245,8 @@ zhs_status zhs_index_reopen(zhs_index *idx)
     zx_err e;
     if (zx_db_reopen(idx->db, &e) < 0)
         return set_error(idx, from_zx(&e), "reopening the index: %s", e.msg);
+    zg_pinyin_free(idx->py); /* new characters may have come */
+    idx->py = NULL;
     return ZHS_OK;
 }
 
@@ -250,6 +257,7 @@ void zhs_index_close(zhs_index *idx)
     zx_db_close(idx->db);
     za_free(idx->an);
     zd_free(idx->codec);
+    zg_pinyin_free(idx->py);
     free(idx);
 }
 
@@ -313,6 +321,7 @@ zhs_status zhs_options_set(zhs_options *o, zhs_param p, long v)
     case ZHS_P_EXPLAIN: o->explain = v != 0; break;
     case ZHS_P_MATCHES: o->matches = v > 2000 ? 2000 : v; break;
     case ZHS_P_OCCURRENCES: o->occurrences = v != 0; break;
+    case ZHS_P_SUGGEST: o->suggest = v; break;
     default: return ZHS_ERR_INVALID;
     }
     return ZHS_OK;
@@ -914,6 +923,37 @@ static int drop_dead_shards(zhs_index *idx)
     return dropped;
 }
 
+/* The documents a query matches, for suggestions; -1 on error. */
+static long count_query(void *ctx, const char *query)
+{
+    zhs_index *idx = ctx;
+    zq_parsed pq;
+    zerr e;
+    zx_err xe;
+    if (zq_parse(idx->an, query, &pq, &e) != ZERR_OK)
+        return -1;
+    long n = -1;
+    unsigned total;
+    zx_enquire *enq = zx_enquire_new(idx->db, &xe);
+    if (enq && zx_enquire_set_query(enq, pq.query, &xe) == ZX_OK &&
+        zx_enquire_count(enq, &total, &xe) == ZX_OK)
+        n = (long)total;
+    zx_enquire_free(enq);
+    zq_parsed_clear(&pq);
+    return n;
+}
+
+/* Variants of a query that found little (suggest.h). */
+static zhs_status suggest(zhs_index *idx, const zq_parsed *pq, zhs_results *r)
+{
+    const char *words[64];
+    unsigned n = body_atoms(pq, words, 64);
+    if (zg_suggest(idx->db, &idx->py, r->normalized ? r->normalized : "", words, n, r->total,
+                   count_query, idx, r->sugg, ZHS_MAX_SUGGESTIONS, &r->nsugg))
+        return set_error(idx, ZHS_ERR_NOMEM, "suggesting: out of memory");
+    return ZHS_OK;
+}
+
 zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts, zhs_results **out)
 {
     *out = NULL;
@@ -962,6 +1002,8 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
     }
     if (r)
         r->skipped = idx->skipped;
+    if (st == ZHS_OK && r->total < (unsigned long)o->suggest)
+        st = suggest(idx, &pq, r);
     zq_parsed_clear(&pq);
     if (st != ZHS_OK) {
         zhs_results_free(r);
@@ -983,6 +1025,8 @@ void zhs_results_free(zhs_results *r)
     for (unsigned k = 0; k < r->nfacets; k++)
         free_facet_values(&r->facets[k]);
     free(r->facets);
+    for (unsigned i = 0; i < r->nsugg; i++)
+        free(r->sugg[i].query);
     free(r->normalized);
     free(r->explain);
     free(r);
@@ -1117,5 +1161,14 @@ const zhs_match *zhs_hit_matches(const zhs_hit *h, unsigned *n)
 }
 
 unsigned long long zhs_results_occurrences(const zhs_results *r) { return r ? r->occurrences : 0; }
+
+const char *zhs_results_suggestion(const zhs_results *r, unsigned i, unsigned *count)
+{
+    if (!r || i >= r->nsugg)
+        return NULL;
+    if (count)
+        *count = r->sugg[i].count;
+    return r->sugg[i].query;
+}
 
 const char *zhs_hit_explain(const zhs_hit *h) { return h && h->explain ? h->explain : ""; }

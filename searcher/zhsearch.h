@@ -137,8 +137,10 @@ typedef enum zhs_param {
     ZHS_P_EXPLAIN = 7,       /* 1 = compute zhs_results_explain() and zhs_hit_explain() */
     ZHS_P_MATCHES = 8,       /* N > 0 = every occurrence of the query in each hit, with N
                                 characters of context each side (zhs_hit_matches) */
-    ZHS_P_OCCURRENCES = 9    /* 1 = facets count occurrences of the query, not documents,
+    ZHS_P_OCCURRENCES = 9,   /* 1 = facets count occurrences of the query, not documents,
                                 and zhs_results_occurrences() says how many in all */
+    ZHS_P_SUGGEST = 10       /* N > 0 = when fewer than N documents match, suggest
+                                variants (zhs_results_suggestion); 0 = never (default) */
 } zhs_param;
 
 typedef struct zhs_options zhs_options;
@@ -260,6 +262,14 @@ typedef struct zhs_match {
     const char *atom;        /* the query word or phrase it matches, as typed */
 } zhs_match;
 ZHS_API const zhs_match *zhs_hit_matches(const zhs_hit *h, unsigned *n);
+/* With ZHS_P_SUGGEST, for a query that found little: variant i (0-based)
+ * of the query that the index has - a word with one character changed to
+ * a homophone (same pinyin: 法制 -> 法治) or to a character that follows
+ * the one before it in the index - with the documents it finds in *count,
+ * most first; NULL past the end.  Never applied on its own.  Owned by
+ * the results. */
+#define ZHS_MAX_SUGGESTIONS 5
+ZHS_API const char *zhs_results_suggestion(const zhs_results *res, unsigned i, unsigned *count);
 /* With ZHS_P_OCCURRENCES: occurrences of the query in all matching
  * documents (0 otherwise). */
 ZHS_API unsigned long long zhs_results_occurrences(const zhs_results *res);

@@ -275,6 +275,25 @@ int main(int argc, char **argv)
         zhs_options_free(mo);
     }
 
+    /* did you mean: a homophone slip, and a Traditional query needing none */
+    {
+        zhs_options *so = zhs_options_new();
+        unsigned sc = 0;
+        CHECK(zhs_options_set(so, ZHS_P_SUGGEST, 1) == ZHS_OK, "suggest option");
+        CHECK(zhs_search(idx, "依法形政", so, &r) == ZHS_OK && zhs_results_total(r) == 0 &&
+                  zhs_results_suggestion(r, 0, &sc) && !strcmp(zhs_results_suggestion(r, 0, NULL), "依法行政") &&
+                  sc == 4,
+              "依法形政 -> 依法行政 (%u): %s", sc, r ? zhs_results_suggestion(r, 0, NULL) : "-");
+        zhs_results_free(r);
+        CHECK(zhs_search(idx, "依法行政 year:2021", so, &r) == ZHS_OK && zhs_results_suggestion(r, 0, NULL) == NULL,
+              "a query that finds something gets none");
+        zhs_results_free(r);
+        CHECK(zhs_search(idx, "依法形政", NULL, &r) == ZHS_OK && zhs_results_suggestion(r, 0, NULL) == NULL,
+              "none unless asked");
+        zhs_results_free(r);
+        zhs_options_free(so);
+    }
+
     /* a commit by the indexer: the open handle keeps its snapshot until reopen */
     CHECK(sh("cp '%2$s'/2023-*.txt '%3$s.in'/ && '%1$s' -q -d '%3$s' add '%3$s.in'", argv[1], argv[2]) == 0,
           "add fifth");

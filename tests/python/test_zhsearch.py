@@ -603,6 +603,7 @@ class TestWriter(unittest.TestCase):
             self.assertEqual(sorted(os.path.basename(e[1]) for e in added),
                              sorted(os.listdir(ARGS.corpus)))
             self.assertEqual(sorted(e[3] for e in added), [1, 2, 3, 4, 5])
+            self.assertEqual({e[4] for e in added}, {5})  # files of the call
             self.assertTrue(any(e[0] == 'commit' and e[1] is None for e in events))
             events.clear()
             w.add(self.src)

@@ -51,13 +51,13 @@ typedef struct cli {
 
 enum { HL_NONE, HL_ANSI, HL_BRACKETS };
 
-#define SHORT_USAGE "usage: zhsearch [-d INDEX] [options] QUERY...\n" \
-                    "       zhsearch serve [-d INDEX] [options]   (local web search: zhsearch serve -h)\n"
+#define SHORT_USAGE "usage: zhsearch [-d INDEX] [options] QUERY...\n"
 
 static void usage(FILE *f)
 {
     fprintf(f,
             SHORT_USAGE
+            "       zhsearch serve [-d INDEX] [options]   (local web search: zhsearch serve -h)\n"
             "\n"
             "query: words are ANDed; \"a phrase\"; a OR b; NOT a, -a; (groups);\n"
             "       year:2021 year:2019..2022 date:2022-01..2022-06 issuer:乐山 title:复议\n"

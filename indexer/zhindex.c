@@ -11,6 +11,8 @@
  */
 #include "document.h"
 #include "docstore.h"
+#include "normalize.h"
+#include "synonyms.h"
 #include "terms.h"
 #include "zbuf.h"
 #include "zx.h"
@@ -502,6 +504,76 @@ static int cmd_compact(const options *o)
     return 0;
 }
 
+/* zhindex synonyms FILE: the groups of FILE replace those of the index;
+ * zhindex synonyms: print them (synonyms.h).  No document is touched. */
+static int cmd_synonyms(const options *o, char **rest, int n)
+{
+    zerr e;
+    if (n == 0) {
+        zx_db *db = open_reader(o);
+        if (!db)
+            return 2;
+        char *val = NULL;
+        size_t len = 0;
+        zx_err xe;
+        int rc = zx_db_get_metadata(db, ZSYN_META_KEY, &val, &len, &xe) ? 2 : 0;
+        if (rc)
+            say("%s: %s", o->index, xe.msg);
+        else if (len)
+            fwrite(val, 1, len, stdout);
+        free(val);
+        zx_db_close(db);
+        return rc;
+    }
+    if (n > 1) {
+        say("synonyms: one file of groups (or none, to print them)");
+        return 2;
+    }
+    FILE *f = fopen(rest[0], "rb");
+    char *text = malloc(ZSYN_MAX_BYTES + 1);
+    size_t len = f && text ? fread(text, 1, ZSYN_MAX_BYTES + 1, f) : 0;
+    int rd = !f || ferror(f);
+    if (f)
+        fclose(f);
+    if (!text || rd) {
+        say("%s: %s", rest[0], text ? strerror(errno) : "out of memory");
+        free(text);
+        return 2;
+    }
+    zn_normalizer *nz = zn_new(&e);
+    zsyn *syn = NULL;
+    zerr_code rc = !nz ? e.code : zsyn_parse(nz, text, len, &syn, &e);
+    free(text);
+    zn_free(nz);
+    if (rc) {
+        say("%s: %s", rest[0], e.msg);
+        return 2;
+    }
+    size_t slen;
+    char *stored = zsyn_text(syn, &slen);
+    unsigned groups = zsyn_groups(syn);
+    zsyn_free(syn);
+    writer w;
+    zerr we;
+    int bad = !stored;
+    if (!bad && (open_writer(&w, o, 0, &we) || begin(&w, &we) ||
+                 writer_set_metadata(&w, ZSYN_META_KEY, stored, slen, &we) || commit(&w, &we))) {
+        say("%s", we.msg);
+        bad = 1;
+        cancel(&w);
+        close_writer(&w);
+    } else if (!bad) {
+        close_writer(&w);
+    } else {
+        say("out of memory");
+    }
+    free(stored);
+    if (!bad && !o->quiet)
+        fprintf(stderr, "%s: %u synonym groups in %s; searches use them from now on (~word, --expand)\n",
+                prog, groups, o->index);
+    return bad ? 2 : 0;
+}
+
 /* A whole number from 1 to max for option opt, or a message. */
 static int parse_count(const char *opt, const char *arg, long max, long *out)
 {
@@ -531,6 +603,8 @@ static void usage(FILE *f)
             "  stats            sizes, counts and versions of the index\n"
             "  compact          rewrite the index smaller and faster to read\n"
             "  check            verify the index: ids, counts, every stored text decodes\n"
+            "  synonyms [FILE]  store FILE's synonym groups in the index (one group a line:\n"
+            "                   放管服 = 简政放权 放管结合 优化服务); without FILE print them\n"
             "\n"
             "options:\n"
             "  -d, --index DIR      index directory (default $ZHSEARCH_INDEX or ./zhsearch.idx)\n"
@@ -672,6 +746,8 @@ int main(int argc, char **argv)
         return cmd_add(&o, rest, nrest, 1);
     if (!strcmp(cmd, "remove"))
         return cmd_remove(&o, rest, nrest);
+    if (!strcmp(cmd, "synonyms"))
+        return cmd_synonyms(&o, rest, nrest);
     if (!strcmp(cmd, "list") && nrest == 1 && (!strcmp(rest[0], "-0") || !strcmp(rest[0], "--null"))) {
         o.list0 = 1;
         nrest = 0;

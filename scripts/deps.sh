@@ -8,7 +8,7 @@ packages=(gcc g++ meson ninja-build pkg-config python3
           clang libclang-rt-14-dev
           libpoppler-glib-dev libcairo2-dev libzip-dev libxml2-dev libgsf-1-dev
           libtesseract-dev tesseract-ocr-chi-sim tesseract-ocr-eng
-          libmicrohttpd-dev curl chromium)
+          libmicrohttpd-dev curl chromium python3-dev)
 # zhsearch serve's browser test (tests/browser): node and npm unless a node
 # is already installed (e.g. NodeSource's, which carries its own npm), then
 # puppeteer-core by npm ci, once, when the script ends (after apt-get).

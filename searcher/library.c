@@ -9,6 +9,7 @@
 #include "qparse.h"
 #include "snippet.h"
 #include "suggest.h"
+#include "expand.h"
 #include "terms.h"
 #include "zbuf.h"
 #include "zx.h"
@@ -28,6 +29,9 @@ struct zhs_index {
     int allow_partial; /* go on without shards that are down */
     unsigned skipped;  /* shards left out so far */
     zg_pinyin *py;     /* for suggestions, built on first use */
+    zn_normalizer *zn; /* for synonym groups, made on first use */
+    zsyn *syn;         /* the index's synonym groups, read on first use */
+    int syn_read;
     char err[1024];
 };
 
@@ -41,9 +45,10 @@ struct zhs_options {
     long matches;     /* context characters of each match, 0 = no matches */
     int occurrences;  /* facets count occurrences */
     long suggest;     /* suggest variants when fewer than this many match; 0 = never */
+    int expand;       /* every word in a synonym group expands, not only ~word */
 };
 
-static const zhs_options default_options = {0, 10, ZHS_SORT_RELEVANCE, 120, 0, {0}, 0, 0, 0, 0};
+static const zhs_options default_options = {0, 10, ZHS_SORT_RELEVANCE, 120, 0, {0}, 0, 0, 0, 0, 0};
 
 struct zhs_hit {
     unsigned rank;
@@ -79,6 +84,8 @@ struct zhs_results {
     unsigned long long occurrences; /* with ZHS_P_OCCURRENCES */
     zg_suggestion sugg[ZHS_MAX_SUGGESTIONS];
     unsigned nsugg;
+    zy_expansion *exp; /* synonym expansions of the query */
+    unsigned nexp;
     double seconds;
     zhs_hit *hits;
     zhs_hits it;
@@ -247,6 +254,9 @@ zhs_status zhs_index_reopen(zhs_index *idx)
         return set_error(idx, from_zx(&e), "reopening the index: %s", e.msg);
     zg_pinyin_free(idx->py); /* new characters may have come */
     idx->py = NULL;
+    zsyn_free(idx->syn); /* and new synonym groups */
+    idx->syn = NULL;
+    idx->syn_read = 0;
     return ZHS_OK;
 }
 
@@ -258,6 +268,8 @@ void zhs_index_close(zhs_index *idx)
     za_free(idx->an);
     zd_free(idx->codec);
     zg_pinyin_free(idx->py);
+    zsyn_free(idx->syn);
+    zn_free(idx->zn);
     free(idx);
 }
 
@@ -322,6 +334,7 @@ zhs_status zhs_options_set(zhs_options *o, zhs_param p, long v)
     case ZHS_P_MATCHES: o->matches = v > 2000 ? 2000 : v; break;
     case ZHS_P_OCCURRENCES: o->occurrences = v != 0; break;
     case ZHS_P_SUGGEST: o->suggest = v; break;
+    case ZHS_P_EXPAND: o->expand = v != 0; break;
     default: return ZHS_ERR_INVALID;
     }
     return ZHS_OK;
@@ -954,6 +967,42 @@ static zhs_status suggest(zhs_index *idx, const zq_parsed *pq, zhs_results *r)
     return ZHS_OK;
 }
 
+/* The index's synonym groups (synonyms.h), read once per snapshot. */
+static zhs_status load_synonyms(zhs_index *idx)
+{
+    if (idx->syn_read)
+        return ZHS_OK;
+    zerr e;
+    zx_err xe;
+    if (!idx->zn && !(idx->zn = zn_new(&e)))
+        return set_error(idx, from_zx(&e), "synonyms: %s", e.msg);
+    char *val = NULL;
+    size_t len = 0;
+    if (zx_db_get_metadata(idx->db, ZSYN_META_KEY, &val, &len, &xe) != ZX_OK)
+        return set_error(idx, from_zx(&xe), "reading the synonym groups: %s", xe.msg);
+    zerr_code rc = len ? zsyn_parse(idx->zn, val, len, &idx->syn, &e) : ZERR_OK;
+    free(val);
+    if (rc)
+        return set_error(idx, from_zx(&e), "the index's synonym groups: %s", e.msg);
+    idx->syn_read = 1;
+    return ZHS_OK;
+}
+
+/* "~word" anywhere, or --expand: the query with synonym groups expanded. */
+static zhs_status expand_query(zhs_index *idx, const char *query, const zhs_options *o,
+                               char **out, zy_expansion **exp, unsigned *nexp)
+{
+    *out = NULL;
+    if (!o->expand && !strchr(query, '~') && !strstr(query, "\xEF\xBD\x9E"))
+        return ZHS_OK;
+    zhs_status st = load_synonyms(idx);
+    if (st)
+        return st;
+    if (zy_expand(idx->syn, idx->zn, query, o->expand, out, exp, nexp))
+        return set_error(idx, ZHS_ERR_NOMEM, "expanding synonyms: out of memory");
+    return ZHS_OK;
+}
+
 zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts, zhs_results **out)
 {
     *out = NULL;
@@ -964,19 +1013,46 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
     idx->err[0] = 0;
     zq_parsed pq;
     zerr e;
-    if (zq_parse(idx->an, query, &pq, &e) != ZERR_OK)
+    char *expanded;
+    zy_expansion *exp = NULL;
+    unsigned nexp = 0;
+    zhs_status xst = expand_query(idx, query, o, &expanded, &exp, &nexp);
+    if (xst)
+        return xst;
+    if (zq_parse(idx->an, expanded ? expanded : query, &pq, &e) != ZERR_OK) {
+        free(expanded);
+        zy_free(exp, nexp);
         return set_error(idx, from_zx(&e), "%s", e.msg);
+    }
+    free(expanded);
     zhs_results *r = calloc(1, sizeof *r);
     if (!r) {
         zq_parsed_clear(&pq);
+        zy_free(exp, nexp);
         return set_error(idx, ZHS_ERR_NOMEM, "out of memory");
     }
+    r->exp = exp;
+    r->nexp = nexp;
     r->normalized = pq.normalized; /* the results own it now */
     pq.normalized = NULL;
     if (o->explain && !(r->explain = explain_query(idx, &pq))) {
         zq_parsed_clear(&pq);
         zhs_results_free(r);
         return set_error(idx, ZHS_ERR_NOMEM, "explaining the query: out of memory");
+    }
+    for (unsigned i = 0; r->explain && i < r->nexp; i++) { /* what ~word became */
+        zbuf x = {0};
+        const char *m = r->exp[i].members;
+        if (zbuf_adds(&x, "synonyms: ") || zbuf_adds(&x, r->exp[i].word) ||
+            zbuf_adds(&x, *m ? " -> " : " (no group: searched as it is)") || zbuf_adds(&x, m) ||
+            zbuf_addc(&x, '\n') || zbuf_adds(&x, r->explain)) {
+            zbuf_free(&x);
+            zq_parsed_clear(&pq);
+            zhs_results_free(r);
+            return set_error(idx, ZHS_ERR_NOMEM, "explaining the query: out of memory");
+        }
+        free(r->explain);
+        r->explain = x.data;
     }
     zhs_status st = run_search(idx, &pq, o, r);
     if (st == ZHS_ERR_NETWORK && !idx->allow_partial)
@@ -1027,6 +1103,7 @@ void zhs_results_free(zhs_results *r)
     free(r->facets);
     for (unsigned i = 0; i < r->nsugg; i++)
         free(r->sugg[i].query);
+    zy_free(r->exp, r->nexp);
     free(r->normalized);
     free(r->explain);
     free(r);
@@ -1161,6 +1238,15 @@ const zhs_match *zhs_hit_matches(const zhs_hit *h, unsigned *n)
 }
 
 unsigned long long zhs_results_occurrences(const zhs_results *r) { return r ? r->occurrences : 0; }
+
+const char *zhs_results_expansion(const zhs_results *r, unsigned i, const char **members)
+{
+    if (!r || i >= r->nexp)
+        return NULL;
+    if (members)
+        *members = r->exp[i].members;
+    return r->exp[i].word;
+}
 
 const char *zhs_results_suggestion(const zhs_results *r, unsigned i, unsigned *count)
 {

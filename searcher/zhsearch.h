@@ -139,8 +139,10 @@ typedef enum zhs_param {
                                 characters of context each side (zhs_hit_matches) */
     ZHS_P_OCCURRENCES = 9,   /* 1 = facets count occurrences of the query, not documents,
                                 and zhs_results_occurrences() says how many in all */
-    ZHS_P_SUGGEST = 10       /* N > 0 = when fewer than N documents match, suggest
+    ZHS_P_SUGGEST = 10,      /* N > 0 = when fewer than N documents match, suggest
                                 variants (zhs_results_suggestion); 0 = never (default) */
+    ZHS_P_EXPAND = 11        /* 1 = every word of the query in a synonym group expands
+                                to its group, as ~word always does (zhindex synonyms) */
 } zhs_param;
 
 typedef struct zhs_options zhs_options;
@@ -262,6 +264,12 @@ typedef struct zhs_match {
     const char *atom;        /* the query word or phrase it matches, as typed */
 } zhs_match;
 ZHS_API const zhs_match *zhs_hit_matches(const zhs_hit *h, unsigned *n);
+/* Synonym expansion i (0-based) of the query (~word, or every word with
+ * ZHS_P_EXPAND): the word as typed, and in *members its group,
+ * space-separated ("" when the index has no group for it, and the word
+ * was searched as it is); NULL past the end.  Owned by the results. */
+ZHS_API const char *zhs_results_expansion(const zhs_results *res, unsigned i,
+                                          const char **members);
 /* With ZHS_P_SUGGEST, for a query that found little: variant i (0-based)
  * of the query that the index has - a word with one character changed to
  * a homophone (same pinyin: 法制 -> 法治) or to a character that follows

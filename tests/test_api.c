@@ -294,6 +294,41 @@ int main(int argc, char **argv)
         zhs_options_free(so);
     }
 
+    /* synonyms: ~word expands to its group, a plain query never widens */
+    {
+        CHECK(sh("printf '# test\\n复议 = 行政复议 行政復議案件\\n放管服 = 简政放权\\n' > '%1$s.syn' && "
+                 "'%2$s' -q -d '%1$s' synonyms '%1$s.syn'", idxpath, argv[1]) == 0,
+              "zhindex synonyms");
+        CHECK(sh("printf 'a = b\\nb = c\\n' > '%1$s.bad' && ! '%2$s' -q -d '%1$s' synonyms '%1$s.bad' 2>/dev/null",
+                 idxpath, argv[1]) == 0,
+              "a word in two groups is refused");
+        CHECK(zhs_index_reopen(idx) == ZHS_OK, "reopen");
+        long plain = count(idx, "简政放权"), tilde = count(idx, "~放管服"), fg = count(idx, "放管服");
+        CHECK(tilde >= plain && tilde >= fg && tilde > 0, "~放管服 %ld >= 简政放权 %ld, 放管服 %ld", tilde, plain, fg);
+        zhs_options *xo = zhs_options_new();
+        zhs_options_set(xo, ZHS_P_EXPLAIN, 1);
+        const char *members = NULL;
+        CHECK(zhs_search(idx, "～放管服 year:2021", xo, &r) == ZHS_OK &&
+                  !strcmp(zhs_results_expansion(r, 0, &members), "放管服") && !strcmp(members, "放管服 简政放权") &&
+                  strstr(zhs_results_explain(r), "synonyms: 放管服 -> 放管服 简政放权") &&
+                  strstr(zhs_results_normalized_query(r), "(放管服 OR 简政放权)") &&
+                  zhs_results_expansion(r, 1, NULL) == NULL,
+              "expansion reported: %s", r ? zhs_results_normalized_query(r) : "-");
+        zhs_results_free(r);
+        CHECK(zhs_search(idx, "放管服 \"~放管服\"", NULL, &r) == ZHS_OK && zhs_results_expansion(r, 0, NULL) == NULL,
+              "plain words and quoted text never expand");
+        zhs_results_free(r);
+        zhs_options_set(xo, ZHS_P_EXPAND, 1);
+        CHECK(zhs_search(idx, "放管服 -复议 NOT 复议 issuer:复议", xo, &r) == ZHS_OK && zhs_results_expansion(r, 1, NULL) == NULL &&
+                  !strcmp(zhs_results_expansion(r, 0, NULL), "放管服"),
+              "--expand: words, not negated ones or fields: %s", r ? zhs_results_normalized_query(r) : "-");
+        zhs_results_free(r);
+        CHECK(zhs_search(idx, "~量子", xo, &r) == ZHS_OK && !strcmp(zhs_results_expansion(r, 0, &members), "量子") &&
+                  !*members, "~word without a group is the word");
+        zhs_results_free(r);
+        zhs_options_free(xo);
+    }
+
     /* a commit by the indexer: the open handle keeps its snapshot until reopen */
     CHECK(sh("cp '%2$s'/2023-*.txt '%3$s.in'/ && '%1$s' -q -d '%3$s' add '%3$s.in'", argv[1], argv[2]) == 0,
           "add fifth");

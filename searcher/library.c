@@ -115,6 +115,7 @@ const char *zhs_status_str(zhs_status s)
     case ZHS_ERR_LOCKED: return "index locked by another writer";
     case ZHS_ERR_NOT_INDEXABLE: return "not indexable";
     case ZHS_ERR_CANCELLED: return "cancelled";
+    case ZHS_ERR_NOT_FOUND: return "not in the index";
     }
     return "unknown status";
 }
@@ -1238,6 +1239,117 @@ const zhs_match *zhs_hit_matches(const zhs_hit *h, unsigned *n)
 }
 
 unsigned long long zhs_results_occurrences(const zhs_results *r) { return r ? r->occurrences : 0; }
+
+/* ---- one document ---- */
+
+struct zhs_document {
+    zhs_hit hit;        /* its fields */
+    zbuf text;          /* the stored text, "\f" between pages */
+    zs_range *ranges;   /* every match of the query */
+    unsigned *pages;    /* the page of each, 0 when unpaged */
+    unsigned nranges;
+};
+
+void zhs_document_free(zhs_document *d)
+{
+    if (!d)
+        return;
+    free_hit(&d->hit);
+    zbuf_free(&d->text);
+    free(d->ranges);
+    free(d->pages);
+    free(d);
+}
+
+/* Matches of the query's words and phrases in the document's text, and
+ * the page of each. */
+static zhs_status document_matches(zhs_index *idx, zhs_document *d, const char *query)
+{
+    zq_parsed pq;
+    zerr e;
+    if (zq_parse(idx->an, query, &pq, &e) != ZERR_OK)
+        return set_error(idx, from_zx(&e), "%s", e.msg);
+    const char *atoms[64];
+    unsigned n = body_atoms(&pq, atoms, 64), *atom_of = NULL;
+    int bad = zs_find_matches(idx->an, d->text.data ? d->text.data : "", d->text.len, atoms, n,
+                              &d->ranges, &atom_of, &d->nranges);
+    free(atom_of);
+    zq_parsed_clear(&pq);
+    if (!bad && d->nranges && !(d->pages = calloc(d->nranges, sizeof *d->pages)))
+        bad = 1;
+    unsigned page = 1;
+    size_t counted = 0;
+    int paged = hit_value(&d->hit, "pages") != NULL;
+    for (unsigned i = 0; !bad && i < d->nranges; i++) {
+        for (; counted < d->ranges[i].start; counted++)
+            page += d->text.data[counted] == '\f';
+        d->pages[i] = paged ? page : 0;
+    }
+    return bad ? set_error(idx, ZHS_ERR_NOMEM, "out of memory") : ZHS_OK;
+}
+
+zhs_status zhs_index_document(zhs_index *idx, const char *path, const char *query,
+                              zhs_document **out)
+{
+    *out = NULL;
+    if (!idx || !idx->db || !path)
+        return set_error(idx, ZHS_ERR_INVALID, "no index or no path");
+    idx->err[0] = 0;
+    zhs_document *d = calloc(1, sizeof *d);
+    zbuf term = {0};
+    zx_err e;
+    if (!d)
+        return set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+    zt_id_term(path, &term);
+    if (!term.data) {
+        free(d);
+        return set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+    }
+    unsigned id = zx_db_find_doc(idx->db, term.data, term.len, &e);
+    zbuf_free(&term);
+    zx_doc *doc = id ? zx_db_get_doc(idx->db, id, &e) : NULL;
+    zhs_status st = ZHS_OK;
+    if (!doc)
+        st = e.code != ZX_OK ? set_error(idx, from_zx(&e), "%s: %s", path, e.msg)
+                             : set_error(idx, ZHS_ERR_NOT_FOUND, "%s: not in the index", path);
+    else if (!(d->hit.values = calloc(zt_nfields, sizeof *d->hit.values)))
+        st = set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+    for (unsigned k = 0; k < zt_nfields && st == ZHS_OK; k++)
+        if (value_of(doc, (unsigned)zt_fields[k].slot, &d->hit.values[k], &e))
+            st = set_error(idx, from_zx(&e), "%s: reading its fields: %s", path, e.msg);
+    if (st == ZHS_OK)
+        st = read_text(idx, doc, path, &d->text);
+    if (st == ZHS_OK && query && *query)
+        st = document_matches(idx, d, query);
+    zx_doc_free(doc);
+    if (st != ZHS_OK) {
+        zhs_document_free(d);
+        return st;
+    }
+    *out = d;
+    return ZHS_OK;
+}
+
+const char *zhs_document_text(const zhs_document *d, size_t *len)
+{
+    if (len)
+        *len = d ? d->text.len : 0;
+    return d && d->text.data ? d->text.data : "";
+}
+
+const zhs_range *zhs_document_highlights(const zhs_document *d, unsigned *n)
+{
+    if (n)
+        *n = d ? d->nranges : 0;
+    return d ? (const zhs_range *)d->ranges : NULL;
+}
+
+unsigned zhs_document_page(const zhs_document *d, unsigned i)
+{
+    return d && i < d->nranges ? d->pages[i] : 0;
+}
+
+const zhs_hit *zhs_document_hit(const zhs_document *d) { return d ? &d->hit : NULL; }
 
 const char *zhs_results_expansion(const zhs_results *r, unsigned i, const char **members)
 {

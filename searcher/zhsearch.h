@@ -68,8 +68,9 @@ typedef enum zhs_status {
                                  the message names it */
     ZHS_ERR_LOCKED = 13,        /* another writer holds the index */
     ZHS_ERR_NOT_INDEXABLE = 14, /* a file or buffer cannot be indexed; the message says why */
-    ZHS_ERR_CANCELLED = 15      /* zhs_writer_cancel() stopped the work; what was
+    ZHS_ERR_CANCELLED = 15,     /* zhs_writer_cancel() stopped the work; what was
                                    committed before stays */
+    ZHS_ERR_NOT_FOUND = 16      /* no document of that path in the index */
 } zhs_status;
 
 /* A short English description of a status ("query syntax error"); static. */
@@ -283,6 +284,25 @@ ZHS_API const char *zhs_results_suggestion(const zhs_results *res, unsigned i, u
 ZHS_API unsigned long long zhs_results_occurrences(const zhs_results *res);
 /* With ZHS_P_EXPLAIN: why this hit matched (terms, positions, weights). */
 ZHS_API const char *zhs_hit_explain(const zhs_hit *h);
+
+/* ---- one document ---- */
+
+/* The whole stored text of the indexed document at path (as zhs_hit_path
+ * gives it; "\f" between the pages of a paged one) with every match of
+ * query highlighted (query NULL or "": none), and its fields through
+ * zhs_document_hit().  ZHS_ERR_NOT_FOUND when the index has no such path;
+ * query errors as zhs_search().  Free with zhs_document_free(). */
+typedef struct zhs_document zhs_document;
+ZHS_API zhs_status zhs_index_document(zhs_index *idx, const char *path, const char *query,
+                                      zhs_document **out);
+ZHS_API const char *zhs_document_text(const zhs_document *d, size_t *len);
+/* The matches, as byte ranges of the text, in text order. */
+ZHS_API const zhs_range *zhs_document_highlights(const zhs_document *d, unsigned *n);
+/* The page (1-based) of match i; 0 for unpaged documents. */
+ZHS_API unsigned zhs_document_page(const zhs_document *d, unsigned i);
+/* Its fields (zhs_hit_field and the like); no score, snippet or rank. */
+ZHS_API const zhs_hit *zhs_document_hit(const zhs_document *d);
+ZHS_API void zhs_document_free(zhs_document *d);
 
 /* ---- indexing ---- */
 

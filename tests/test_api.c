@@ -329,6 +329,36 @@ int main(int argc, char **argv)
         zhs_options_free(xo);
     }
 
+    /* one whole document, with every match */
+    {
+        CHECK(zhs_search(idx, "吴忠市", NULL, &r) == ZHS_OK && zhs_results_count(r) == 1, "find one");
+        char path[4096];
+        snprintf(path, sizeof path, "%s", zhs_hit_path(zhs_results_hit(r, 0)));
+        zhs_results_free(r);
+        zhs_document *d;
+        CHECK(zhs_index_document(idx, path, "行政复议 \"法治政府\"", &d) == ZHS_OK, "document: %s",
+              zhs_index_last_error(idx));
+        size_t len;
+        const char *t = zhs_document_text(d, &len);
+        unsigned n;
+        const zhs_range *hl = zhs_document_highlights(d, &n);
+        int good = n > 5 && len > 1000 && strlen(t) == len;
+        for (unsigned k = 0; k < n && good; k++)
+            good = (!memcmp(t + hl[k].start, "行政复议", 12) && hl[k].len == 12) ||
+                   (!memcmp(t + hl[k].start, "法治政府", 12) && hl[k].len == 12);
+        CHECK(good && zhs_document_page(d, 0) == 0, "every match highlighted in the whole text: %u", n);
+        CHECK(!strcmp(zhs_hit_field(zhs_document_hit(d), "year"), "2021") &&
+                  !strcmp(zhs_hit_path(zhs_document_hit(d)), path), "its fields");
+        zhs_document_free(d);
+        CHECK(zhs_index_document(idx, "/no/such/file", NULL, &d) == ZHS_ERR_NOT_FOUND && d == NULL &&
+                  strstr(zhs_index_last_error(idx), "/no/such/file"), "not in the index");
+        CHECK(zhs_index_document(idx, path, "(", &d) == ZHS_ERR_QUERY_SYNTAX, "a bad query");
+        CHECK(zhs_index_document(idx, path, NULL, &d) == ZHS_OK && (zhs_document_highlights(d, &n), n == 0),
+              "no query: no highlights");
+        zhs_document_free(d);
+        zhs_document_free(NULL);
+    }
+
     /* a commit by the indexer: the open handle keeps its snapshot until reopen */
     CHECK(sh("cp '%2$s'/2023-*.txt '%3$s.in'/ && '%1$s' -q -d '%3$s' add '%3$s.in'", argv[1], argv[2]) == 0,
           "add fifth");

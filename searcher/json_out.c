@@ -176,6 +176,61 @@ static void facets(jout *o, const zhs_results *r, const jout_opts *opts)
     jout_raw(o, "}");
 }
 
+/* "expanded": {"放管服": ["放管服", "简政放权", ...]} */
+static void expansions(jout *o, const zhs_results *r)
+{
+    const char *w, *members;
+    for (unsigned i = 0; (w = zhs_results_expansion(r, i, &members)); i++) {
+        jout_raw(o, i ? "," : ",\"expanded\":{");
+        jout_cstr(o, w);
+        jout_raw(o, ":[");
+        for (const char *p = members; *p;) {
+            size_t n = strcspn(p, " ");
+            jout_raw(o, p == members ? "" : ",");
+            jout_str(o, p, n);
+            p += n + (p[n] == ' ');
+        }
+        jout_raw(o, "]");
+        if (!zhs_results_expansion(r, i + 1, NULL))
+            jout_raw(o, "}");
+    }
+}
+
+/* "suggestions": [{"query": "依法行政", "count": 4}] */
+static void suggestions(jout *o, const zhs_results *r)
+{
+    const char *q;
+    unsigned n;
+    for (unsigned i = 0; (q = zhs_results_suggestion(r, i, &n)); i++) {
+        jout_raw(o, i ? ",{\"query\":" : ",\"suggestions\":[{\"query\":");
+        jout_cstr(o, q);
+        jout_printf(o, ",\"count\":%u}", n);
+        if (!zhs_results_suggestion(r, i + 1, NULL))
+            jout_raw(o, "]");
+    }
+}
+
+void jout_match(jout *o, const zhs_hit *h, const zhs_match *m)
+{
+    jout_raw(o, "{\"path\":");
+    jout_cstr(o, zhs_hit_path(h));
+    jout_raw(o, ",\"title\":");
+    jout_cstr(o, zhs_hit_title(h));
+    if (zhs_hit_year(h))
+        jout_printf(o, ",\"year\":%d", zhs_hit_year(h));
+    if (m->page)
+        jout_printf(o, ",\"page\":%u", m->page);
+    jout_printf(o, ",\"offset\":%llu,\"left\":", m->offset);
+    jout_str(o, m->context, m->start);
+    jout_raw(o, ",\"match\":");
+    jout_str(o, m->context + m->start, m->len);
+    jout_raw(o, ",\"right\":");
+    jout_str(o, m->context + m->start + m->len, m->context_len - m->start - m->len);
+    jout_raw(o, ",\"query_word\":");
+    jout_cstr(o, m->atom);
+    jout_raw(o, "}");
+}
+
 static void hit(jout *o, const zhs_hit *h, const jout_opts *opts)
 {
     jout_printf(o, "{\"rank\":%u,\"score\":%.6f", zhs_hit_rank(h), zhs_hit_score(h));
@@ -218,6 +273,10 @@ void jout_results(jout *o, zhs_results *r, const char *query, const jout_opts *o
     jout_raw(o, "]");
     if (opts->nfacets)
         facets(o, r, opts);
+    if (opts->occurrences)
+        jout_printf(o, ",\"occurrences\":%llu", zhs_results_occurrences(r));
+    expansions(o, r);
+    suggestions(o, r);
     if (opts->explain) {
         jout_raw(o, ",\"explain\":");
         jout_cstr(o, zhs_results_explain(r));

@@ -24,6 +24,7 @@ typedef struct jout_opts {
     int explain;                /* "explain" of the results and of each hit */
     const char *const *facets;  /* facet names, in the order asked for */
     int nfacets;
+    int occurrences;            /* facets count occurrences: "occurrences" in all */
 } jout_opts;
 
 void jout_free(jout *o);
@@ -38,7 +39,13 @@ unsigned jout_offset(const char *s, size_t n, unsigned off);
 void jout_hit_fields(jout *o, const zhs_hit *h);
 /* [[start,len],...] of ranges into s, translated by jout_offset. */
 void jout_ranges(jout *o, const char *s, size_t n, const zhs_range *r, unsigned nr);
-/* The whole results object, without a trailing newline. */
+/* One match of a concordance (zhs_hit_matches) as a JSON Lines object:
+ * path, title, year, page, offset, left, match, right, query_word. */
+void jout_match(jout *o, const zhs_hit *h, const zhs_match *m);
+/* The whole results object, without a trailing newline.  Besides hits
+ * and facets: "expanded" {word: [members]} when the query had synonym
+ * expansions, "suggestions" [{"query", "count"}] when the library
+ * suggested variants, "occurrences" with opts->occurrences. */
 void jout_results(jout *o, zhs_results *r, const char *query, const jout_opts *opts);
 
 #endif

@@ -47,7 +47,14 @@ typedef struct cli {
     int limit_given;
     const char *facets[16]; /* --facet, in the order given, each once */
     int nfacets;
+    int matches;     /* -o: every occurrence (a concordance) */
+    long context;    /* --context: characters each side of an occurrence */
+    int occurrences; /* --occurrences: facets count occurrences */
+    int expand;      /* --expand: synonym groups for every word */
+    int table;       /* --tsv / --csv: TABLE_* */
 } cli;
+
+enum { TABLE_NONE, TABLE_TSV, TABLE_CSV };
 
 enum { HL_NONE, HL_ANSI, HL_BRACKETS };
 
@@ -61,7 +68,7 @@ static void usage(FILE *f)
             "\n"
             "query: words are ANDed; \"a phrase\"; a OR b; NOT a, -a; (groups);\n"
             "       year:2021 year:2019..2022 date:2022-01..2022-06 issuer:乐山 title:复议\n"
-            "       docno:吴政发〔2022〕3号 docno:吴政发\n"
+            "       docno:吴政发〔2022〕3号 docno:吴政发 ~放管服 (its synonym group)\n"
             "\n"
             "options:\n"
             "  -d, --index SPEC       index directory, sharded set, stub file or HOST:PORT of a\n"
@@ -79,6 +86,12 @@ static void usage(FILE *f)
             "      --sort KEY         relevance (default), date (oldest first), -date (newest first)\n"
             "      --facet FIELD      count matches per year or issuer (repeatable)\n"
             "      --snippet N        snippet length in characters (default 120, 0 = none)\n"
+            "  -o, --matches          every occurrence in the matching documents, with context\n"
+            "                         (a concordance; --json: JSON Lines; --tsv, --csv)\n"
+            "      --context N        characters of context each side with -o (default 20)\n"
+            "      --occurrences      facets count occurrences, not documents (trends)\n"
+            "      --expand           expand every word in a synonym group (~word always does)\n"
+            "      --tsv, --csv       -o and --facet as a table for spreadsheets\n"
             "      --json             JSON output (schema version 1)\n"
             "      --explain          show how the query was analyzed and why hits matched\n"
             "      --color WHEN       colour: auto (default: when stdout is a terminal, TERM is\n"
@@ -164,7 +177,7 @@ static int print_json(zhs_results *r, const char *query, const cli *c)
 {
     jout o = {0};
     jout_opts opts = {.offset = c->offset, .snippet = c->snippet, .explain = c->explain,
-                      .facets = c->facets, .nfacets = c->nfacets};
+                      .facets = c->facets, .nfacets = c->nfacets, .occurrences = c->occurrences};
     jout_results(&o, r, query, &opts);
     jout_raw(&o, "\n");
     int failed = o.failed;
@@ -348,8 +361,12 @@ static void print_human(zhs_results *r, const cli *c)
         printf("\n");
     }
     unsigned total = zhs_results_total(r);
-    printf("%s%u result%s in %.1f ms%s\n", dim, total, total == 1 ? "" : "s",
-           zhs_results_seconds(r) * 1000, reset);
+    printf("%s%u result%s in %.1f ms", dim, total, total == 1 ? "" : "s",
+           zhs_results_seconds(r) * 1000);
+    if (c->occurrences)
+        printf("; %llu occurrence%s", zhs_results_occurrences(r),
+               zhs_results_occurrences(r) == 1 ? "" : "s");
+    printf("%s\n", reset);
     if (zhs_results_shards_skipped(r))
         printf("partial results: %u shard%s did not answer and %s left out\n",
                zhs_results_shards_skipped(r), zhs_results_shards_skipped(r) == 1 ? "" : "s",
@@ -358,6 +375,147 @@ static void print_human(zhs_results *r, const cli *c)
 
 /* A number in [0, 4294967295]: the library counts hits in 32 bits, and a
  * larger value must not wrap around to a small one. */
+#define SUGGEST_BELOW 3 /* suggest variants of a query that finds fewer documents */
+
+/* "did you mean" on stderr: the library's variants with their counts. */
+static void print_suggestions(const zhs_results *r)
+{
+    const char *q;
+    unsigned n;
+    for (unsigned i = 0; (q = zhs_results_suggestion(r, i, &n)); i++) {
+        fputs(i ? ", " : "zhsearch: did you mean: ", stderr);
+        term_fput(stderr, q, strlen(q), 0);
+        fprintf(stderr, " (%u)", n);
+    }
+    if (zhs_results_suggestion(r, 0, NULL))
+        fputc('\n', stderr);
+}
+
+/* One cell of a TSV or CSV row: TSV has no quoting, so tabs and line
+ * breaks become spaces; CSV quotes every cell (RFC 4180). */
+static void cell(const char *s, size_t n, int table, int last)
+{
+    if (table == TABLE_CSV)
+        putchar('"');
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (table == TABLE_TSV && (ch == '\t' || ch == '\n' || ch == '\r'))
+            ch = ' ';
+        if (table == TABLE_CSV && ch == '"')
+            putchar('"');
+        putchar(ch);
+    }
+    if (table == TABLE_CSV)
+        putchar('"');
+    putchar(last ? '\n' : table == TABLE_CSV ? ',' : '\t');
+}
+
+static void cells(const char *s, int table, int last) { cell(s, strlen(s), table, last); }
+
+/* --facet with --tsv/--csv: field, value, count rows under a header. */
+static void print_facet_table(zhs_results *r, const cli *c)
+{
+    cells("facet", c->table, 0);
+    cells("value", c->table, 0);
+    cells(c->occurrences ? "occurrences" : "documents", c->table, 1);
+    for (int k = 0; k < c->nfacets; k++) {
+        unsigned n;
+        const char *v;
+        char num[24];
+        for (unsigned i = 0; (v = zhs_results_facet(r, c->facets[k], i, &n)); i++) {
+            snprintf(num, sizeof num, "%u", n);
+            cells(c->facets[k], c->table, 0);
+            cells(v, c->table, 0);
+            cells(num, c->table, 1);
+        }
+    }
+}
+
+/* The occurrences of one hit, in the chosen output. */
+static int print_matches(const zhs_hit *h, const cli *c)
+{
+    unsigned n;
+    const zhs_match *m = zhs_hit_matches(h, &n);
+    const char *on = c->highlight == HL_ANSI ? "\033[1;31m" : c->highlight == HL_BRACKETS ? "[" : "";
+    const char *off = c->highlight == HL_ANSI ? "\033[0m" : c->highlight == HL_BRACKETS ? "]" : "";
+    for (unsigned i = 0; i < n; i++) {
+        if (c->json) {
+            jout o = {0};
+            jout_match(&o, h, &m[i]);
+            jout_raw(&o, "\n");
+            if (o.failed) {
+                jout_free(&o);
+                fputs("zhsearch: out of memory writing JSON\n", stderr);
+                return -1;
+            }
+            fwrite(o.b.data, 1, o.b.len, stdout);
+            jout_free(&o);
+        } else if (c->table) {
+            char page[16] = "", offset[24];
+            if (m[i].page)
+                snprintf(page, sizeof page, "%u", m[i].page);
+            snprintf(offset, sizeof offset, "%llu", m[i].offset);
+            cells(zhs_hit_path(h), c->table, 0);
+            cells(page, c->table, 0);
+            cells(offset, c->table, 0);
+            cell(m[i].context, m[i].start, c->table, 0);
+            cell(m[i].context + m[i].start, m[i].len, c->table, 0);
+            cell(m[i].context + m[i].start + m[i].len, m[i].context_len - m[i].start - m[i].len,
+                 c->table, 1);
+        } else {
+            term_puts(zhs_hit_path(h));
+            if (m[i].page)
+                printf(":p.%u", m[i].page);
+            fputs(": ", stdout);
+            term_put(m[i].context, m[i].start, 0);
+            fputs(on, stdout);
+            term_put(m[i].context + m[i].start, m[i].len, 0);
+            fputs(off, stdout);
+            term_put(m[i].context + m[i].start + m[i].len, m[i].context_len - m[i].start - m[i].len, 0);
+            putchar('\n');
+        }
+    }
+    return 0;
+}
+
+/* -o: every occurrence in every matching document, streamed: the hits are
+ * fetched a page at a time, so that --all over a whole collection prints
+ * as it goes and holds one page in memory. */
+static int concordance(zhs_index *idx, const char *query, zhs_options *o, const cli *c, long limit)
+{
+    enum { PAGE = 100 };
+    if (c->table) {
+        const char *head[] = {"path", "page", "offset", "left", "match", "right"};
+        for (int k = 0; k < 6; k++)
+            cells(head[k], c->table, k == 5);
+    }
+    unsigned long shown = 0, total = 0;
+    for (long off = c->offset;; off += PAGE) {
+        long want = limit == 0 ? PAGE : limit - (long)shown < PAGE ? limit - (long)shown : PAGE;
+        zhs_results *r = NULL;
+        if (want <= 0 || zhs_options_set(o, ZHS_P_OFFSET, off) || zhs_options_set(o, ZHS_P_LIMIT, want) ||
+            zhs_options_set(o, ZHS_P_MATCHES, c->context))
+            break;
+        if (zhs_search(idx, query, o, &r) != ZHS_OK) {
+            error_msg(zhs_index_last_error(idx));
+            return 2;
+        }
+        total = zhs_results_total(r);
+        unsigned n = zhs_results_count(r);
+        for (unsigned i = 0; i < n; i++)
+            if (print_matches(zhs_results_hit(r, i), c)) {
+                zhs_results_free(r);
+                return 2;
+            }
+        fflush(stdout);
+        shown += n;
+        zhs_results_free(r);
+        if (n < (unsigned)want)
+            break;
+    }
+    return total ? 0 : 1;
+}
+
 static int parse_long(const char *opt, const char *v, long *out)
 {
     char *end;
@@ -579,10 +737,11 @@ int main(int argc, char **argv)
         c.index = "zhsearch.idx";
     c.limit = 10;
     c.snippet = 120;
+    c.context = 20;
     c.highlight = -1;
     const char *color = "auto";
     enum { O_OFFSET = 256, O_SORT, O_FACET, O_SNIPPET, O_JSON, O_EXPLAIN, O_COLOR, O_TIMEOUT, O_PARTIAL,
-           O_HIGHLIGHT };
+           O_HIGHLIGHT, O_CONTEXT, O_OCCURRENCES, O_EXPAND, O_TSV, O_CSV };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'd'},   {"limit", required_argument, 0, 'n'},
         {"offset", required_argument, 0, O_OFFSET}, {"all", no_argument, 0, 'a'},
@@ -593,11 +752,14 @@ int main(int argc, char **argv)
         {"color", required_argument, 0, O_COLOR}, {"colour", required_argument, 0, O_COLOR},
         {"highlight", required_argument, 0, O_HIGHLIGHT},
         {"timeout", required_argument, 0, O_TIMEOUT}, {"partial", no_argument, 0, O_PARTIAL},
+        {"matches", no_argument, 0, 'o'},      {"context", required_argument, 0, O_CONTEXT},
+        {"occurrences", no_argument, 0, O_OCCURRENCES}, {"expand", no_argument, 0, O_EXPAND},
+        {"tsv", no_argument, 0, O_TSV},         {"csv", no_argument, 0, O_CSV},
         {"version", no_argument, 0, 'V'},       {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     int ch;
     opterr = 0; /* bad_option says it in one line */
-    while ((ch = getopt_long(argc, argv, ":d:n:aclVh", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":d:n:acloVh", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd':
             if (c.nshards == (int)(sizeof c.shards / sizeof *c.shards)) {
@@ -643,6 +805,19 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
+        case 'o': c.matches = 1; break;
+        case O_CONTEXT:
+            if (parse_long("--context", optarg, &c.context))
+                return 2;
+            if (c.context < 1 || c.context > 2000) {
+                fprintf(stderr, "zhsearch: --context: from 1 to 2000 characters\n");
+                return 2;
+            }
+            break;
+        case O_OCCURRENCES: c.occurrences = 1; break;
+        case O_EXPAND: c.expand = 1; break;
+        case O_TSV: c.table = TABLE_TSV; break;
+        case O_CSV: c.table = TABLE_CSV; break;
         case 'V': version(); return 0;
         case 'h': usage(stdout); return 0;
         default: return bad_option(ch, argv, longopts);
@@ -658,6 +833,18 @@ int main(int argc, char **argv)
         c.highlight = c.color ? HL_ANSI : HL_NONE;
     if (c.files && (c.count || c.json)) {
         fprintf(stderr, "zhsearch: -l cannot be combined with %s\n", c.count ? "--count" : "--json");
+        return 2;
+    }
+    if (c.matches && (c.files || c.count)) {
+        fprintf(stderr, "zhsearch: -o cannot be combined with %s\n", c.count ? "--count" : "-l");
+        return 2;
+    }
+    if (c.table && !c.matches && !c.nfacets) {
+        fprintf(stderr, "zhsearch: --tsv and --csv print -o occurrences or --facet counts\n");
+        return 2;
+    }
+    if (c.table && c.json) {
+        fprintf(stderr, "zhsearch: --json cannot be combined with --tsv or --csv\n");
         return 2;
     }
     if (optind >= argc) {
@@ -719,11 +906,15 @@ int main(int argc, char **argv)
     /* -l lists every match unless a limit is asked for; it needs no
      * snippets, facets or explanations. */
     long limit = c.count ? 1 : c.all || (c.files && !c.limit_given) ? 0 : c.limit;
-    int bare = c.count || c.files;
-    if (zhs_options_set(o, ZHS_P_LIMIT, limit) ||
+    int bare = c.count || c.files, table_only = c.table && !c.matches;
+    /* Suggestions for what finds little, where a person reads the output. */
+    if (zhs_options_set(o, ZHS_P_LIMIT, table_only ? 1 : limit) ||
         zhs_options_set(o, ZHS_P_OFFSET, c.offset) || zhs_options_set(o, ZHS_P_SORT, c.sort) ||
-        zhs_options_set(o, ZHS_P_SNIPPET_CHARS, bare ? 0 : c.snippet) ||
-        zhs_options_set(o, ZHS_P_EXPLAIN, !bare && c.explain) || add_facets(o, &c)) {
+        zhs_options_set(o, ZHS_P_SNIPPET_CHARS, bare || c.matches || table_only ? 0 : c.snippet) ||
+        zhs_options_set(o, ZHS_P_EXPLAIN, !bare && c.explain) || add_facets(o, &c) ||
+        zhs_options_set(o, ZHS_P_OCCURRENCES, c.occurrences) ||
+        zhs_options_set(o, ZHS_P_EXPAND, c.expand) ||
+        zhs_options_set(o, ZHS_P_SUGGEST, bare || c.matches || c.table ? 0 : SUGGEST_BELOW)) {
         fprintf(stderr, "zhsearch: invalid search option\n");
         zhs_options_free(o);
         zhs_index_close(idx);
@@ -731,8 +922,15 @@ int main(int argc, char **argv)
         return 2;
     }
     zhs_results *r = NULL;
-    st = zhs_search(idx, query, o, &r);
     int rc = 0;
+    if (c.matches) {
+        rc = concordance(idx, query, o, &c, limit);
+        zhs_options_free(o);
+        zhs_index_close(idx);
+        free(query);
+        return rc;
+    }
+    st = zhs_search(idx, query, o, &r);
     if (st != ZHS_OK) {
         error_msg(zhs_index_last_error(idx));
         rc = 2;
@@ -741,10 +939,14 @@ int main(int argc, char **argv)
             printf("%u\n", zhs_results_total(r));
         else if (c.files)
             print_files(r);
+        else if (c.table)
+            print_facet_table(r, &c);
         else if (c.json && print_json(r, query, &c))
             rc = 2;
         else if (!c.json)
             print_human(r, &c);
+        if (!c.json && !bare && !c.table)
+            print_suggestions(r);
         if (rc != 2)
             rc = zhs_results_total(r) ? 0 : 1;
     }

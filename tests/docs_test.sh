@@ -153,12 +153,12 @@ expect "zhsearch --so -> --sort" "--sort" zhsearch --so
 expect "zhsearch --sort ''" "relevance date -date" zhsearch --sort ""
 expect "zhsearch --sort=-" "--sort=-date" zhsearch --sort=-
 expect "zhsearch --sort = d (split at =)" "date" zhsearch --sort = d
-expect "zhsearch --facet ''" "year issuer" zhsearch --facet ""
+expect "zhsearch --facet ''" "year issuer format" zhsearch --facet ""
 expect "zhsearch --color ''" "always never auto" zhsearch --color ""
 expect "zhsearch -d r (a path)" "ranking.txt reports" zhsearch -d r
 expect "zhsearch QUERY (nothing)" "" zhsearch 行政
-expect "zhindex '' (commands)" "add sync remove list stats check compact" zhindex ""
-expect "zhindex -j 4 -d x.idx s" "sync stats" zhindex -j 4 -d x.idx s
+expect "zhindex '' (commands)" "add sync remove list stats check compact synonyms" zhindex ""
+expect "zhindex -j 4 -d x.idx s" "sync stats synonyms" zhindex -j 4 -d x.idx s
 expect "zhindex --fo" "--follow" zhindex --fo
 expect "zhindex --encoding GB" "GB18030 GBK GB2312" zhindex --encoding GB
 expect "zhindex list ''" "-0 --null" zhindex list ""

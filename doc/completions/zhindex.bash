@@ -73,7 +73,7 @@ _zhindex()
                 --help' -- "$cur")
         else
             mapfile -t COMPREPLY < <(compgen -W 'add sync remove list stats
-                check compact' -- "$cur")
+                check compact synonyms' -- "$cur")
         fi
         return ;;
     esac

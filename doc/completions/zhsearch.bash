@@ -40,16 +40,17 @@ _zhsearch()
         fi
         return ;;
     --sort) mapfile -t COMPREPLY < <(compgen -W 'relevance date -date' -- "$cur") ;;
-    --facet) mapfile -t COMPREPLY < <(compgen -W 'year issuer' -- "$cur") ;;
+    --facet) mapfile -t COMPREPLY < <(compgen -W 'year issuer format' -- "$cur") ;;
     --color | --colour) mapfile -t COMPREPLY < <(compgen -W 'auto always never' -- "$cur") ;;
     --highlight) mapfile -t COMPREPLY < <(compgen -W 'ansi brackets none' -- "$cur") ;;
-    -n | --limit | --offset | --snippet | --timeout) return ;;
+    -n | --limit | --offset | --snippet | --timeout | --context) return ;;
     *)
         [[ -n $pre ]] && return
         [[ $cur == -* ]] || return
         mapfile -t COMPREPLY < <(compgen -W '--index --timeout --partial --limit
             --offset --all --count --files-with-matches --sort --facet --snippet
-            --json --explain --color --highlight --version --help' -- "$cur")
+            --json --explain --color --highlight --matches --context --occurrences
+            --expand --tsv --csv --version --help' -- "$cur")
         return ;;
     esac
     ((${#COMPREPLY[@]})) && [[ -n $pre ]] && COMPREPLY=("${COMPREPLY[@]/#/$pre}")

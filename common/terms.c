@@ -180,6 +180,19 @@ int zt_index_text(za_analyzer *a, zx_doc *doc, const char *field, const char *te
     return rc || c.failed || flushed ? -1 : 0;
 }
 
+static int count_char(void *vctx, const za_token *tok)
+{
+    if (tok->kind == ZA_CHAR)
+        (*(unsigned *)vctx)++;
+    return 0;
+}
+
+unsigned zt_count_chars(za_analyzer *a, const char *text, size_t len)
+{
+    unsigned n = 0;
+    return za_analyze(a, text, len, count_char, &n) ? 0 : n;
+}
+
 /* ---- queries ---- */
 
 typedef struct qtok {
@@ -332,6 +345,37 @@ done:
     return r;
 }
 
+/* Title evidence of a body query string: a fixed weight for the documents
+ * whose title holds the string (its exact title-field query, unweighted),
+ * ZT_TITLE_BONUS times the share of the title's character-layer tokens
+ * (ZT_SLOT_TITLELEN) that the string's nchars cover, whatever the length of
+ * the document; for strings of one or two characters ZT_TITLE_SHORT_BONUS
+ * of that, by the square of the share, so that only a title that is about
+ * all the string weighs.  A document without the value gets none. */
+#define ZT_TITLE_MAXLEN 128
+static zx_query *title_cover(const zx_query *tmatch, unsigned nchars)
+{
+    char keys[ZT_TITLE_MAXLEN][8];
+    const char *kp[ZT_TITLE_MAXLEN];
+    double wt[ZT_TITLE_MAXLEN];
+    int short_string = nchars <= 2;
+    double w = short_string ? ZT_TITLE_BONUS * ZT_TITLE_SHORT_BONUS : ZT_TITLE_BONUS;
+    for (unsigned l = 1; l <= ZT_TITLE_MAXLEN; l++) {
+        double share = nchars >= l ? 1.0 : (double)nchars / l;
+        snprintf(keys[l - 1], sizeof keys[l - 1], "%u", l);
+        kp[l - 1] = keys[l - 1];
+        wt[l - 1] = w * (short_string ? share * share : share);
+    }
+    /* a longer title: as one of ZT_TITLE_MAXLEN tokens */
+    zx_query *src = zx_q_value_map(ZT_SLOT_TITLELEN, kp, wt, ZT_TITLE_MAXLEN, wt[ZT_TITLE_MAXLEN - 1]);
+    zx_query *m = zx_q_scale(tmatch, 0);
+    zx_query *pair[2] = {m, src};
+    zx_query *r = m && src ? zx_q_combine(ZX_OP_AND, pair, 2, 0) : NULL;
+    zx_q_free(m);
+    zx_q_free(src);
+    return r;
+}
+
 int zt_build_query(za_analyzer *a, const char *field, const char *text, size_t len, zt_query *q)
 {
     memset(q, 0, sizeof *q);
@@ -353,20 +397,16 @@ int zt_build_query(za_analyzer *a, const char *field, const char *text, size_t l
     if (nr == 0)
         goto done;
     q->match = nr == 1 ? zx_q_copy(runs[0]) : zx_q_combine(ZX_OP_AND, runs, nr, 0);
-    /* Title evidence: the whole string in the title (its exact title-field
-     * query), weighed as one term's worth whatever its length, so that no
-     * single rare title bigram of it outweighs the body, and less for one
-     * or two characters, which many titles hold in passing. */
+    /* Title evidence: the whole string in the title, by how much of the
+     * title it is (title_cover). */
     if (!field[0]) {
         zt_query tq;
         if (zt_build_query(a, ZT_FIELD_TITLE, text, len, &tq)) {
             rc = -1;
             goto done;
         }
-        double w = ZT_TITLE_SCALE / (c.nchars > 2 ? (double)c.nchars : 1.0);
-        if (c.nchars <= 2)
-            w *= ZT_TITLE_SHORT_SCALE;
-        int bad = tq.match && push_query(&c.words, &c.nwords, &c.capwords, zx_q_scale(tq.match, w));
+        int bad = tq.match && push_query(&c.words, &c.nwords, &c.capwords,
+                                         title_cover(tq.match, (unsigned)c.nchars));
         zt_query_clear(&tq);
         if (bad) {
             rc = -1;

@@ -29,7 +29,8 @@
  *                     query used: year: is a range over the value.
  *
  * Values: ZT_SLOT_* below (strings; year "2021" and date "2022-02-25" sort
- * as text).  Data: the stored text record (docstore.h).
+ * as text; ZT_SLOT_TITLELEN, the title's character-layer tokens in decimal,
+ * is for ranking only).  Data: the stored text record (docstore.h).
  *
  * Fields: zt_fields[] in terms.c, one row per field, is the one list of
  * them.  A row names the field (in queries, JSON and zhs_hit_field()), its
@@ -65,9 +66,11 @@
  * occurs.  Ranking (the match query itself is boolean): BM25 over the W
  * terms of the query's own segmentation (C terms for one-token words) plus
  * its B terms (their wdf follows
- * how often the string occurs, however ICU cut it) and the string's exact
- * title-field query, scaled to one term's worth (ZT_TITLE_SCALE);
- * query atoms standing near each other earn a NEAR bonus (qparse.c).
+ * how often the string occurs, however ICU cut it), plus title evidence: a
+ * fixed weight when the string's exact title-field query matches, growing
+ * with the share of the title it covers (ZT_TITLE_BONUS, over the title
+ * length in ZT_SLOT_TITLELEN; a document indexed without that value gets
+ * none); query atoms standing near each other earn a NEAR bonus (qparse.c).
  *
  * Metadata: "zhs:scheme" = ZT_SCHEME_VERSION, "zhs:settings" = analyzer
  * settings id + ICU version (an index written otherwise is refused),
@@ -83,11 +86,14 @@
 #define ZT_SCHEME_VERSION "3"
 #define ZT_TITLE_WDF 4
 #define ZT_NEAR_SCALE 1.0
-/* Title evidence of a body query string (terms.c): the exact string in the
- * title, scaled to one term's worth; strings of one or two characters get
- * ZT_TITLE_SHORT_SCALE of that (known-item evaluation, tests/bench). */
-#define ZT_TITLE_SCALE 1.0
-#define ZT_TITLE_SHORT_SCALE 0.3
+/* Title evidence of a body query string (terms.c, title_cover): when the
+ * title holds the exact string, a fixed weight of ZT_TITLE_BONUS times the
+ * share of the title's character-layer tokens it covers (a title that is
+ * the string: the whole bonus), independent of the document's length;
+ * strings of one or two characters get ZT_TITLE_SHORT_BONUS of that, by the
+ * square of the share (known-item evaluation, tests/bench). */
+#define ZT_TITLE_BONUS 15.0
+#define ZT_TITLE_SHORT_BONUS 0.5
 /* Query cost bounds for a long string: bigrams filtering the candidates of
  * one run (the positional phrase stays exact), ranking terms per string. */
 #define ZT_MAX_FILTER_GRAMS 16
@@ -109,7 +115,9 @@ enum {
     ZT_SLOT_FORMAT = 11, /* the extractor that read the file: "PDF", "text" */
     ZT_SLOT_PAGES = 12,  /* paged formats: the page count, decimal; the stored
                             text then separates pages with "\f" */
-    ZT_SLOT_OCR = 13     /* "true" when some page was read by OCR */
+    ZT_SLOT_OCR = 13,    /* "true" when some page was read by OCR */
+    ZT_SLOT_TITLELEN = 14 /* character-layer tokens of the title, decimal: how
+                             much of it a query string covers (ranking) */
 };
 
 /* Field prefixes put before the layer letter. */
@@ -149,6 +157,9 @@ const zt_field *zt_field_named(const char *name);
  * layers.  Returns 0 or -1. */
 int zt_index_text(za_analyzer *a, zx_doc *doc, const char *field, const char *text, size_t len,
                   unsigned word_wdf, int chars);
+
+/* Character-layer tokens of text (what ZT_SLOT_TITLELEN holds for a title). */
+unsigned zt_count_chars(za_analyzer *a, const char *text, size_t len);
 
 /* One query string, analyzed. */
 typedef struct zt_query {

@@ -941,6 +941,23 @@ zx_query *zx_q_value_range(unsigned slot, const char *lo, const char *hi)
     }
 }
 
+zx_query *zx_q_value_map(unsigned slot, const char *const *keys, const double *weights, size_t n,
+                         double default_weight)
+{
+    try {
+        // No term: the safe form is the query itself.  The source is one
+        // Xapian knows by name, so remote shards (xapian-tcpsrv) run it too.
+        std::unique_ptr<Xapian::ValueMapPostingSource> src(new Xapian::ValueMapPostingSource(slot));
+        for (size_t i = 0; i < n; i++)
+            src->add_mapping(keys[i], weights[i]);
+        src->set_default_weight(default_weight);
+        Xapian::Query q(src.release()->release());
+        return wrap(q);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
 zx_query *zx_q_copy(const zx_query *q)
 {
     try {

@@ -145,6 +145,12 @@ zx_query *zx_q_scale(const zx_query *q, double factor);
 /* Documents whose value in slot lies in [lo, hi] (string order); NULL lo or
  * hi leaves that end open. */
 zx_query *zx_q_value_range(unsigned slot, const char *lo, const char *hi);
+/* A weight without terms (Xapian's ValueMapPostingSource): every document
+ * with a value in slot, weighing weights[i] when the value is keys[i] and
+ * default_weight otherwise.  AND it with a query to weigh that query's
+ * matches by a value (scale 0 on the other side keeps only this weight). */
+zx_query *zx_q_value_map(unsigned slot, const char *const *keys, const double *weights, size_t n,
+                         double default_weight);
 zx_query *zx_q_copy(const zx_query *q);
 int zx_q_empty(const zx_query *q);
 char *zx_q_describe(const zx_query *q);

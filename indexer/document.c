@@ -268,6 +268,11 @@ zx_doc *zdoc_build(za_analyzer *a, zd_codec *codec, const char *key, const zdoc_
     else if (m->year > 0 && m->year < 9999)
         snprintf(sortdate, sizeof sortdate, "%04d-00-00", m->year + 1);
     bad |= set_value(d, ZT_SLOT_SORTDATE, sortdate);
+    if (m->title[0]) { /* title length, for the title evidence of queries */
+        char tl[16];
+        snprintf(tl, sizeof tl, "%u", zt_count_chars(a, m->title, strlen(m->title)));
+        bad |= set_value(d, ZT_SLOT_TITLELEN, tl);
+    }
     bad |= zd_encode(codec, in->text, in->len, scratch);
     bad |= zx_doc_set_data(d, scratch->data, scratch->len) != ZX_OK;
     if (bad) {

@@ -37,6 +37,35 @@ class InternalError(Error): ...
 class LockedError(Error): ...
 class NotIndexableError(Error): ...
 class CancelledError(Error): ...
+class NotFoundError(Error, LookupError): ...
+
+@final
+class Match:
+    """One occurrence of the query in a hit (Hit.matches)."""
+    @property
+    def context(self) -> str:
+        """left + text + right: the match with up to N characters each side."""
+    @property
+    def start(self) -> int:
+        """In characters of context: context[start:start + length] == text."""
+    @property
+    def length(self) -> int: ...
+    @property
+    def text(self) -> str:
+        """The matched text."""
+    @property
+    def left(self) -> str: ...
+    @property
+    def right(self) -> str: ...
+    @property
+    def page(self) -> int:
+        """1-based; 0 for unpaged documents."""
+    @property
+    def offset(self) -> int:
+        """Byte offset in the UTF-8 of the stored text (Index.document(path).text.encode())."""
+    @property
+    def query_word(self) -> str:
+        """The word or phrase of the query it matches, as typed."""
 
 @final
 class Hit:
@@ -60,6 +89,9 @@ class Hit:
     def fields(self) -> dict[str, str | int | bool]: ...
     @property
     def explain(self) -> str | None: ...
+    @property
+    def matches(self) -> list[Match]:
+        """Every occurrence of the query in the document (search(..., matches=N)), else []."""
 
 @final
 class Results:
@@ -80,12 +112,40 @@ class Results:
     def shards_skipped(self) -> int: ...
     @property
     def partial(self) -> bool: ...
+    @property
+    def occurrences(self) -> int:
+        """Occurrences of the query in all matching documents (occurrences=True), else 0."""
+    @property
+    def suggestions(self) -> list[tuple[str, int]]:
+        """(query, documents) variants that the index has (suggest=N), most first."""
+    @property
+    def expanded(self) -> dict[str, list[str]]:
+        """Synonym expansions: word as typed -> members of its group ([] when none)."""
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[Hit]: ...
     @overload
     def __getitem__(self, key: int) -> Hit: ...
     @overload
     def __getitem__(self, key: slice) -> list[Hit]: ...
+
+@final
+class Document:
+    """One whole indexed document (Index.document())."""
+    @property
+    def path(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def text(self) -> str:
+        """The whole stored text, "\\f" between the pages of a paged document."""
+    @property
+    def highlights(self) -> list[tuple[int, int]]:
+        """(start, length) in characters: text[start:start + length] is a match."""
+    @property
+    def pages(self) -> list[int]:
+        """The page of each highlight (0 for unpaged documents)."""
+    @property
+    def fields(self) -> dict[str, str | int | bool]: ...
 
 class Index:
     """A read-only index; threads may share one, separate ones search in parallel."""
@@ -106,7 +166,13 @@ class Index:
         snippet: int | None = 120,
         facets: str | Iterable[str] | None = (),
         explain: bool = False,
+        *,
+        matches: int | None = 0,
+        occurrences: bool = False,
+        suggest: int | None = 0,
+        expand: bool = False,
     ) -> Results: ...
+    def document(self, path: _Path, query: str | None = None) -> Document: ...
     def reopen(self) -> None: ...
     def close(self) -> None: ...
     @property

@@ -5,13 +5,14 @@
  * Ownership.  An Index owns one zhs_index handle, a Writer one zhs_writer
  * handle; close() (or leaving a `with` block, or deallocation) frees it and
  * later use raises ValueError.  A search copies everything it returns into
- * plain Python objects (Results holding Hit objects, each a record of str,
- * int, float, list, dict and tuple values) and frees the zhs_results at
- * once: Python code never holds a pointer into the C library, so results
- * outlive reopen() and close() without care.
+ * plain Python objects (Results holding Hit objects holding Match objects,
+ * each a record of str, int, float, list, dict and tuple values) and frees
+ * the zhs_results at once; document() does the same with a zhs_document
+ * (a Document record): Python code never holds a pointer into the C
+ * library, so results outlive reopen() and close() without care.
  *
  * GIL.  Every call that may touch the disk or the network (open, search,
- * reopen, every writer call) runs with the GIL released, so other Python
+ * document, reopen, every writer call) runs with the GIL released, so other Python
  * threads go on.  The writer's progress callback is called by the library
  * while such a call runs, from the calling thread or from the library's
  * own indexing thread (it serializes its reports): it takes the GIL with
@@ -51,7 +52,7 @@
 /* ---- exceptions ----------------------------------------------------------- */
 
 static PyObject *Error;
-static PyObject *status_exc[ZHS_ERR_CANCELLED + 1]; /* class for each status */
+static PyObject *status_exc[ZHS_ERR_NOT_FOUND + 1]; /* class for each status */
 
 /* name, status, second base (NULL: Error alone), doc */
 typedef struct exc_def {
@@ -88,6 +89,8 @@ static const exc_def exc_defs[] = {
     {"CancelledError", ZHS_ERR_CANCELLED, NULL,
      "Writer.cancel() or the progress callback stopped the work; what was committed "
      "before stays (ZHS_ERR_CANCELLED)."},
+    {"NotFoundError", ZHS_ERR_NOT_FOUND, &PyExc_LookupError,
+     "The index has no document of that path (ZHS_ERR_NOT_FOUND)."},
 };
 
 static int add_exceptions(PyObject *m)
@@ -242,31 +245,33 @@ static void lock_take(PyThread_type_lock lock)
     Py_END_ALLOW_THREADS
 }
 
-/* ---- records: Hit and Results ------------------------------------------- */
+/* ---- records: Hit, Match, Results, Document ------------------------------ */
 
 /* A record is a fixed array of object slots behind the header, read-only
- * attributes named by the type's members.  Hit and Results are records. */
+ * attributes named by the type's members.  Hit, Match, Results and
+ * Document are records. */
 typedef struct record {
     PyObject_HEAD
+    Py_ssize_t n; /* slots in v */
     PyObject *v[];
 } record;
 
-enum { H_PATH, H_TITLE, H_SNIPPET, H_HIGHLIGHTS, H_PAGE, H_RANK, H_SCORE, H_FIELDS, H_EXPLAIN, H_N };
-enum { R_HITS, R_TOTAL, R_FACETS, R_NORMALIZED, R_EXPLAIN, R_SECONDS, R_SKIPPED, R_N };
+enum { H_PATH, H_TITLE, H_SNIPPET, H_HIGHLIGHTS, H_PAGE, H_RANK, H_SCORE, H_FIELDS, H_EXPLAIN,
+       H_MATCHES, H_N };
+enum { R_HITS, R_TOTAL, R_FACETS, R_NORMALIZED, R_EXPLAIN, R_SECONDS, R_SKIPPED, R_OCCURRENCES,
+       R_SUGGESTIONS, R_EXPANDED, R_N };
+enum { M_CONTEXT, M_START, M_LENGTH, M_TEXT, M_LEFT, M_RIGHT, M_PAGE, M_OFFSET, M_WORD, M_N };
+enum { D_PATH, D_TITLE, D_TEXT, D_HIGHLIGHTS, D_PAGES, D_FIELDS, D_N };
 
 #define SLOT(i) ((Py_ssize_t)(offsetof(record, v) + (i) * sizeof(PyObject *)))
+#define RECORD_SIZE(n) ((int)(offsetof(record, v) + (n) * sizeof(PyObject *)))
 
-static PyTypeObject *HitType, *ResultsType;
-
-static Py_ssize_t record_slots(PyObject *self)
-{
-    return Py_TYPE(self) == HitType ? H_N : R_N;
-}
+static PyTypeObject *HitType, *ResultsType, *MatchType, *DocumentType;
 
 static int record_traverse(PyObject *self, visitproc visit, void *arg)
 {
     record *r = (record *)self;
-    for (Py_ssize_t i = 0; i < record_slots(self); i++)
+    for (Py_ssize_t i = 0; i < r->n; i++)
         Py_VISIT(r->v[i]);
     Py_VISIT(Py_TYPE(self));
     return 0;
@@ -275,7 +280,7 @@ static int record_traverse(PyObject *self, visitproc visit, void *arg)
 static int record_clear(PyObject *self)
 {
     record *r = (record *)self;
-    for (Py_ssize_t i = 0; i < record_slots(self); i++)
+    for (Py_ssize_t i = 0; i < r->n; i++)
         Py_CLEAR(r->v[i]);
     return 0;
 }
@@ -290,10 +295,25 @@ static void record_dealloc(PyObject *self)
     Py_DECREF(tp);
 }
 
-static record *record_new(PyTypeObject *tp)
+/* A record of n slots (the size of its type), all NULL. */
+static record *record_new(PyTypeObject *tp, Py_ssize_t n)
 {
     allocfunc alloc = (allocfunc)PyType_GetSlot(tp, Py_tp_alloc);
-    return (record *)alloc(tp, 0);
+    record *r = (record *)alloc(tp, 0);
+    if (r)
+        r->n = n;
+    return r;
+}
+
+/* The record r, or NULL (dropping it) when a slot failed to fill. */
+static PyObject *record_done(record *r)
+{
+    for (Py_ssize_t i = 0; i < r->n; i++)
+        if (!r->v[i]) {
+            Py_DECREF(r);
+            return NULL;
+        }
+    return (PyObject *)r;
 }
 
 static PyObject *hit_repr(PyObject *self)
@@ -320,6 +340,9 @@ static PyMemberDef hit_members[] = {
      "True."},
     {"explain", T_OBJECT_EX, SLOT(H_EXPLAIN), READONLY,
      "Why the hit matched (with explain=True), else None."},
+    {"matches", T_OBJECT_EX, SLOT(H_MATCHES), READONLY,
+     "With search(..., matches=N): every occurrence of the query's words and phrases in the "
+     "document, in text order, as a list of Match (a concordance); [] otherwise."},
     {NULL, 0, 0, 0, NULL},
 };
 
@@ -334,7 +357,7 @@ static PyType_Slot hit_slots[] = {
 };
 
 static PyType_Spec hit_spec = {
-    "zhsearch.Hit", (int)(offsetof(record, v) + H_N * sizeof(PyObject *)), 0,
+    "zhsearch.Hit", RECORD_SIZE(H_N), 0,
     Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION, hit_slots};
 
 static Py_ssize_t results_len(PyObject *self) { return PyList_Size(((record *)self)->v[R_HITS]); }
@@ -366,6 +389,18 @@ static PyMemberDef results_members[] = {
     {"seconds", T_OBJECT_EX, SLOT(R_SECONDS), READONLY, "Seconds the search took, snippets included."},
     {"shards_skipped", T_OBJECT_EX, SLOT(R_SKIPPED), READONLY,
      "Shards left out because they were down (Index(..., partial=True)); 0 when complete."},
+    {"occurrences", T_OBJECT_EX, SLOT(R_OCCURRENCES), READONLY,
+     "With search(..., occurrences=True): the occurrences of the query in all matching "
+     "documents (and facets count occurrences, not documents); 0 otherwise."},
+    {"suggestions", T_OBJECT_EX, SLOT(R_SUGGESTIONS), READONLY,
+     "With search(..., suggest=N) and fewer than N documents found: variants of the query "
+     "that the index has (one character of a word changed to a homophone or to a character "
+     "that follows the one before it), as a list of (query, documents), most first; never "
+     "applied.  [] otherwise."},
+    {"expanded", T_OBJECT_EX, SLOT(R_EXPANDED), READONLY,
+     "Synonym expansions of the query (~word, or every word with expand=True): "
+     "{word as typed: [members of its group]}, [] for a word the index has no group for "
+     "(searched as it is); {} when nothing was expanded."},
     {NULL, 0, 0, 0, NULL},
 };
 
@@ -397,8 +432,88 @@ static PyType_Slot results_slots[] = {
 };
 
 static PyType_Spec results_spec = {
-    "zhsearch.Results", (int)(offsetof(record, v) + R_N * sizeof(PyObject *)), 0,
+    "zhsearch.Results", RECORD_SIZE(R_N), 0,
     Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION, results_slots};
+
+static PyObject *match_repr(PyObject *self)
+{
+    record *m = (record *)self;
+    return PyUnicode_FromFormat("<zhsearch.Match page=%S offset=%S %R [%U] %R>", m->v[M_PAGE],
+                                m->v[M_OFFSET], m->v[M_LEFT], m->v[M_TEXT], m->v[M_RIGHT]);
+}
+
+static PyMemberDef match_members[] = {
+    {"context", T_OBJECT_EX, SLOT(M_CONTEXT), READONLY,
+     "The match with up to N characters of text each side (line breaks as spaces): "
+     "left + text + right."},
+    {"start", T_OBJECT_EX, SLOT(M_START), READONLY,
+     "Where the match starts in context, in characters (len(left))."},
+    {"length", T_OBJECT_EX, SLOT(M_LENGTH), READONLY,
+     "The match's length in characters: context[start:start + length] == text."},
+    {"text", T_OBJECT_EX, SLOT(M_TEXT), READONLY, "The matched text."},
+    {"left", T_OBJECT_EX, SLOT(M_LEFT), READONLY, "The context before the match."},
+    {"right", T_OBJECT_EX, SLOT(M_RIGHT), READONLY, "The context after the match."},
+    {"page", T_OBJECT_EX, SLOT(M_PAGE), READONLY,
+     "The page (1-based) of the match; 0 for unpaged documents."},
+    {"offset", T_OBJECT_EX, SLOT(M_OFFSET), READONLY,
+     "The byte offset of the match in the document's stored text encoded as UTF-8: "
+     "Index.document(path).text.encode()[offset:] starts with it."},
+    {"query_word", T_OBJECT_EX, SLOT(M_WORD), READONLY,
+     "The word or phrase of the query it matches, as typed."},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot match_slots[] = {
+    {Py_tp_doc, "One occurrence of the query in a hit (Hit.matches; read-only attributes)."},
+    {Py_tp_members, match_members},
+    {Py_tp_repr, match_repr},
+    {Py_tp_traverse, record_traverse},
+    {Py_tp_clear, record_clear},
+    {Py_tp_dealloc, record_dealloc},
+    {0, NULL},
+};
+
+static PyType_Spec match_spec = {
+    "zhsearch.Match", RECORD_SIZE(M_N), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION, match_slots};
+
+static PyObject *document_repr(PyObject *self)
+{
+    record *d = (record *)self;
+    return PyUnicode_FromFormat("<zhsearch.Document path=%R title=%R chars=%zd highlights=%zd>",
+                                d->v[D_PATH], d->v[D_TITLE], PyUnicode_GetLength(d->v[D_TEXT]),
+                                PyList_Size(d->v[D_HIGHLIGHTS]));
+}
+
+static PyMemberDef document_members[] = {
+    {"path", T_OBJECT_EX, SLOT(D_PATH), READONLY, "The document's path (str; file system encoding)."},
+    {"title", T_OBJECT_EX, SLOT(D_TITLE), READONLY, "The document's title, \"\" when it has none."},
+    {"text", T_OBJECT_EX, SLOT(D_TEXT), READONLY,
+     "The whole stored text (\"\\f\" between the pages of a paged document)."},
+    {"highlights", T_OBJECT_EX, SLOT(D_HIGHLIGHTS), READONLY,
+     "Every match of the query in text order: a list of (start, length) in characters, so "
+     "that text[start:start + length] is the matched text; [] without a query."},
+    {"pages", T_OBJECT_EX, SLOT(D_PAGES), READONLY,
+     "The page (1-based) of each highlight, a list as long as highlights; 0 for unpaged "
+     "documents."},
+    {"fields", T_OBJECT_EX, SLOT(D_FIELDS), READONLY,
+     "Every field the document has, by name, as Hit.fields."},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot document_slots[] = {
+    {Py_tp_doc, "One whole indexed document (Index.document(); read-only attributes)."},
+    {Py_tp_members, document_members},
+    {Py_tp_repr, document_repr},
+    {Py_tp_traverse, record_traverse},
+    {Py_tp_clear, record_clear},
+    {Py_tp_dealloc, record_dealloc},
+    {0, NULL},
+};
+
+static PyType_Spec document_spec = {
+    "zhsearch.Document", RECORD_SIZE(D_N), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION, document_slots};
 
 /* ---- converting results --------------------------------------------------- */
 
@@ -411,19 +526,77 @@ static Py_ssize_t chars_in(const char *s, size_t n)
     return len;
 }
 
-/* The highlight byte ranges of a hit as (start, length) in characters. */
-static PyObject *highlights_of(const zhs_hit *h, const char *snip, size_t snip_len)
+/* Byte offsets of a text to character offsets, walking the text once
+ * when the offsets come in order (a whole document may have thousands). */
+typedef struct char_cursor {
+    const char *s;
+    size_t len, byte;
+    Py_ssize_t chars; /* in s[0, byte) */
+} char_cursor;
+
+static Py_ssize_t cursor_chars(char_cursor *c, size_t off)
 {
-    unsigned n = 0;
-    const zhs_range *rg = zhs_hit_highlights(h, &n);
+    off = off < c->len ? off : c->len;
+    if (off < c->byte)
+        c->byte = 0, c->chars = 0;
+    Py_ssize_t n = chars_in(c->s + c->byte, off - c->byte);
+    if (n < 0)
+        return -1;
+    c->byte = off;
+    c->chars += n;
+    return c->chars;
+}
+
+/* Byte ranges of text as a list of (start, length) in characters. */
+static PyObject *ranges_in_chars(const char *text, size_t len, const zhs_range *rg, unsigned n)
+{
+    char_cursor c = {text, len, 0, 0};
     PyObject *list = PyList_New((Py_ssize_t)n);
     for (unsigned i = 0; list && i < n; i++) {
-        size_t a = rg[i].start, b = (size_t)rg[i].start + rg[i].len;
-        a = a < snip_len ? a : snip_len;
-        b = b < snip_len ? b : snip_len;
-        Py_ssize_t ca = chars_in(snip, a), cb = ca < 0 ? -1 : chars_in(snip, b);
+        Py_ssize_t ca = cursor_chars(&c, rg[i].start);
+        Py_ssize_t cb = ca < 0 ? -1 : cursor_chars(&c, (size_t)rg[i].start + rg[i].len);
         PyObject *t = cb < 0 ? NULL : Py_BuildValue("(nn)", ca, cb - ca);
         if (!t || PyList_SetItem(list, (Py_ssize_t)i, t) < 0)
+            Py_CLEAR(list);
+    }
+    return list;
+}
+
+/* A Match of Hit.matches: the context decoded in three parts, so that
+ * context[start:start + length] is exactly the matched text. */
+static PyObject *match_of(const zhs_match *m)
+{
+    record *r = record_new(MatchType, M_N);
+    if (!r)
+        return NULL;
+    const char *c = m->context ? m->context : "";
+    size_t len = m->context ? m->context_len : 0;
+    size_t a = m->start < len ? m->start : len;
+    size_t b = m->len < len - a ? a + m->len : len;
+    r->v[M_LEFT] = PyUnicode_DecodeUTF8(c, (Py_ssize_t)a, "replace");
+    r->v[M_TEXT] = PyUnicode_DecodeUTF8(c + a, (Py_ssize_t)(b - a), "replace");
+    r->v[M_RIGHT] = PyUnicode_DecodeUTF8(c + b, (Py_ssize_t)(len - b), "replace");
+    if (r->v[M_LEFT] && r->v[M_TEXT] && r->v[M_RIGHT]) {
+        PyObject *lt = PyUnicode_Concat(r->v[M_LEFT], r->v[M_TEXT]);
+        r->v[M_CONTEXT] = lt ? PyUnicode_Concat(lt, r->v[M_RIGHT]) : NULL;
+        Py_XDECREF(lt);
+        r->v[M_START] = PyLong_FromSsize_t(PyUnicode_GetLength(r->v[M_LEFT]));
+        r->v[M_LENGTH] = PyLong_FromSsize_t(PyUnicode_GetLength(r->v[M_TEXT]));
+    }
+    r->v[M_PAGE] = PyLong_FromUnsignedLong(m->page);
+    r->v[M_OFFSET] = PyLong_FromUnsignedLongLong(m->offset);
+    r->v[M_WORD] = m->atom ? text_or_none(m->atom) : PyUnicode_FromString("");
+    return record_done(r);
+}
+
+static PyObject *matches_of(const zhs_hit *h)
+{
+    unsigned n = 0;
+    const zhs_match *m = zhs_hit_matches(h, &n);
+    PyObject *list = PyList_New(m ? (Py_ssize_t)n : 0);
+    for (unsigned i = 0; list && m && i < n; i++) {
+        PyObject *one = match_of(&m[i]);
+        if (!one || PyList_SetItem(list, (Py_ssize_t)i, one) < 0)
             Py_CLEAR(list);
     }
     return list;
@@ -469,26 +642,24 @@ static PyObject *fields_of(const zhs_hit *h)
 
 static PyObject *hit_of(const zhs_hit *h, int explain)
 {
-    record *r = record_new(HitType);
+    record *r = record_new(HitType, H_N);
     if (!r)
         return NULL;
     size_t len = 0;
     const char *snip = zhs_hit_snippet(h, &len);
+    unsigned nhl = 0;
+    const zhs_range *hl = zhs_hit_highlights(h, &nhl);
     r->v[H_PATH] = path_or_none(zhs_hit_path(h));
     r->v[H_TITLE] = text_or_none(zhs_hit_title(h));
     r->v[H_SNIPPET] = PyUnicode_DecodeUTF8(snip, (Py_ssize_t)len, "replace");
-    r->v[H_HIGHLIGHTS] = highlights_of(h, snip, len);
+    r->v[H_HIGHLIGHTS] = ranges_in_chars(snip, len, hl, hl ? nhl : 0);
     r->v[H_PAGE] = PyLong_FromUnsignedLong(zhs_hit_page(h));
     r->v[H_RANK] = PyLong_FromUnsignedLong(zhs_hit_rank(h));
     r->v[H_SCORE] = PyFloat_FromDouble(zhs_hit_score(h));
     r->v[H_FIELDS] = fields_of(h);
     r->v[H_EXPLAIN] = explain ? text_or_none(zhs_hit_explain(h)) : Py_NewRef(Py_None);
-    for (int i = 0; i < H_N; i++)
-        if (!r->v[i]) {
-            Py_DECREF(r);
-            return NULL;
-        }
-    return (PyObject *)r;
+    r->v[H_MATCHES] = matches_of(h);
+    return record_done(r);
 }
 
 /* {"year": {"2021": 3, ...}, ...} for the facets asked for. */
@@ -513,9 +684,41 @@ static PyObject *facets_of(const zhs_results *res, PyObject *names)
     return all;
 }
 
+/* [(query, documents), ...] of ZHS_P_SUGGEST. */
+static PyObject *suggestions_of(const zhs_results *res)
+{
+    PyObject *list = PyList_New(0);
+    const char *q;
+    unsigned count = 0;
+    for (unsigned i = 0; list && (q = zhs_results_suggestion(res, i, &count)) != NULL; i++) {
+        PyObject *t = Py_BuildValue("(NI)", text_or_none(q), count);
+        if (!t || PyList_Append(list, t) < 0)
+            Py_CLEAR(list);
+        Py_XDECREF(t);
+    }
+    return list;
+}
+
+/* {word: [members, ...], ...} of the synonym expansions. */
+static PyObject *expanded_of(const zhs_results *res)
+{
+    PyObject *d = PyDict_New();
+    const char *word, *members = NULL;
+    for (unsigned i = 0; d && (word = zhs_results_expansion(res, i, &members)) != NULL; i++) {
+        PyObject *key = text_or_none(word), *all = text_or_none(members ? members : "");
+        PyObject *list = key && all ? PyUnicode_Split(all, NULL, -1) : NULL;
+        if (!list || PyDict_SetItem(d, key, list) < 0)
+            Py_CLEAR(d);
+        Py_XDECREF(key);
+        Py_XDECREF(all);
+        Py_XDECREF(list);
+    }
+    return d;
+}
+
 static PyObject *results_of(zhs_results *res, PyObject *facet_names, int explain)
 {
-    record *r = record_new(ResultsType);
+    record *r = record_new(ResultsType, R_N);
     if (!r)
         return NULL;
     unsigned n = zhs_results_count(res);
@@ -531,12 +734,36 @@ static PyObject *results_of(zhs_results *res, PyObject *facet_names, int explain
     r->v[R_EXPLAIN] = explain ? text_or_none(zhs_results_explain(res)) : Py_NewRef(Py_None);
     r->v[R_SECONDS] = PyFloat_FromDouble(zhs_results_seconds(res));
     r->v[R_SKIPPED] = PyLong_FromUnsignedLong(zhs_results_shards_skipped(res));
-    for (int i = 0; i < R_N; i++)
-        if (!r->v[i]) {
-            Py_DECREF(r);
-            return NULL;
-        }
-    return (PyObject *)r;
+    r->v[R_OCCURRENCES] = PyLong_FromUnsignedLongLong(zhs_results_occurrences(res));
+    r->v[R_SUGGESTIONS] = suggestions_of(res);
+    r->v[R_EXPANDED] = expanded_of(res);
+    return record_done(r);
+}
+
+/* A Document of Index.document(). */
+static PyObject *document_of(const zhs_document *d)
+{
+    record *r = record_new(DocumentType, D_N);
+    if (!r)
+        return NULL;
+    size_t len = 0;
+    const char *text = zhs_document_text(d, &len);
+    const zhs_hit *h = zhs_document_hit(d);
+    unsigned n = 0;
+    const zhs_range *rg = zhs_document_highlights(d, &n);
+    n = rg ? n : 0;
+    r->v[D_PATH] = path_or_none(zhs_hit_path(h));
+    r->v[D_TITLE] = text_or_none(zhs_hit_title(h));
+    r->v[D_TEXT] = PyUnicode_DecodeUTF8(text, (Py_ssize_t)len, "replace");
+    r->v[D_HIGHLIGHTS] = ranges_in_chars(text, len, rg, n);
+    r->v[D_PAGES] = PyList_New((Py_ssize_t)n);
+    for (unsigned i = 0; r->v[D_PAGES] && i < n; i++) {
+        PyObject *p = PyLong_FromUnsignedLong(zhs_document_page(d, i));
+        if (!p || PyList_SetItem(r->v[D_PAGES], (Py_ssize_t)i, p) < 0)
+            Py_CLEAR(r->v[D_PAGES]);
+    }
+    r->v[D_FIELDS] = fields_of(h);
+    return record_done(r);
 }
 
 /* ---- search options -------------------------------------------------------- */
@@ -581,9 +808,9 @@ static PyObject *facet_list(PyObject *facets)
 }
 
 typedef struct search_args {
-    PyObject *limit, *offset, *snippet, *facets;
+    PyObject *limit, *offset, *snippet, *facets, *matches, *suggest;
     const char *sort;
-    int explain;
+    int explain, occurrences, expand;
 } search_args;
 
 static int set_opt(zhs_options *o, zhs_param p, long v)
@@ -597,10 +824,12 @@ static int set_opt(zhs_options *o, zhs_param p, long v)
 /* Options from the arguments of search(); facet names into *names. */
 static zhs_options *options_of(const search_args *a, PyObject **names)
 {
-    unsigned long long limit, offset, snippet;
+    unsigned long long limit, offset, snippet, matches, suggest;
     long sort = ZHS_SORT_RELEVANCE;
     if (to_count(a->limit, "limit", 10, &limit) < 0 || to_count(a->offset, "offset", 0, &offset) < 0 ||
-        to_count(a->snippet, "snippet", 0, &snippet) < 0 || (a->sort && sort_of(a->sort, &sort) < 0))
+        to_count(a->snippet, "snippet", 0, &snippet) < 0 ||
+        to_count(a->matches, "matches", 0, &matches) < 0 ||
+        to_count(a->suggest, "suggest", 0, &suggest) < 0 || (a->sort && sort_of(a->sort, &sort) < 0))
         return NULL;
     if (a->snippet == Py_None)
         snippet = 0;
@@ -615,7 +844,9 @@ static zhs_options *options_of(const search_args *a, PyObject **names)
     }
     int rc = set_opt(o, ZHS_P_LIMIT, (long)limit) | set_opt(o, ZHS_P_OFFSET, (long)offset) |
              set_opt(o, ZHS_P_SNIPPET_CHARS, (long)snippet) | set_opt(o, ZHS_P_SORT, sort) |
-             set_opt(o, ZHS_P_EXPLAIN, a->explain);
+             set_opt(o, ZHS_P_EXPLAIN, a->explain) | set_opt(o, ZHS_P_MATCHES, (long)matches) |
+             set_opt(o, ZHS_P_OCCURRENCES, a->occurrences) |
+             set_opt(o, ZHS_P_SUGGEST, (long)suggest) | set_opt(o, ZHS_P_EXPAND, a->expand);
     for (Py_ssize_t i = 0; rc == 0 && i < PyList_Size(*names); i++) {
         const char *f = PyUnicode_AsUTF8AndSize(PyList_GetItem(*names, i), NULL);
         if (zhs_options_add_facet(o, f) != ZHS_OK) {
@@ -798,11 +1029,13 @@ static int index_init(PyObject *o, PyObject *args, PyObject *kw)
 static PyObject *index_search(PyObject *o, PyObject *args, PyObject *kw)
 {
     IndexObject *self = (IndexObject *)o;
-    static char *kwlist[] = {"query", "limit", "offset", "sort", "snippet", "facets", "explain", NULL};
+    static char *kwlist[] = {"query", "limit", "offset", "sort", "snippet", "facets", "explain",
+                             "matches", "occurrences", "suggest", "expand", NULL};
     PyObject *query;
     search_args a = {0};
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OOzOOp:search", kwlist, &query, &a.limit, &a.offset,
-                                     &a.sort, &a.snippet, &a.facets, &a.explain))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OOzOOp$OpOp:search", kwlist, &query, &a.limit,
+                                     &a.offset, &a.sort, &a.snippet, &a.facets, &a.explain,
+                                     &a.matches, &a.occurrences, &a.suggest, &a.expand))
         return NULL;
     const char *q = utf8_arg(query, "query");
     PyObject *names = NULL;
@@ -823,6 +1056,37 @@ static PyObject *index_search(PyObject *o, PyObject *args, PyObject *kw)
     }
     zhs_options_free(opts);
     Py_DECREF(names);
+    return out;
+}
+
+static PyObject *index_document(PyObject *o, PyObject *args, PyObject *kw)
+{
+    IndexObject *self = (IndexObject *)o;
+    static char *kwlist[] = {"path", "query", NULL};
+    PyObject *path, *query = Py_None, *bpath = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|O:document", kwlist, &path, &query))
+        return NULL;
+    const char *q = NULL;
+    if (query != Py_None && !(q = utf8_arg(query, "query")))
+        return NULL;
+    if (!PyUnicode_FSConverter(path, &bpath))
+        return NULL;
+    const char *p = PyBytes_AsString(bpath);
+    PyObject *out = NULL;
+    if (index_enter(self) == 0) {
+        zhs_document *doc = NULL;
+        zhs_status st;
+        zhs_index *idx = self->idx;
+        Py_BEGIN_ALLOW_THREADS
+        st = zhs_index_document(idx, p, q, &doc);
+        Py_END_ALLOW_THREADS
+        out = st == ZHS_OK ? document_of(doc) : index_error(idx, st);
+        index_leave(self);
+        Py_BEGIN_ALLOW_THREADS
+        zhs_document_free(doc); /* owned here alone: no lock needed */
+        Py_END_ALLOW_THREADS
+    }
+    Py_DECREF(bpath);
     return out;
 }
 
@@ -913,14 +1177,26 @@ static PyObject *index_repr(PyObject *o)
 static PyMethodDef index_methods[] = {
     {"search", (PyCFunction)(void (*)(void))index_search, METH_VARARGS | METH_KEYWORDS,
      "search(query, limit=10, offset=0, sort='relevance', snippet=120, facets=(), "
-     "explain=False) -> Results\n\n"
+     "explain=False, *, matches=0, occurrences=False, suggest=0, expand=False) -> Results\n\n"
      "Run a query (the query language of the README).  limit=0 or None returns every match; "
      "sort is 'relevance', 'date' (oldest first) or 'date-desc'; snippet is its length in "
      "characters (0 or None: no snippets); facets names fields to count matches by "
      "('year', 'issuer', 'format'); explain=True fills Results.explain and Hit.explain.  "
+     "matches=N fills Hit.matches with every occurrence of the query in each hit, with N "
+     "characters of context each side (at most 2000); occurrences=True counts occurrences "
+     "of the query (Results.occurrences, and in facets instead of documents); suggest=N "
+     "fills Results.suggestions when fewer than N documents match; expand=True expands "
+     "every word of the query that has a synonym group in the index (zhindex synonyms), "
+     "as ~word always does (Results.expanded).  "
      "Raises QuerySyntaxError, QueryEmptyError, QueryLimitError (all ValueError) for bad "
      "queries, ModifiedError when an indexer overtook the search (reopen() and retry).  "
      "Runs with the GIL released."},
+    {"document", (PyCFunction)(void (*)(void))index_document, METH_VARARGS | METH_KEYWORDS,
+     "document(path, query=None) -> Document\n\n"
+     "The whole stored text and the fields of the indexed document at path (Hit.path), with "
+     "every match of query in it (Document.highlights, Document.pages; none when query is "
+     "None or '').  Raises NotFoundError (a LookupError) when the index has no document of "
+     "that path, and the errors of search() for a bad query.  Runs with the GIL released."},
     {"reopen", index_reopen, METH_NOARGS,
      "reopen()\n\nSee the latest commit of the index.  Results obtained before stay valid."},
     {"close", index_close, METH_NOARGS,
@@ -1575,6 +1851,8 @@ PyMODINIT_FUNC PyInit_zhsearch(void)
     PyObject *version = PyUnicode_FromString(zhs_version());
     if (add_exceptions(m) < 0 || add_type(m, &hit_spec, "Hit", &HitType) < 0 ||
         add_type(m, &results_spec, "Results", &ResultsType) < 0 ||
+        add_type(m, &match_spec, "Match", &MatchType) < 0 ||
+        add_type(m, &document_spec, "Document", &DocumentType) < 0 ||
         add_type(m, &index_spec, "Index", NULL) < 0 || add_type(m, &writer_spec, "Writer", NULL) < 0 ||
         !version || PyModule_AddObjectRef(m, "version", version) < 0 ||
         PyModule_AddObjectRef(m, "__version__", version) < 0 ||

@@ -7,9 +7,15 @@
  *   GET /                      the web UI (index.html, app.js, style.css are
  *                              embedded in the program; nothing else is
  *                              ever served as a file)
- *   GET /api/search?q=&limit=&offset=&sort=&facet=&snippet=&explain=
+ *   GET /api/search?q=&limit=&offset=&sort=&facet=&snippet=&explain=&expand=
+ *                              &occurrences=&suggest=
  *                              results, the schema of `zhsearch --json`
- *   GET /api/doc?path=&q=      one indexed document with its matches
+ *                              (suggestions of variants when fewer than
+ *                              `suggest`, default 3, documents match)
+ *   GET /api/doc?path=&q=&expand=
+ *                              one indexed document: its whole stored text
+ *                              (up to 8 MB) with every match of q, if given,
+ *                              and the page of each
  *
  * Rules, and why:
  * - Listens on 127.0.0.1 unless --listen names another address: a search
@@ -41,6 +47,7 @@
 
 #include "json_out.h"
 #include "web/assets.h"
+#include "zbuf.h"
 #include "zhsearch.h"
 
 #include <arpa/inet.h>
@@ -61,6 +68,8 @@
 #define MAX_QUERY_BYTES 8192 /* the library's own limit */
 #define MAX_LIMIT 1000       /* hits per request */
 #define MAX_FACETS 16
+#define SUGGEST_BELOW 3      /* variants of a query that finds fewer documents */
+#define DOC_LIMIT (8u << 20) /* bytes of a document's text in one answer */
 
 /* ---- configuration -------------------------------------------------- */
 
@@ -71,8 +80,8 @@ enum { JOB_SEARCH, JOB_DOC };
 typedef struct job {
     int kind;
     char *query, *path;
-    long limit, offset, sort, snippet;
-    int explain;
+    long limit, offset, sort, snippet, suggest;
+    int explain, expand, occurrences;
     const char *facets[MAX_FACETS];
     int nfacets;
     /* the answer */
@@ -135,6 +144,7 @@ static int http_of(zhs_status st)
     case ZHS_ERR_QUERY_EMPTY:
     case ZHS_ERR_QUERY_LIMIT:
     case ZHS_ERR_INVALID: return MHD_HTTP_BAD_REQUEST;
+    case ZHS_ERR_NOT_FOUND: return MHD_HTTP_NOT_FOUND;
     case ZHS_ERR_NOMEM:
     case ZHS_ERR_MODIFIED:
     case ZHS_ERR_NETWORK: return MHD_HTTP_SERVICE_UNAVAILABLE;
@@ -160,15 +170,19 @@ static zhs_status run_search(zhs_index *idx, const char *q, const zhs_options *o
     return st;
 }
 
-static zhs_options *job_options(const job *j, long limit, long offset, long snippet, int explain)
+static zhs_options *job_options(const job *j)
 {
     zhs_options *o = zhs_options_new();
     if (!o)
         return NULL;
-    int bad = zhs_options_set(o, ZHS_P_LIMIT, limit) || zhs_options_set(o, ZHS_P_OFFSET, offset) ||
+    int bad = zhs_options_set(o, ZHS_P_LIMIT, j->limit) ||
+              zhs_options_set(o, ZHS_P_OFFSET, j->offset) ||
               zhs_options_set(o, ZHS_P_SORT, j->sort) ||
-              zhs_options_set(o, ZHS_P_SNIPPET_CHARS, snippet) ||
-              zhs_options_set(o, ZHS_P_EXPLAIN, explain);
+              zhs_options_set(o, ZHS_P_SNIPPET_CHARS, j->snippet) ||
+              zhs_options_set(o, ZHS_P_EXPLAIN, j->explain) ||
+              zhs_options_set(o, ZHS_P_EXPAND, j->expand) ||
+              zhs_options_set(o, ZHS_P_OCCURRENCES, j->occurrences) ||
+              zhs_options_set(o, ZHS_P_SUGGEST, j->suggest);
     for (int k = 0; k < j->nfacets && !bad; k++)
         bad = zhs_options_add_facet(o, j->facets[k]) != ZHS_OK;
     if (bad) {
@@ -180,7 +194,7 @@ static zhs_options *job_options(const job *j, long limit, long offset, long snip
 
 static void do_search(job *j, zhs_index *idx)
 {
-    zhs_options *o = job_options(j, j->limit, j->offset, j->snippet, j->explain);
+    zhs_options *o = job_options(j);
     if (!o) {
         error_json(j, 503, "out of memory", "out of memory");
         return;
@@ -191,7 +205,8 @@ static void do_search(job *j, zhs_index *idx)
         lib_error(j, idx, st);
     else {
         jout_opts jo = {.offset = j->offset, .snippet = j->snippet, .explain = j->explain,
-                        .facets = j->facets, .nfacets = j->nfacets};
+                        .facets = j->facets, .nfacets = j->nfacets,
+                        .occurrences = j->occurrences};
         jout_results(&j->out, r, j->query, &jo);
         j->status = 200;
     }
@@ -199,107 +214,139 @@ static void do_search(job *j, zhs_index *idx)
     zhs_options_free(o);
 }
 
-/* The rank (0-based) of the document at j->path among the matches of
- * j->query, -1 when it is not one of them. */
-static long doc_rank(job *j, zhs_index *idx, double *secs)
+/* ---- the document view ---------------------------------------------- */
+
+/* Byte offsets of the stored text as offsets into the string jout_str
+ * writes of it (jout_offset's rule: an ill-formed byte becomes the three
+ * bytes of U+FFFD), in one pass over the text for offsets asked in
+ * increasing order (a smaller one starts over). */
+typedef struct xlat {
+    const char *s;
+    size_t n, at;
+    unsigned extra;
+} xlat;
+
+static unsigned xlat_off(xlat *x, size_t off)
 {
-    zhs_options *o = job_options(j, 0, 0, 0, 0);
-    if (!o) {
-        error_json(j, 503, "out of memory", "out of memory");
-        return -2;
+    if (off < x->at) {
+        x->at = 0;
+        x->extra = 0;
     }
-    zhs_results *r = NULL;
-    zhs_status st = run_search(idx, j->query, o, &r);
-    zhs_options_free(o);
-    if (st != ZHS_OK) {
-        lib_error(j, idx, st);
-        return -2;
+    while (x->at < off && x->at < x->n) {
+        uint32_t cp;
+        size_t k = utf8_seq((const unsigned char *)x->s + x->at, x->n - x->at, &cp);
+        x->extra += k ? 0 : 2;
+        x->at += k ? k : 1;
     }
-    long rank = -1;
-    for (unsigned i = 0; i < zhs_results_count(r) && rank < 0; i++)
-        if (!strcmp(zhs_hit_path(zhs_results_hit(r, i)), j->path))
-            rank = (long)i;
-    *secs += zhs_results_seconds(r);
-    zhs_results_free(r);
-    return rank;
+    return (unsigned)off + x->extra;
 }
 
-/* "match_pages":[[page,count],...] from the hit's explanation ("matches on
- * pages: 1 (2), 3 (1)"); nothing for an unpaged document. */
-static void match_pages(jout *o, const char *explain)
+/* The end of the first `limit` bytes of s[0..n), not inside a UTF-8
+ * sequence. */
+static size_t cut_at(const char *s, size_t n, size_t limit)
 {
-    const char *s = strstr(explain, "matches on pages:");
-    if (!s)
-        return;
-    s += strlen("matches on pages:");
-    jout_raw(o, ",\"match_pages\":[");
-    unsigned page, count;
-    int used, k = 0;
-    while (sscanf(s, " %u (%u)%n", &page, &count, &used) == 2) {
-        jout_printf(o, "%s[%u,%u]", k++ ? "," : "", page, count);
-        s += used;
-        if (*s == ',')
-            s++;
-    }
-    jout_raw(o, "]");
+    if (n <= limit)
+        return n;
+    size_t k = limit;
+    while (k > 0 && limit - k < 3 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    return ((unsigned char)s[k] & 0xC0) == 0x80 ? limit : k;
 }
 
-/* The document view through the search API: the document is found among
- * the matches of the query, and its text is the longest passage the
- * library gives (ZHS_P_SNIPPET_CHARS at its maximum, 2000 characters)
- * with every match in it highlighted; "complete" says whether that is the
- * whole text (the library has no call for a document's whole text yet). */
-static void write_doc(job *j, const zhs_results *r, const zhs_hit *h, double secs)
+/* The document as JSON: its fields, its whole stored text (up to the
+ * limit: "complete" false beyond it), every match of the query as byte
+ * ranges of "text" with the page of each, and for a paged document the
+ * offset where each page starts (the text has "\f" before each but the
+ * first). */
+static void write_doc(job *j, const zhs_document *d, double secs, size_t limit)
 {
     jout *o = &j->out;
-    size_t n;
-    const char *s = zhs_hit_snippet(h, &n);
+    const zhs_hit *h = zhs_document_hit(d);
+    size_t len;
+    const char *text = zhs_document_text(d, &len);
+    size_t shown = cut_at(text, len, limit);
     unsigned nr;
-    const zhs_range *rg = zhs_hit_highlights(h, &nr);
+    const zhs_range *rg = zhs_document_highlights(d, &nr);
+    unsigned nshown = 0; /* the highlights inside the text shown */
+    while (nshown < nr && (size_t)rg[nshown].start + rg[nshown].len <= shown)
+        nshown++;
+    int paged = zhs_hit_field(h, "pages") != NULL;
     jout_raw(o, "{\"version\":1,\"query\":");
     jout_cstr(o, j->query);
-    jout_raw(o, ",\"normalized\":");
-    jout_cstr(o, zhs_results_normalized_query(r));
     jout_printf(o, ",\"elapsed_ms\":%.3f", secs * 1000);
     jout_hit_fields(o, h);
-    if (zhs_hit_page(h))
-        jout_printf(o, ",\"page\":%u", zhs_hit_page(h));
-    int cut = n >= 3 && (!memcmp(s, "…", 3) || !memcmp(s + n - 3, "…", 3));
-    jout_printf(o, ",\"complete\":%s,\"text\":", cut ? "false" : "true");
-    jout_str(o, s, n);
-    jout_raw(o, ",\"highlights\":");
-    jout_ranges(o, s, n, rg, nr);
-    match_pages(o, zhs_hit_explain(h));
-    jout_raw(o, ",\"explain\":");
-    jout_cstr(o, zhs_hit_explain(h));
-    jout_raw(o, ",\"query_explain\":");
-    jout_cstr(o, zhs_results_explain(r));
+    jout_printf(o, ",\"complete\":%s,\"length\":%zu,\"text\":", shown == len ? "true" : "false",
+                len);
+    jout_str(o, text, shown);
+    xlat x = {text, shown, 0, 0};
+    if (paged) { /* page k+1 starts after the k-th "\f" */
+        jout_raw(o, ",\"page_starts\":[0");
+        for (const char *p = text; (p = memchr(p, '\f', shown - (size_t)(p - text))); p++)
+            jout_printf(o, ",%u", xlat_off(&x, (size_t)(p - text) + 1));
+        jout_raw(o, "]");
+    }
+    jout_printf(o, ",\"match_count\":%u,\"highlights\":[", nr);
+    for (unsigned k = 0; k < nshown; k++) {
+        unsigned a = xlat_off(&x, rg[k].start);
+        unsigned b = xlat_off(&x, (size_t)rg[k].start + rg[k].len);
+        jout_printf(o, "%s[%u,%u]", k ? "," : "", a, b - a);
+    }
+    jout_raw(o, "]");
+    if (paged) {
+        jout_raw(o, ",\"highlight_pages\":[");
+        for (unsigned k = 0; k < nshown; k++)
+            jout_printf(o, "%s%u", k ? "," : "", zhs_document_page(d, k));
+        /* [[page, matches on it], ...], every match counted */
+        jout_raw(o, "],\"match_pages\":[");
+        for (unsigned k = 0, runs = 0; k < nr;) {
+            unsigned page = zhs_document_page(d, k), count = 0;
+            for (; k < nr && zhs_document_page(d, k) == page; k++)
+                count++;
+            jout_printf(o, "%s[%u,%u]", runs++ ? "," : "", page, count);
+        }
+        jout_raw(o, "]");
+    }
     jout_raw(o, "}");
     j->status = 200;
 }
 
-static void do_doc(job *j, zhs_index *idx)
+/* The query with its synonym groups written out ("(跨省通办 OR 异地通办)"),
+ * as the search gives it, when it has ~word or expand=1 and the index has
+ * a group for one of its words; NULL otherwise (and on any failure: the
+ * document is then highlighted for the query as typed).  Free it. */
+static char *expanded_query(const job *j, zhs_index *idx)
 {
-    double secs = 0;
-    long rank = doc_rank(j, idx, &secs);
-    if (rank == -2)
-        return;
-    if (rank < 0) {
-        error_json(j, 404, "not found", "no document with this path in the index matches the query");
-        return;
-    }
-    zhs_options *o = job_options(j, 1, rank, 2000, 1);
+    if (!*j->query || (!j->expand && !strchr(j->query, '~')))
+        return NULL;
+    zhs_options *o = zhs_options_new();
     zhs_results *r = NULL;
-    zhs_status st = o ? zhs_search(idx, j->query, o, &r) : ZHS_ERR_NOMEM;
-    zhs_options_free(o);
-    const zhs_hit *h = st == ZHS_OK ? zhs_results_hit(r, 0) : NULL;
-    if (st != ZHS_OK)
-        lib_error(j, idx, st);
-    else if (!h || strcmp(zhs_hit_path(h), j->path))
-        error_json(j, 503, "index changed", "the index changed during the request: retry");
-    else
-        write_doc(j, r, h, secs + zhs_results_seconds(r));
+    char *q = NULL;
+    if (o && !zhs_options_set(o, ZHS_P_LIMIT, 1) && !zhs_options_set(o, ZHS_P_SNIPPET_CHARS, 0) &&
+        !zhs_options_set(o, ZHS_P_EXPAND, j->expand) && run_search(idx, j->query, o, &r) == ZHS_OK &&
+        zhs_results_expansion(r, 0, NULL))
+        q = strdup(zhs_results_normalized_query(r));
     zhs_results_free(r);
+    zhs_options_free(o);
+    return q;
+}
+
+static void do_doc(job *j, zhs_index *idx, size_t limit)
+{
+    double t0 = now_s();
+    zhs_document *d = NULL;
+    char *expanded = expanded_query(j, idx);
+    const char *q = expanded ? expanded : j->query;
+    zhs_status st = zhs_index_document(idx, j->path, q, &d);
+    if (st == ZHS_ERR_MODIFIED && zhs_index_reopen(idx) == ZHS_OK)
+        st = zhs_index_document(idx, j->path, q, &d);
+    free(expanded);
+    if (st == ZHS_ERR_NOT_FOUND)
+        error_json(j, MHD_HTTP_NOT_FOUND, "not found", "no document with this path in the index");
+    else if (st != ZHS_OK)
+        lib_error(j, idx, st);
+    else
+        write_doc(j, d, now_s() - t0, limit);
+    zhs_document_free(d);
 }
 
 static void run_job(job *j, zhs_index *idx, const serve_config *cfg)
@@ -307,7 +354,7 @@ static void run_job(job *j, zhs_index *idx, const serve_config *cfg)
     if (j->kind == JOB_SEARCH)
         do_search(j, idx);
     else
-        do_doc(j, idx);
+        do_doc(j, idx, (size_t)cfg->doc_limit);
     if (j->out.failed)
         error_json(j, 503, "out of memory", "out of memory");
     if (cfg->test_delay_ms > 0) {
@@ -601,7 +648,7 @@ static int sort_arg(const char *v, long *out)
 /* The parameters of a search: NULL and *why set when one is bad. */
 static const char *search_params(struct MHD_Connection *c, job *j)
 {
-    long explain;
+    long explain, expand, occurrences;
     if (num_arg(c, "limit", 1, MAX_LIMIT, 10, &j->limit))
         return "limit: expected a number from 1 to 1000";
     if (num_arg(c, "offset", 0, UINT_MAX, 0, &j->offset))
@@ -611,12 +658,30 @@ static const char *search_params(struct MHD_Connection *c, job *j)
     if (num_arg(c, "explain", 0, 1, 0, &explain))
         return "explain: expected 0 or 1";
     j->explain = (int)explain;
+    if (num_arg(c, "expand", 0, 1, 0, &expand))
+        return "expand: expected 0 or 1";
+    j->expand = (int)expand;
+    if (num_arg(c, "occurrences", 0, 1, 0, &occurrences))
+        return "occurrences: expected 0 or 1";
+    j->occurrences = (int)occurrences;
+    if (num_arg(c, "suggest", 0, 1000, SUGGEST_BELOW, &j->suggest))
+        return "suggest: expected a number of documents from 0 to 1000";
     if (sort_arg(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "sort"), &j->sort))
         return "sort: expected relevance, date or date-desc";
     facet_ctx fc = {j, 0};
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, facet_cb, &fc);
     if (fc.bad)
         return "facet: expected year, issuer or format";
+    return NULL;
+}
+
+/* The parameters of a document view. */
+static const char *doc_params(struct MHD_Connection *c, job *j)
+{
+    long expand;
+    if (num_arg(c, "expand", 0, 1, 0, &expand))
+        return "expand: expected 0 or 1";
+    j->expand = (int)expand;
     return NULL;
 }
 
@@ -643,14 +708,13 @@ static enum MHD_Result api(struct MHD_Connection *c, pool *p, int kind)
                           "query too large: over 8192 bytes");
     if (kind == JOB_DOC && (!path || !*path))
         return send_error(c, MHD_HTTP_BAD_REQUEST, "invalid argument", "path: missing");
-    if (kind == JOB_DOC && (!q || !*q))
-        return send_error(c, MHD_HTTP_BAD_REQUEST, "invalid argument",
-                          "q: the document view shows the matches of a query");
+    if (kind == JOB_DOC && q && !q[strspn(q, " \t\r\n")])
+        q = NULL; /* no query: the document without highlights */
     job *j = calloc(1, sizeof *j);
     if (!j)
         return send_error(c, 503, "out of memory", "out of memory");
     j->kind = kind;
-    const char *bad = kind == JOB_SEARCH ? search_params(c, j) : NULL;
+    const char *bad = kind == JOB_SEARCH ? search_params(c, j) : doc_params(c, j);
     j->query = strdup(q ? q : "");
     j->path = path ? strdup(path) : NULL;
     if (bad || !j->query || (path && !j->path)) {
@@ -785,6 +849,9 @@ int serve_run(const serve_config *given)
             return 2;
         }
     cfg.test_delay_ms = env_long("ZHSEARCH_SERVE_TEST_DELAY_MS");
+    cfg.doc_limit = env_long("ZHSEARCH_SERVE_TEST_DOC_LIMIT");
+    if (cfg.doc_limit <= 0)
+        cfg.doc_limit = DOC_LIMIT;
     /* SIGINT and SIGTERM go to sigwait below, in no other thread */
     signal(SIGINT, SIG_DFL); /* a shell leaves SIGINT ignored in background jobs */
     signal(SIGTERM, SIG_DFL);

@@ -13,6 +13,8 @@ typedef struct serve_config {
     long port;                            /* 0: any free port */
     long max_searches, queue, timeout_ms;
     long test_delay_ms; /* set from ZHSEARCH_SERVE_TEST_DELAY_MS */
+    long doc_limit;     /* bytes of text in a document view (8 MB; tests:
+                           ZHSEARCH_SERVE_TEST_DOC_LIMIT) */
 } serve_config;
 
 /* Defaults: 127.0.0.1, port 8080, 8 searches, 64 waiting, 10 s. */

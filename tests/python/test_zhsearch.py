@@ -6,9 +6,10 @@ Usage: test_zhsearch.py --zhindex ZHINDEX --zhsearch ZHSEARCH --corpus DIR
 
 An index of corpus/ is built with zhindex in a temporary directory; every
 entry point of the module is exercised against it: searching (options,
-results, hits, facets, highlights, explain), every error path, threads
-sharing one Index and with their own, the GIL released while the library
-works, and the Writer (add, add_buffer, remove, sync, progress, cancel,
+results, hits, facets, highlights, explain, matches in context,
+occurrences, suggestions, synonym expansion), whole documents with their
+highlights, every error path, threads sharing one Index and with their own,
+the GIL released while the library works, and the Writer (add, add_buffer, remove, sync, progress, cancel,
 the lock, errors).  Hits are cross-checked with `zhsearch --json` of the
 same library.  unittest from the standard library; output is TAP (one line
 per test, diagnostics as comments); exit status 1 on any failure.
@@ -104,7 +105,7 @@ class TestModule(unittest.TestCase):
                 (z.NetworkError, 9, None), (z.InvalidArgumentError, 10, ValueError),
                 (z.InternalError, 11, None), (z.QueryLimitError, 12, ValueError),
                 (z.LockedError, 13, None), (z.NotIndexableError, 14, None),
-                (z.CancelledError, 15, None)]:
+                (z.CancelledError, 15, None), (z.NotFoundError, 16, LookupError)]:
             self.assertTrue(issubclass(cls, z.Error), cls)
             self.assertEqual(cls.status, status, cls)
             if extra:
@@ -127,7 +128,7 @@ class TestModule(unittest.TestCase):
                    for n in tree.body if isinstance(n, ast.ClassDef)}
         public = {n for n in dir(zhsearch) if not n.startswith('_')} | {'__version__'}
         self.assertEqual(public, {n for n in top if not n.startswith('_')} | {'__version__'})
-        for cls in ['Index', 'Writer', 'Results', 'Hit']:
+        for cls in ['Index', 'Writer', 'Results', 'Hit', 'Match', 'Document']:
             have = {n for n in vars(getattr(zhsearch, cls)) if not n.startswith('_')}
             self.assertEqual(have, {n for n in members[cls] if not n.startswith('_')}, cls)
 
@@ -136,6 +137,10 @@ class TestModule(unittest.TestCase):
             zhsearch.Hit()
         with self.assertRaises(TypeError):
             zhsearch.Results()
+        with self.assertRaises(TypeError):
+            zhsearch.Match()
+        with self.assertRaises(TypeError):
+            zhsearch.Document()
 
 
 class TestSearch(unittest.TestCase):
@@ -328,6 +333,17 @@ class TestSearch(unittest.TestCase):
         def work():
             r = self.idx.search('行政复议', limit=0, facets=['year', 'issuer'], explain=True)
             _ = [(h.fields, h.highlights, h.snippet) for h in r]
+            r = self.idx.search('行政复议 ~放管服 OR 法治', limit=0, matches=20, occurrences=True,
+                                facets=['year'], expand=True)
+            _ = [(m.context, m.text, m.left, m.right, m.query_word) for h in r for m in h.matches]
+            _ = self.idx.search('依法形政', suggest=3).suggestions
+            d = self.idx.document(r[0].path, '行政复议 OR 法治')
+            _ = (d.text, d.highlights, d.pages, d.fields)
+            for path, q in [('/nonexistent', None), (r[0].path, '(行政')]:
+                try:
+                    self.idx.document(path, q)
+                except zhsearch.Error:
+                    pass
             for q in ['(行政', '', '行' * 3000]:
                 try:
                     self.idx.search(q)
@@ -392,6 +408,339 @@ class TestSearch(unittest.TestCase):
             zhsearch.Index(paths=[])
 
 
+WUZHONG = '2021-吴忠市-法治政府建设工作情况报告.txt'  # indexed whole: stored text == file
+
+
+def byte_offsets(text, term):
+    """Every byte offset of term in text (UTF-8), by brute force."""
+    raw, t = text.encode(), term.encode()
+    out, i = [], raw.find(t)
+    while i >= 0:
+        out.append(i)
+        i = raw.find(t, i + len(t))
+    return out
+
+
+def char_offset(text, byte):
+    return len(text.encode()[:byte].decode())
+
+
+class TestMatches(unittest.TestCase):
+    """search(matches=N): a concordance of every occurrence in each hit."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.idx = zhsearch.Index(INDEX)
+        cls.texts = {p: cls.idx.document(p).text for p in corpus_files()}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.idx.close()
+
+    def check_match(self, m, n):
+        self.assertIsInstance(m, zhsearch.Match)
+        self.assertEqual(m.context, m.left + m.text + m.right)
+        self.assertEqual(m.context[m.start:m.start + m.length], m.text)
+        self.assertEqual((m.start, m.length), (len(m.left), len(m.text)))
+        self.assertLessEqual(len(m.left), n)
+        self.assertLessEqual(len(m.right), n)
+        self.assertNotIn('\n', m.context)
+        self.assertEqual(m.page, 0)
+
+    def test_brute_force_text_report(self):
+        """In a text report kept whole, the matches are exactly the places
+        where the term is in the file: same count, same byte offsets."""
+        path = os.path.join(ARGS.corpus, WUZHONG)
+        with open(path, encoding='utf-8') as f:
+            raw = f.read()
+        self.assertEqual(self.texts[path], raw)
+        for term in ['行政复议', '法治政府', '依法行政', '吴忠市']:
+            with self.subTest(term=term):
+                r = self.idx.search(f'"{term}" docno:吴政发', matches=12)
+                self.assertEqual(r.total, 1)
+                h = r[0]
+                self.assertEqual(h.path, path)
+                want = byte_offsets(raw, term)
+                self.assertGreater(len(want), 0)
+                self.assertEqual([m.offset for m in h.matches], want)
+                for m in h.matches:
+                    self.check_match(m, 12)
+                    self.assertEqual(m.text, term)
+                    self.assertEqual(m.query_word, term)
+                    # the context is the text around the match (line breaks as spaces)
+                    at = char_offset(raw, m.offset)
+                    self.assertEqual(raw[at - len(m.left):at + len(m.text) + len(m.right)]
+                                     .replace('\n', ' '), m.context)
+
+    def test_every_report(self):
+        """Across the corpus: matches == occurrences of the term in each stored
+        text == Results.occurrences, and offsets point at the term."""
+        for term in ['行政复议', '法治政府', '放管服']:
+            with self.subTest(term=term):
+                r = self.idx.search(term, limit=0, matches=5, occurrences=True)
+                want = {p: t.count(term) for p, t in self.texts.items()}
+                self.assertEqual(r.total, sum(1 for n in want.values() if n))
+                self.assertEqual(r.occurrences, sum(want.values()))
+                for h in r:
+                    self.assertEqual(len(h.matches), want[h.path], h.path)
+                    self.assertEqual([m.offset for m in h.matches],
+                                     byte_offsets(self.texts[h.path], term))
+                    for m in h.matches:
+                        self.check_match(m, 5)
+                        self.assertEqual(m.text, term)
+
+    def test_several_words(self):
+        r = self.idx.search('行政复议 法治', limit=0, matches=8)
+        for h in r:
+            words = {m.query_word for m in h.matches}
+            self.assertEqual(words, {'行政复议', '法治'})
+            offsets = [m.offset for m in h.matches]
+            self.assertEqual(offsets, sorted(offsets))  # text order
+            for m in h.matches:
+                self.assertEqual(m.text, m.query_word)
+            self.assertEqual(len(h.matches), self.texts[h.path].count('行政复议') +
+                             self.texts[h.path].count('法治'))
+
+    def test_traditional_and_spaced(self):
+        h = self.idx.search('行政復議', matches=3)[0]
+        self.assertTrue(h.matches)
+        for m in h.matches:
+            self.assertEqual((m.text, m.query_word), ('行政复议', '行政復議'))
+        n = 0
+        for h in self.idx.search('2021年', limit=0, matches=4):
+            for m in h.matches:
+                self.assertEqual(m.text.replace(' ', ''), '2021年')
+                self.check_match(m, 4)
+                n += 1
+        self.assertGreater(n, 20)
+
+    def test_no_matches(self):
+        for kw in [{}, {'matches': 0}, {'matches': None}]:
+            for h in self.idx.search('行政复议', **kw):
+                self.assertEqual(h.matches, [])
+        m = self.idx.search('行政复议', matches=0 + 1)[0].matches[0]
+        self.assertIn('[行政复议]', repr(m))
+        self.assertEqual(len(m.text), 4)
+        with self.assertRaises(AttributeError):
+            m.text = 'x'
+        with self.assertRaises(TypeError):
+            self.idx.search('行政复议', matches='5')
+        with self.assertRaises(ValueError):
+            self.idx.search('行政复议', matches=-1)
+        with self.assertRaises(TypeError):
+            self.idx.search('行政复议', 10, 0, None, 120, (), False, 5)  # keyword-only
+
+    def test_matches_equal_document_highlights(self):
+        """A hit's matches are the highlights of document() of the same query."""
+        for h in self.idx.search('行政复议 OR 放管服', limit=0, matches=2):
+            d = self.idx.document(h.path, '行政复议 OR 放管服')
+            self.assertEqual([(char_offset(d.text, m.offset), m.length) for m in h.matches],
+                             d.highlights)
+
+    def test_occurrences_facets(self):
+        docs = self.idx.search('行政复议', facets=('year',))
+        occ = self.idx.search('行政复议', facets=('year',), occurrences=True)
+        self.assertEqual(docs.occurrences, 0)
+        self.assertEqual(docs.total, occ.total)
+        self.assertEqual(sum(docs.facets['year'].values()), docs.total)
+        self.assertEqual(sum(occ.facets['year'].values()), occ.occurrences)
+        by_year = {}
+        for p, t in self.texts.items():
+            year = os.path.basename(p)[:4]
+            if t.count('行政复议'):
+                by_year[year] = by_year.get(year, 0) + t.count('行政复议')
+        self.assertEqual(occ.facets['year'], by_year)
+        self.assertEqual(occ.occurrences, sum(t.count('行政复议') for t in self.texts.values()))
+        self.assertEqual(self.idx.search('量子计算机', occurrences=True).occurrences, 0)
+
+
+class TestSuggestions(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.idx = zhsearch.Index(INDEX)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.idx.close()
+
+    def test_did_you_mean(self):
+        r = self.idx.search('依法形政', suggest=3)
+        self.assertEqual(r.total, 0)
+        self.assertIsInstance(r.suggestions, list)
+        queries = [q for q, _ in r.suggestions]
+        self.assertIn('依法行政', queries)
+        for q, n in r.suggestions:
+            self.assertIsInstance(n, int)
+            self.assertEqual(n, self.idx.search(q).total, q)
+        counts = [n for _, n in r.suggestions]
+        self.assertEqual(counts, sorted(counts, reverse=True))
+
+    def test_not_asked_or_enough(self):
+        self.assertEqual(self.idx.search('依法形政').suggestions, [])
+        self.assertEqual(self.idx.search('依法形政', suggest=0).suggestions, [])
+        self.assertEqual(self.idx.search('行政复议', suggest=3).suggestions, [])  # 5 found
+        with self.assertRaises(ValueError):
+            self.idx.search('依法形政', suggest=-3)
+
+
+class TestSynonyms(unittest.TestCase):
+    """Groups stored by `zhindex synonyms`: ~word, expand=True, Results.expanded."""
+
+    GROUPS = ['一网通办', '一网办', '全程网办', '最多跑一次']
+
+    @classmethod
+    def setUpClass(cls):
+        cls.path = os.path.join(TMP, 'synonyms.idx')
+        zhindex('-d', cls.path, 'add', ARGS.corpus)
+        groups = os.path.join(TMP, 'groups.txt')
+        with open(groups, 'w', encoding='utf-8') as f:
+            f.write('# test groups\n放管服 = 简政放权 放管结合 优化服务\n'
+                    + ' '.join(cls.GROUPS[:1] + ['='] + cls.GROUPS[1:]) + '\n')
+        zhindex('-d', cls.path, 'synonyms', groups)
+        cls.idx = zhsearch.Index(cls.path)
+        cls.texts = {p: cls.idx.document(p).text for p in corpus_files()}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.idx.close()
+
+    def test_expand(self):
+        plain = self.idx.search('一网通办', limit=0)
+        self.assertEqual(plain.expanded, {})
+        want = {p for p, t in self.texts.items() if any(w in t for w in self.GROUPS)}
+        self.assertGreater(len(want), plain.total)  # the group finds more
+        for q, kw in [('一网通办', {'expand': True}), ('~一网通办', {})]:
+            with self.subTest(q=q):
+                r = self.idx.search(q, limit=0, matches=3, **kw)
+                self.assertEqual(r.expanded, {'一网通办': self.GROUPS})
+                self.assertEqual({h.path for h in r}, want)
+                texts = {m.text for h in r for m in h.matches}
+                self.assertEqual(texts, {w for w in self.GROUPS
+                                         if any(w in t for t in self.texts.values())})
+
+    def test_several_and_unknown(self):
+        r = self.idx.search('一网通办 放管服', expand=True)
+        self.assertEqual(r.expanded, {'一网通办': self.GROUPS,
+                                      '放管服': ['放管服', '简政放权', '放管结合', '优化服务']})
+        self.assertEqual(self.idx.search('行政复议', expand=True).expanded, {})
+        r = self.idx.search('~行政复议')  # no group: searched as it is
+        self.assertEqual((r.expanded, r.total), ({'行政复议': []}, 5))
+
+    def test_index_without_groups(self):
+        with zhsearch.Index(INDEX) as idx:
+            r = idx.search('~一网通办')
+            self.assertEqual(r.expanded, {'一网通办': []})
+            self.assertEqual(r.total, idx.search('一网通办').total)
+
+
+class TestDocument(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.idx = zhsearch.Index(INDEX)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.idx.close()
+
+    def test_whole_text_and_fields(self):
+        for path in corpus_files():
+            with self.subTest(path=os.path.basename(path)):
+                h = self.idx.search(f'"{os.path.basename(path)[5:8]}"', limit=0)
+                h = [x for x in h if x.path == path][0]
+                d = self.idx.document(path)
+                self.assertIsInstance(d, zhsearch.Document)
+                self.assertEqual((d.path, d.title, d.fields), (path, h.title, h.fields))
+                self.assertEqual((d.highlights, d.pages), ([], []))
+                with open(path, encoding='utf-8') as f:
+                    raw = f.read()
+                self.assertGreater(len(d.text), len(raw) * 0.9)  # boilerplate may be cut
+                self.assertIn(h.snippet.strip('…')[:20], d.text.replace('\n', ' '))
+        d = self.idx.document(os.path.join(ARGS.corpus, WUZHONG))
+        with open(os.path.join(ARGS.corpus, WUZHONG), encoding='utf-8') as f:
+            self.assertEqual(d.text, f.read())
+        self.assertIn('吴忠市', repr(d))
+
+    def test_highlights(self):
+        for path in corpus_files():
+            for q, term in [('行政复议', '行政复议'), ('行政復議', '行政复议'), ('"法治政府"', '法治政府')]:
+                with self.subTest(path=os.path.basename(path), q=q):
+                    d = self.idx.document(path, q)
+                    self.assertEqual(len(d.highlights), d.text.count(term))
+                    self.assertEqual(len(d.pages), len(d.highlights))
+                    self.assertEqual(set(d.pages), {0} if d.pages else set())
+                    for start, length in d.highlights:
+                        self.assertEqual(d.text[start:start + length], term)
+                    self.assertEqual([a for a, _ in d.highlights],
+                                     [char_offset(d.text, b) for b in byte_offsets(d.text, term)])
+
+    def test_query_forms(self):
+        path = os.path.join(ARGS.corpus, WUZHONG)
+        d = self.idx.document(path, '行政复议 OR 放管服 -量子')
+        words = {d.text[a:a + n] for a, n in d.highlights}
+        self.assertEqual(words, {'行政复议', '放管服'})
+        self.assertEqual(self.idx.document(path, '').highlights, [])
+        self.assertEqual(self.idx.document(path, query=None).highlights, [])
+        self.assertEqual(self.idx.document(path, '量子计算机').highlights, [])
+        import pathlib
+        self.assertEqual(self.idx.document(pathlib.Path(path)).text, d.text)
+        self.assertEqual(self.idx.document(os.fsencode(path)).text, d.text)
+
+    def test_paged(self):
+        pdf = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'formats',
+                           'fixtures', 'report.pdf')
+        path = os.path.join(TMP, 'paged.idx')
+        try:
+            with zhsearch.Writer(path) as w:
+                w.add(pdf)
+        except zhsearch.NotIndexableError as e:
+            self.skipTest(f'no PDF support: {e}')
+        with zhsearch.Index(path) as idx:
+            h = idx.search('法治', matches=6)[0]
+            d = idx.document(h.path, '法治')
+            self.assertEqual(d.fields['pages'], d.text.count('\f') + 1)
+            self.assertGreater(max(d.pages), 1)
+            for (start, length), page in zip(d.highlights, d.pages):
+                self.assertEqual(d.text[start:start + length], '法治')
+                self.assertEqual(page, d.text[:start].count('\f') + 1)
+            self.assertEqual([m.page for m in h.matches], d.pages)
+            self.assertIn(h.page, d.pages)
+
+    def test_errors(self):
+        missing = os.path.join(ARGS.corpus, 'nonexistent.txt')
+        with self.assertRaises(zhsearch.NotFoundError) as c:
+            self.idx.document(missing)
+        e = c.exception
+        self.assertEqual(e.status, 16)
+        self.assertIsInstance(e, LookupError)
+        self.assertIsInstance(e, zhsearch.Error)
+        self.assertIn(missing, str(e))
+        with self.assertRaises(zhsearch.NotFoundError):
+            self.idx.document(ARGS.corpus)  # a directory is no document
+        path = corpus_files()[0]
+        with self.assertRaisesRegex(zhsearch.QuerySyntaxError, 'column'):
+            self.idx.document(path, '行政 (复议')
+        with self.assertRaises(zhsearch.QueryLimitError):
+            self.idx.document(path, '行' * 3000)
+        for call in [lambda: self.idx.document(), lambda: self.idx.document(5),
+                     lambda: self.idx.document(path, 5), lambda: self.idx.document(path, b'x'),
+                     lambda: self.idx.document(path, bogus=1)]:
+            with self.assertRaises(TypeError):
+                call()
+        for call in [lambda: self.idx.document(path + '\0'), lambda: self.idx.document(path, '行\0')]:
+            with self.assertRaises(ValueError):
+                call()
+
+    def test_outlives_index(self):
+        idx = zhsearch.Index(INDEX)
+        path = corpus_files()[0]
+        d = idx.document(path, '法治')
+        idx.close()
+        with self.assertRaisesRegex(ValueError, 'closed'):
+            idx.document(path)
+        self.assertTrue(d.highlights)
+        self.assertEqual(d.text[d.highlights[0][0]:][:2], '法治')
+
+
 class TestOpenClose(unittest.TestCase):
     def test_missing_index(self):
         missing = os.path.join(TMP, 'nonexistent.idx')
@@ -432,7 +781,7 @@ class TestOpenClose(unittest.TestCase):
         idx.close()  # twice is fine
         self.assertIn('closed', repr(idx))
         for call in [lambda: idx.search('法治'), lambda: idx.doc_count, lambda: idx.reopen(),
-                     lambda: idx.shard_count]:
+                     lambda: idx.shard_count, lambda: idx.document(r[0].path)]:
             with self.assertRaisesRegex(ValueError, 'closed'):
                 call()
         with self.assertRaises(ValueError):
@@ -579,6 +928,62 @@ class TestThreads(unittest.TestCase):
         print(f'# {searches} searches, {spent * 1000:.0f} ms in the library, '
               f'counter moved {moved} times during them')
         self.assertGreater(moved, 100)
+
+    def test_gil_released_document(self):
+        """document() and searches with matches release the GIL as well."""
+        count = [0]
+        stop = threading.Event()
+
+        def counter():
+            while not stop.is_set():
+                count[0] += 1
+        paths = corpus_files()
+        with zhsearch.Index(INDEX) as idx:
+            t = threading.Thread(target=counter)
+            t.start()
+            moved = calls = 0
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and calls < 200:
+                before = count[0]
+                idx.document(paths[calls % len(paths)], '政府 OR 法治 OR 行政')
+                idx.search('政府 OR 法治', limit=0, matches=50, occurrences=True, suggest=1)
+                moved += count[0] - before
+                calls += 1
+            stop.set()
+            t.join()
+        print(f'# {calls} rounds of document() and search(matches=50), counter moved {moved} '
+              f'times during them')
+        self.assertGreater(moved, 100)
+
+    def test_document_threads(self):
+        """Threads sharing an Index (and with their own) read whole documents."""
+        paths = corpus_files()
+        with zhsearch.Index(INDEX) as idx:
+            def snap(i, p):
+                d = i.document(p, '行政复议 OR 法治')
+                return d.text, d.highlights, d.pages, d.fields
+            want = {p: snap(idx, p) for p in paths}
+            errors, got = [], []
+
+            def run(own):
+                try:
+                    mine = zhsearch.Index(INDEX) if own else idx
+                    for _ in range(5):
+                        for p in paths:
+                            got.append((p, snap(mine, p)))
+                    if own:
+                        mine.close()
+                except Exception:
+                    errors.append(traceback.format_exc())
+            ts = [threading.Thread(target=run, args=(i % 2 == 1,)) for i in range(6)]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join()
+            self.assertEqual(errors, [])
+            self.assertEqual(len(got), 6 * 5 * len(paths))
+            for p, s in got:
+                self.assertEqual(s, want[p], p)
 
 
 class TestWriter(unittest.TestCase):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The web UI of zhsearch serve in headless Chromium (ui_test.mjs with
 # puppeteer-core): an index of corpus/ with marked copies (for paging), a
-# PDF (for pages) and a file whose title and text are HTML (for escaping).
+# PDF (for pages), a file whose title and text are HTML (for escaping) and
+# a small synonym groups file (for ~word and 同义词扩展).
 # SKIP only when node or chromium is not installed; scripts/deps.sh
 # installs both and puppeteer-core (npm ci here).
 # Usage: browser_test.sh ZHINDEX ZHSEARCH CORPUS_DIR
@@ -33,6 +34,8 @@ cp "$pdf" "$tmp/docs/report.pdf"
 printf '<b>标题</b><img src=x onerror="window.__xss=1">测试报告\n依法办理行政复议案件。<script>window.__xss=2</script>\n' \
     >"$tmp/docs/escape-<i>x<b>.txt"
 "$zhindex" -q -d "$tmp/idx" add "$tmp/docs" >"$tmp/index.log" 2>&1
+printf '跨省通办 = 异地通办 全国通办\n' >"$tmp/groups.txt"
+"$zhindex" -d "$tmp/idx" synonyms "$tmp/groups.txt" >>"$tmp/index.log" 2>&1
 pdf_indexed=0
 "$zhsearch" -d "$tmp/idx" -l 法治政府 | grep -q 'report\.pdf$' && pdf_indexed=1
 
@@ -50,7 +53,7 @@ if [ -z "$url" ]; then
 fi
 cd "$here"
 CHROMIUM=$chromium PDF_PATH=$([ "$pdf_indexed" = 1 ] && echo "$tmp/docs/report.pdf") \
-    node ui_test.mjs "$url"
+    PDF_PAGES=$pdf.pages TEXT_DOC=$(ls "$tmp"/docs/*吴忠市*.txt) node ui_test.mjs "$url"
 rc=$?
 kill "$pid"
 wait "$pid"

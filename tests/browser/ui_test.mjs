@@ -45,7 +45,7 @@ page.on('console', (m) => { if (m.type() === 'error' && !/status of 40\d/.test(m
 
 const text = (sel) => page.$eval(sel, (e) => e.textContent);
 const all = (sel) => page.$$eval(sel, (es) => es.map((e) => e.textContent));
-const visible = (sel) => page.$eval(sel, (e) => !e.hidden && e.offsetParent !== null);
+const visible = (sel) => page.$eval(sel, (e) => !e.hidden && e.getClientRects().length > 0);
 const params = () => new URL(page.url()).searchParams;
 async function settle() {
   // the status line or the error says the request has been answered
@@ -203,7 +203,7 @@ async function run() {
     const dm = await all('#doc-text mark');
     const want = count(fileText, w);
     ok(want > 5 && dm.length === want && dm.every((m) => m === w), `every match of ${w} in the file is highlighted (${want})`, dm.length);
-    ok((await text('#match-count')) === `共 ${want} 处匹配`, 'the count of matches: 共 N 处匹配', await text('#match-count'));
+    ok(await visible('#match-nav') && (await text('#match-count')) === `共 ${want} 处匹配`, 'the count of matches: 共 N 处匹配', await text('#match-count'));
     const cur = () => page.$$eval('#doc-text mark', (ms) => ms.findIndex((m) => m.classList.contains('current')));
     ok(await cur() === 0, 'the first match is current on opening');
     ok((await text('#match-pos')) === `第 1 / ${want} 处`, 'its position: 第 1 / N 处', await text('#match-pos'));
@@ -234,7 +234,7 @@ async function run() {
     await page.goto(`${base}?doc=${encodeURIComponent(textDoc)}`, { waitUntil: 'networkidle0' });
     ok((await text('#doc-text')).trim() === fileText.trim() && (await all('#doc-text mark')).length === 0,
       'a document opened without a query: the whole text, nothing marked');
-    ok(await page.$eval('#match-nav', (e) => e.hidden), 'and no match navigation');
+    ok(!(await visible('#match-nav')) && !(await visible('#match-list-box')), 'and no match navigation');
     // a document not in the index
     await page.goto(`${base}?q=x&doc=${encodeURIComponent(`${textDoc}.none`)}`, { waitUntil: 'networkidle0' });
     ok(await visible('#error') && (await text('#error')).length > 0, 'a document not in the index: the error is shown', await text('#error'));
@@ -249,6 +249,7 @@ async function run() {
   ok(sug[0] === '依法行政' && /依法行政 \(\d+\)/.test(await text('#suggest')), 'the variant 依法行政 with its count, as a link', await text('#suggest'));
   ok((await page.$eval('#q', (e) => e.value)) === '依法形政' && /^共 0 条/.test(await text('#status')),
     'the suggestion is not applied on its own', await text('#status'));
+  ok(!(await visible('#pager')), 'no pager for no results');
   const sugCount = parseInt(((await text('#suggest')).match(/依法行政 \((\d+)\)/) || [0, -1])[1], 10);
   await page.click('#suggest a.suggestion');
   await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === '依法行政');

@@ -10,6 +10,7 @@
 #include "snippet.h"
 #include "suggest.h"
 #include "expand.h"
+#include "proximity.h"
 #include "terms.h"
 #include "zbuf.h"
 #include "zx.h"
@@ -791,6 +792,40 @@ static void free_facet_values(facet *f)
     f->n = 0;
 }
 
+/* The occurrences of the atoms in one document, added to the total and
+ * to its facet values (ZHS_P_OCCURRENCES). */
+static zhs_status doc_occurrences(zhs_index *idx, zx_doc *doc, const char *const *atoms,
+                                  unsigned n, zhs_results *r)
+{
+    zbuf text = {0};
+    char *path = zx_doc_value(doc, ZT_SLOT_PATH, NULL, NULL);
+    zs_range *rg = NULL;
+    unsigned *atom_of = NULL, nr = 0;
+    zhs_status st = read_text(idx, doc, path, &text);
+    if (st == ZHS_OK && zs_find_matches(idx->an, text.data ? text.data : "", text.len, atoms, n,
+                                        &rg, &atom_of, &nr))
+        st = set_error(idx, ZHS_ERR_NOMEM, "counting occurrences: out of memory");
+    r->occurrences += nr;
+    for (unsigned k = 0; k < r->nfacets && st == ZHS_OK && nr; k++) {
+        char *v = zx_doc_value(doc, (unsigned)r->facets[k].field->slot, NULL, NULL);
+        if (v && *v && facet_add(&r->facets[k], v, nr))
+            st = set_error(idx, ZHS_ERR_NOMEM, "counting occurrences: out of memory");
+        free(v);
+    }
+    free(rg);
+    free(atom_of);
+    free(path);
+    zbuf_free(&text);
+    return st;
+}
+
+static void sort_facets(zhs_results *r)
+{
+    for (unsigned k = 0; k < r->nfacets; k++)
+        if (r->facets[k].n > 1)
+            qsort(r->facets[k].v, r->facets[k].n, sizeof *r->facets[k].v, by_count);
+}
+
 /* ZHS_P_OCCURRENCES: the occurrences of the query in every matching
  * document, in all and per facet value (facets then count occurrences,
  * not documents).  Reads the stored text of every match. */
@@ -810,36 +845,119 @@ static zhs_status count_occurrences(zhs_index *idx, zx_enquire *enq, const zq_pa
         unsigned size = zx_mset_size(ms);
         for (unsigned i = 0; i < size && st == ZHS_OK; i++) {
             zx_doc *doc = zx_mset_doc(ms, i, &e);
-            if (!doc) {
-                st = set_error(idx, from_zx(&e), "counting occurrences: %s", e.msg);
-                break;
-            }
-            zbuf text = {0};
-            char *path = zx_doc_value(doc, ZT_SLOT_PATH, NULL, NULL);
-            zs_range *rg = NULL;
-            unsigned *atom_of = NULL, nr = 0;
-            st = read_text(idx, doc, path, &text);
-            if (st == ZHS_OK && zs_find_matches(idx->an, text.data ? text.data : "", text.len,
-                                                atoms, n, &rg, &atom_of, &nr))
-                st = set_error(idx, ZHS_ERR_NOMEM, "counting occurrences: out of memory");
-            r->occurrences += nr;
-            for (unsigned k = 0; k < r->nfacets && st == ZHS_OK && nr; k++) {
-                char *v = zx_doc_value(doc, (unsigned)r->facets[k].field->slot, NULL, NULL);
-                if (v && *v && facet_add(&r->facets[k], v, nr))
-                    st = set_error(idx, ZHS_ERR_NOMEM, "counting occurrences: out of memory");
-                free(v);
-            }
-            free(rg);
-            free(atom_of);
-            free(path);
-            zbuf_free(&text);
+            st = doc ? doc_occurrences(idx, doc, atoms, n, r)
+                     : set_error(idx, from_zx(&e), "counting occurrences: %s", e.msg);
             zx_doc_free(doc);
         }
         zx_mset_free(ms);
     }
-    for (unsigned k = 0; k < r->nfacets; k++)
-        if (r->facets[k].n > 1)
-            qsort(r->facets[k].v, r->facets[k].n, sizeof *r->facets[k].v, by_count);
+    sort_facets(r);
+    return st;
+}
+
+/* The enquire of a parsed query with the options' sort. */
+static zhs_status prepare(zhs_index *idx, const zq_parsed *pq, const zhs_options *o,
+                          zx_enquire **out)
+{
+    zx_err e;
+    zx_enquire *enq = *out = zx_enquire_new(idx->db, &e);
+    if (!enq)
+        return set_error(idx, from_zx(&e), "%s", e.msg);
+    if (zx_enquire_set_query(enq, pq->query, &e) != ZX_OK ||
+        zx_enquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, BM25_MIN_NORMLEN, &e) != ZX_OK ||
+        ((o->sort == ZHS_SORT_DATE || o->sort == ZHS_SORT_DATE_DESC) &&
+         zx_enquire_set_sort(enq, ZT_SLOT_SORTDATE, o->sort == ZHS_SORT_DATE_DESC, &e) != ZX_OK))
+        return set_error(idx, from_zx(&e), "searching: %s", e.msg);
+    return ZHS_OK;
+}
+
+static zhs_status new_facets(zhs_index *idx, const zhs_options *o, zhs_results *r)
+{
+    r->facets = o->nfacets ? calloc(o->nfacets, sizeof *r->facets) : NULL;
+    if (o->nfacets && !r->facets)
+        return set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+    r->nfacets = o->nfacets;
+    for (unsigned k = 0; k < o->nfacets; k++)
+        r->facets[k].field = &zt_fields[o->facets[k]];
+    return ZHS_OK;
+}
+
+/* Does a candidate satisfy the query's NEAR/SENTENCE/PARAGRAPH operators?
+ * 1, 0, or -1 with the error set. */
+static int candidate_holds(zhs_index *idx, zx_doc *doc, const zp_query *zp)
+{
+    zbuf text = {0};
+    char *path = zx_doc_value(doc, ZT_SLOT_PATH, NULL, NULL);
+    char *pages = zx_doc_value(doc, ZT_SLOT_PAGES, NULL, NULL);
+    int holds = read_text(idx, doc, path, &text) ? -1
+                : zp_holds(idx->an, text.data ? text.data : "", text.len, pages && *pages, zp);
+    if (holds < 0 && !idx->err[0])
+        set_error(idx, ZHS_ERR_NOMEM, "checking NEAR, SENTENCE, PARAGRAPH: out of memory");
+    free(path);
+    free(pages);
+    zbuf_free(&text);
+    return holds;
+}
+
+/* A query with NEAR, SENTENCE or PARAGRAPH (proximity.h): Xapian's match
+ * set of the operands is a superset; every candidate's text is checked, in
+ * the match set's order, so the total, the page and the facets are those
+ * of the documents that hold. */
+static zhs_status run_filtered(zhs_index *idx, const zq_parsed *pq, const zp_query *zp,
+                               const zhs_options *o, zhs_results *r)
+{
+    zx_err e;
+    zx_enquire *enq = NULL;
+    zx_mset *ms = NULL;
+    unsigned *keep = NULL, nkeep = 0;
+    const char *atoms[64];
+    unsigned natoms = body_atoms(pq, atoms, 64);
+    zhs_status st = prepare(idx, pq, o, &enq);
+    if (st == ZHS_OK)
+        st = new_facets(idx, o, r);
+    unsigned ndocs = st == ZHS_OK ? zx_db_doccount(idx->db, &e) : 0;
+    if (st == ZHS_OK && !(ms = zx_enquire_mset(enq, 0, ndocs, ndocs, &e)))
+        st = set_error(idx, from_zx(&e), "searching: %s", e.msg);
+    unsigned size = ms ? zx_mset_size(ms) : 0;
+    if (st == ZHS_OK && size && !(keep = malloc(size * sizeof *keep)))
+        st = set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+    for (unsigned i = 0; i < size && st == ZHS_OK; i++) {
+        zx_doc *doc = zx_mset_doc(ms, i, &e);
+        int holds = doc ? candidate_holds(idx, doc, zp) : -1;
+        if (!doc)
+            st = set_error(idx, from_zx(&e), "searching: %s", e.msg);
+        else if (holds < 0)
+            st = idx->err[0] ? ZHS_ERR_IO : ZHS_ERR_NOMEM;
+        else if (holds) {
+            keep[nkeep++] = i;
+            if (o->occurrences)
+                st = doc_occurrences(idx, doc, atoms, natoms, r);
+            for (unsigned k = 0; k < r->nfacets && st == ZHS_OK && !o->occurrences; k++) {
+                char *v = zx_doc_value(doc, (unsigned)r->facets[k].field->slot, NULL, NULL);
+                if (v && *v && facet_add(&r->facets[k], v, 1))
+                    st = set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+                free(v);
+            }
+        }
+        zx_doc_free(doc);
+    }
+    sort_facets(r);
+    r->total = nkeep;
+    unsigned first = (unsigned long)o->offset > nkeep ? nkeep : (unsigned)o->offset;
+    unsigned max = o->limit == 0 || (unsigned long)o->limit > nkeep - first ? nkeep - first
+                                                                            : (unsigned)o->limit;
+    r->count = st == ZHS_OK ? max : 0;
+    if (r->count && !(r->hits = calloc(r->count, sizeof *r->hits))) {
+        r->count = 0;
+        st = set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+    }
+    for (unsigned k = 0; k < r->count && st == ZHS_OK; k++) {
+        st = fill_hit(idx, enq, ms, keep[first + k], pq, o, &r->hits[k]);
+        r->hits[k].rank = first + k + 1;
+    }
+    free(keep);
+    zx_mset_free(ms);
+    zx_enquire_free(enq);
     return st;
 }
 
@@ -847,33 +965,20 @@ static zhs_status run_search(zhs_index *idx, const zq_parsed *pq, const zhs_opti
                              zhs_results *r)
 {
     zx_err e;
-    zx_enquire *enq = zx_enquire_new(idx->db, &e);
-    if (!enq)
-        return set_error(idx, from_zx(&e), "%s", e.msg);
+    zx_enquire *enq = NULL;
     zx_mset *ms = NULL;
-    zhs_status st = ZHS_OK;
     int spy[MAX_FACETS];
-    if (zx_enquire_set_query(enq, pq->query, &e) != ZX_OK ||
-        zx_enquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, BM25_MIN_NORMLEN, &e) != ZX_OK ||
-        ((o->sort == ZHS_SORT_DATE || o->sort == ZHS_SORT_DATE_DESC) &&
-         zx_enquire_set_sort(enq, ZT_SLOT_SORTDATE, o->sort == ZHS_SORT_DATE_DESC, &e) != ZX_OK)) {
-        st = set_error(idx, from_zx(&e), "searching: %s", e.msg);
+    zhs_status st = prepare(idx, pq, o, &enq);
+    if (st)
         goto done;
-    }
     for (unsigned k = 0; k < o->nfacets; k++) {
         if ((spy[k] = zx_enquire_add_facet(enq, (unsigned)zt_fields[o->facets[k]].slot, &e)) < 0) {
             st = set_error(idx, from_zx(&e), "counting facets: %s", e.msg);
             goto done;
         }
     }
-    r->facets = o->nfacets ? calloc(o->nfacets, sizeof *r->facets) : NULL;
-    if (o->nfacets && !r->facets) {
-        st = set_error(idx, ZHS_ERR_NOMEM, "out of memory");
+    if ((st = new_facets(idx, o, r)))
         goto done;
-    }
-    r->nfacets = o->nfacets;
-    for (unsigned k = 0; k < o->nfacets; k++)
-        r->facets[k].field = &zt_fields[o->facets[k]];
     unsigned ndocs = zx_db_doccount(idx->db, &e);
     if (e.code != ZX_OK) {
         st = set_error(idx, from_zx(&e), "searching: %s", e.msg);
@@ -1020,15 +1125,19 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
     zhs_status xst = expand_query(idx, query, o, &expanded, &exp, &nexp);
     if (xst)
         return xst;
-    if (zq_parse(idx->an, expanded ? expanded : query, &pq, &e) != ZERR_OK) {
+    zp_query zp;
+    if (zp_parse(expanded ? expanded : query, &zp, &e) != ZERR_OK ||
+        zq_parse(idx->an, zp.nc ? zp.rewritten : expanded ? expanded : query, &pq, &e) != ZERR_OK) {
+        zp_clear(&zp);
         free(expanded);
         zy_free(exp, nexp);
         return set_error(idx, from_zx(&e), "%s", e.msg);
     }
-    free(expanded);
     zhs_results *r = calloc(1, sizeof *r);
     if (!r) {
+        free(expanded);
         zq_parsed_clear(&pq);
+        zp_clear(&zp);
         zy_free(exp, nexp);
         return set_error(idx, ZHS_ERR_NOMEM, "out of memory");
     }
@@ -1036,8 +1145,14 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
     r->nexp = nexp;
     r->normalized = pq.normalized; /* the results own it now */
     pq.normalized = NULL;
-    if (o->explain && !(r->explain = explain_query(idx, &pq))) {
+    if (zp.nc) { /* the parser saw no operators: say them again */
+        free(r->normalized);
+        r->normalized = strdup(expanded ? expanded : query);
+    }
+    free(expanded);
+    if (!r->normalized || (o->explain && !(r->explain = explain_query(idx, &pq)))) {
         zq_parsed_clear(&pq);
+        zp_clear(&zp);
         zhs_results_free(r);
         return set_error(idx, ZHS_ERR_NOMEM, "explaining the query: out of memory");
     }
@@ -1049,13 +1164,14 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
             zbuf_addc(&x, '\n') || zbuf_adds(&x, r->explain)) {
             zbuf_free(&x);
             zq_parsed_clear(&pq);
+            zp_clear(&zp);
             zhs_results_free(r);
             return set_error(idx, ZHS_ERR_NOMEM, "explaining the query: out of memory");
         }
         free(r->explain);
         r->explain = x.data;
     }
-    zhs_status st = run_search(idx, &pq, o, r);
+    zhs_status st = zp.nc ? run_filtered(idx, &pq, &zp, o, r) : run_search(idx, &pq, o, r);
     if (st == ZHS_ERR_NETWORK && !idx->allow_partial)
         strncat(idx->err, " (a shard did not answer; ZHS_I_ALLOW_PARTIAL goes on without it)",
                 sizeof idx->err - strlen(idx->err) - 1);
@@ -1074,7 +1190,7 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
             r->normalized = r->explain = NULL;
             zhs_results_free(r);
             r = again;
-            st = run_search(idx, &pq, o, r);
+            st = zp.nc ? run_filtered(idx, &pq, &zp, o, r) : run_search(idx, &pq, o, r);
         }
     }
     if (r)
@@ -1082,6 +1198,7 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
     if (st == ZHS_OK && r->total < (unsigned long)o->suggest)
         st = suggest(idx, &pq, r);
     zq_parsed_clear(&pq);
+    zp_clear(&zp);
     if (st != ZHS_OK) {
         zhs_results_free(r);
         return st;

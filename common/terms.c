@@ -352,7 +352,7 @@ done:
  * the document; for strings of one or two characters ZT_TITLE_SHORT_BONUS
  * of that, by the square of the share, so that only a title that is about
  * all the string weighs.  A document without the value gets none. */
-#define ZT_TITLE_MAXLEN 128
+#define ZT_TITLE_MAXLEN 32
 static zx_query *title_cover(const zx_query *tmatch, unsigned nchars)
 {
     char keys[ZT_TITLE_MAXLEN][8];

@@ -43,4 +43,17 @@ for q in "行政复议 体制改革" "体制改革 行政复议"; do
     if [ "$first" = together.txt ]; then echo "ok $n - proximity: $q ranks the adjacent document first"
     else fails=$((fails + 1)); echo "not ok $n - proximity: $q ranks $first first"; fi
 done
+# Title evidence counts how much of the title a query string is, not the
+# document's length: a long page titled with the string itself ranks above a
+# short one whose longer title holds it in passing (and whose body holds it
+# more often).
+mkdir "$tmp/title"
+{ printf '公式计算\n'; for k in $(seq 1 80); do printf '%s\n' "$filler"; done; printf '公式计算的步骤。\n'; } >"$tmp/title/exact.txt"
+printf '关于公式计算的若干说明和其他事项\n公式计算可以在表格中进行，公式计算的结果自动更新。公式计算。%s\n' "$filler" >"$tmp/title/passing.txt"
+for k in 1 2 3 4; do printf '其他\n%s\n' "$filler" >"$tmp/title/other$k.txt"; done
+"$zhindex" -q -d "$tmp/tidx" add "$tmp/title" || exit 1
+n=$((n + 1))
+first=$("$zhsearch" -d "$tmp/tidx" --json --snippet 0 公式计算 | python3 -c 'import json,sys; print(json.load(sys.stdin)["hits"][0]["path"].rsplit("/",1)[-1])')
+if [ "$first" = exact.txt ]; then echo "ok $n - title: the page titled with the query ranks first"
+else fails=$((fails + 1)); echo "not ok $n - title: 公式计算 ranks $first first"; fi
 tap_done

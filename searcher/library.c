@@ -1156,6 +1156,25 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
         zhs_results_free(r);
         return set_error(idx, ZHS_ERR_NOMEM, "explaining the query: out of memory");
     }
+    for (unsigned k = zp.nc; r->explain && k > 0; k--) { /* proximity, checked on the text */
+        const zp_constraint *c = &zp.c[k - 1];
+        char head[96];
+        zbuf x = {0};
+        snprintf(head, sizeof head, c->kind == ZP_NEAR ? " NEAR/%u " : c->kind == ZP_SENTENCE
+                 ? " SENTENCE " : " PARAGRAPH ", c->n);
+        if (zbuf_adds(&x, "proximity: ") || zbuf_adds(&x, zp.words[c->a]) || zbuf_adds(&x, head) ||
+            zbuf_adds(&x, zp.words[c->b]) ||
+            zbuf_adds(&x, " (the operands as an AND; each candidate's text checked)\n") ||
+            zbuf_adds(&x, r->explain)) {
+            zbuf_free(&x);
+            zq_parsed_clear(&pq);
+            zp_clear(&zp);
+            zhs_results_free(r);
+            return set_error(idx, ZHS_ERR_NOMEM, "explaining the query: out of memory");
+        }
+        free(r->explain);
+        r->explain = x.data;
+    }
     for (unsigned i = 0; r->explain && i < r->nexp; i++) { /* what ~word became */
         zbuf x = {0};
         const char *m = r->exp[i].members;

@@ -122,4 +122,24 @@ t_bad_groups() {
 }
 check "a bad list is refused, naming the line; the stored one stays" t_bad_groups
 
+# --- NEAR, SENTENCE, PARAGRAPH (their exactness: proximity_exact.py) -------
+check "行政复议 NEAR/10 应诉: 3 reports" bash -c "[ \$('$zhsearch' -d '$idx' -c '行政复议 NEAR/10 应诉') = 3 ]"
+check "放管服 PARAGRAPH 营商环境 (2) and SENTENCE (1) within the AND (4)" bash -c "
+    [ \$('$zhsearch' -d '$idx' -c '放管服 PARAGRAPH 营商环境') = 2 ] &&
+    [ \$('$zhsearch' -d '$idx' -c '放管服 SENTENCE 营商环境') = 1 ] &&
+    [ \$('$zhsearch' -d '$idx' -c '放管服 营商环境') = 4 ]"
+check "--explain names the proximity check" bash -c "'$zhsearch' -d '$idx' --explain '复议 SENTENCE 纠错' | grep -q '^proximity: 复议 SENTENCE 纠错'"
+t_near_errors() {
+    local out rc
+    out=$(z '(复议 NEAR 纠错)' 2>&1); rc=$?
+    [ $rc = 2 ] && [[ $out == *"column 5: NEAR joins two words or phrases at the top level"* ]] || { echo "$rc $out"; return 1; }
+    out=$(z '复议 NEAR/x 纠错' 2>&1); rc=$?
+    [ $rc = 2 ] && [[ $out == *"NEAR/n takes a distance"* ]] || { echo "$rc $out"; return 1; }
+    out=$(z 'year:2021 SENTENCE 纠错' 2>&1); rc=$?
+    [ $rc = 2 ] && [[ $out == *"SENTENCE needs a word or phrase on each side"* ]] || { echo "$rc $out"; return 1; }
+}
+check "a misplaced NEAR/SENTENCE names the column, exit 2" t_near_errors
+check "-o with NEAR lists the operands' occurrences in the documents that hold" \
+    bash -c "'$zhsearch' -d '$idx' -o --all '行政复议 NEAR/10 应诉' | cut -d: -f1 | sort -u | wc -l | grep -qx 3"
+
 tap_done

@@ -36,7 +36,9 @@ typedef enum zi_event {
     ZI_PAGE = 6,      /* progress inside a file: msg "page 3/12: OCR" */
     ZI_COMMIT = 7,
     ZI_NOTE = 8,      /* something done on the side (a leftover removed) */
-    ZI_FILES = 9      /* the files an add or sync found: msg is their number */
+    ZI_FILES = 9,     /* the files an add or sync found: msg is their number */
+    ZI_PROBLEM = 10   /* check found a problem: msg says it all (path, if any, names
+                         the document or shard) */
 } zi_event;
 
 typedef void (*zi_report_fn)(void *ctx, zi_event ev, const char *path, const char *msg);
@@ -134,6 +136,15 @@ int ops_remove_key(writer *w, const char *key, counts *c);
  * kept throughout; the sizes of the whole index before and after.  0, or
  * -1 when a part could not be compacted (it stays as it was). */
 int ops_compact(writer *w, uint64_t *before, uint64_t *after);
+/* Consistency of the index open for reading in db: Xapian's own check of
+ * every table, every document has exactly one id term that its stored path
+ * gives back, every stored text decodes and matches its checksum, the
+ * counts agree.  Problems are reported (ZI_PROBLEM; the first 20) and
+ * counted.  0, or -1 when the index could not be read at all. */
+typedef struct ops_check_result {
+    unsigned problems, unchecked, docs;
+} ops_check_result;
+int ops_check(const options *o, zx_db *db, ops_check_result *res);
 /* Does the index hold documents at or under path (which may be gone)? */
 int ops_indexed_under(const options *o, const char *path);
 /* The paths of every indexed document, sorted, into *out (malloc'd, each

@@ -663,3 +663,118 @@ int ops_canonical(const char *path, char out[PATH_MAX])
 {
     return canonical(path, out);
 }
+
+/* ---- check ---- */
+
+typedef struct check_ctx {
+    const options *o;
+    zx_db *db;
+    zd_codec *codec;
+    zbuf text, id;
+    unsigned ids, problems, unchecked;
+} check_ctx;
+
+/* A problem found: counted; the first ones reported. */
+static void problem(check_ctx *c, const char *path, const char *fmt, const char *what,
+                    const char *why)
+{
+    c->problems++;
+    if (c->problems <= 20) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, fmt, what, why);
+        tell(c->o, ZI_PROBLEM, path, "%s", msg);
+    }
+}
+
+static int check_doc(void *ctx, const char *t, size_t len, unsigned freq)
+{
+    check_ctx *c = ctx;
+    zx_err e;
+    char term[300];
+    snprintf(term, sizeof term, "%.*s", (int)len, t);
+    c->ids++;
+    if (freq != 1) {
+        problem(c, NULL, "%s: id term indexes %s documents", term, freq ? "several" : "no");
+        return 0;
+    }
+    unsigned id = zx_db_find_doc(c->db, t, len, &e);
+    zx_doc *d = id ? zx_db_get_doc(c->db, id, &e) : NULL;
+    if (!d) {
+        problem(c, NULL, "%s: document unreadable: %s", term, e.msg);
+        return 0;
+    }
+    size_t n, plen;
+    zx_err re;
+    char *rec = zx_doc_data(d, &n, &re), *path = zx_doc_value(d, ZT_SLOT_PATH, &plen, NULL);
+    zt_id_term(path ? path : "", &c->id);
+    if (!path || c->id.len != len || memcmp(c->id.data, t, len) != 0)
+        problem(c, path, "%s: stored path %s does not give this id", term, path ? path : "(none)");
+    int64_t dict = rec ? zd_record_dict(rec, n) : -1;
+    if (dict > 0)
+        zt_load_dict(c->db, c->codec, (uint32_t)dict);
+    if (!rec || zd_decode(c->codec, rec, n, &c->text, &re))
+        problem(c, path, "%s: %s", path ? path : term, re.msg);
+    else if (zd_record_checked(rec, n) == 0)
+        c->unchecked++;
+    free(rec);
+    free(path);
+    zx_doc_free(d);
+    return 0;
+}
+
+/* Xapian's check report on one line: its findings, without the lines
+ * that say a table is fine. */
+static const char *xapian_errors(char *msg)
+{
+    char *out = msg, *line = msg, *next;
+    for (; line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        size_t n = strlen(line);
+        if (n == 0 || line[n - 1] == ':' || strstr(line, "checked OK") || strstr(line, "Lazily created") ||
+            strstr(line, "errors found:"))
+            continue;
+        if (out != msg)
+            *out++ = ' ';
+        memmove(out, line, n);
+        out += n;
+    }
+    *out = 0;
+    return out == msg ? "Xapian's check found errors" : msg;
+}
+
+int ops_check(const options *o, zx_db *db, ops_check_result *res)
+{
+    check_ctx c = {.o = o, .db = db, .codec = zd_new(3)};
+    zx_err e;
+    char(*parts)[4096] = malloc(ZHINDEX_MAX_SHARDS * sizeof *parts);
+    unsigned np = parts ? index_parts(o->index, parts, ZHINDEX_MAX_SHARDS) : 0;
+    for (unsigned i = 0; i < np; i++) {
+        if (zx_db_check(parts[i], &e) == ZX_OK)
+            continue;
+        if (e.code == ZX_ERR_OPEN && access(parts[i], W_OK) != 0) /* Xapian's check opens read/write */
+            tell(o, ZI_NOTE, parts[i], "%s: Xapian's check skipped: %s", parts[i], strerror(errno));
+        else
+            problem(&c, parts[i], "%s: %s", parts[i], xapian_errors(e.msg));
+    }
+    free(parts);
+    int rc = !c.codec || !parts || zx_db_each_term(db, "Q", check_doc, &c, &e);
+    unsigned docs = zx_db_doccount(db, NULL);
+    if (rc)
+        tell(o, ZI_ERROR, o->index, "%s: cannot read the index: %s", o->index,
+             c.codec && parts ? e.msg : "out of memory");
+    else if (c.ids != docs) {
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%u", docs);
+        snprintf(b, sizeof b, "%u", c.ids);
+        problem(&c, NULL, "%s documents but %s id terms", a, b);
+    }
+    res->problems = c.problems;
+    res->unchecked = c.unchecked;
+    res->docs = docs;
+    zd_free(c.codec);
+    zbuf_free(&c.text);
+    zbuf_free(&c.id);
+    return rc ? -1 : 0;
+}

@@ -54,6 +54,7 @@ static void print_report(void *ctx, zi_event ev, const char *path, const char *m
     switch (ev) {
     case ZI_ERROR: say("%s", msg); break;
     case ZI_FAILED: say("%s: %s", path, msg); break;
+    case ZI_PROBLEM: say("%s", msg); break;
     case ZI_PAGE:
         if (!o->quiet)
             say("%s: %s", path, msg);
@@ -361,81 +362,6 @@ static int cmd_stats(const options *o)
     return rc ? 2 : 0;
 }
 
-typedef struct check_ctx {
-    zx_db *db;
-    zd_codec *codec;
-    zbuf text, id;
-    unsigned ids, problems, unchecked;
-} check_ctx;
-
-static void problem(check_ctx *c, const char *fmt, const char *what, const char *why)
-{
-    c->problems++;
-    if (c->problems <= 20) {
-        fprintf(stderr, "%s: ", prog);
-        fprintf(stderr, fmt, what, why);
-        fputc('\n', stderr);
-    }
-}
-
-static int check_doc(void *ctx, const char *t, size_t len, unsigned freq)
-{
-    check_ctx *c = ctx;
-    zx_err e;
-    char term[300];
-    snprintf(term, sizeof term, "%.*s", (int)len, t);
-    c->ids++;
-    if (freq != 1) {
-        problem(c, "%s: id term indexes %s documents", term, freq ? "several" : "no");
-        return 0;
-    }
-    unsigned id = zx_db_find_doc(c->db, t, len, &e);
-    zx_doc *d = id ? zx_db_get_doc(c->db, id, &e) : NULL;
-    if (!d) {
-        problem(c, "%s: document unreadable: %s", term, e.msg);
-        return 0;
-    }
-    size_t n, plen;
-    zx_err re;
-    char *rec = zx_doc_data(d, &n, &re), *path = zx_doc_value(d, ZT_SLOT_PATH, &plen, NULL);
-    zt_id_term(path ? path : "", &c->id);
-    if (!path || c->id.len != len || memcmp(c->id.data, t, len) != 0)
-        problem(c, "%s: stored path %s does not give this id", term, path ? path : "(none)");
-    int64_t dict = rec ? zd_record_dict(rec, n) : -1;
-    if (dict > 0)
-        zt_load_dict(c->db, c->codec, (uint32_t)dict);
-    if (!rec || zd_decode(c->codec, rec, n, &c->text, &re))
-        problem(c, "%s: %s", path ? path : term, re.msg);
-    else if (zd_record_checked(rec, n) == 0)
-        c->unchecked++;
-    free(rec);
-    free(path);
-    zx_doc_free(d);
-    return 0;
-}
-
-/* Xapian's check report on one line: its findings, without the lines
- * that say a table is fine. */
-static const char *xapian_errors(char *msg)
-{
-    char *out = msg, *line = msg, *next;
-    for (; line; line = next) {
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = 0;
-        size_t n = strlen(line);
-        if (n == 0 || line[n - 1] == ':' || strstr(line, "checked OK") || strstr(line, "Lazily created") ||
-            strstr(line, "errors found:"))
-            continue;
-        if (out != msg)
-            *out++ = ' ';
-        memmove(out, line, n);
-        out += n;
-    }
-    *out = 0;
-    return out == msg ? "Xapian's check found errors" : msg;
-}
-
 /* Consistency: Xapian's own check of every table (a damaged position
  * table would otherwise turn phrases into AND silently), every document
  * has exactly one id term that its stored path gives back, every stored
@@ -445,39 +371,16 @@ static int cmd_check(const options *o)
     zx_db *db = open_reader(o);
     if (!db)
         return 2;
-    check_ctx c = {.db = db, .codec = zd_new(3)};
-    zx_err e;
-    static char parts[ZHINDEX_MAX_SHARDS][4096];
-    unsigned np = index_parts(o->index, parts, ZHINDEX_MAX_SHARDS);
-    for (unsigned i = 0; i < np; i++) {
-        if (zx_db_check(parts[i], &e) == ZX_OK)
-            continue;
-        if (e.code == ZX_ERR_OPEN && access(parts[i], W_OK) != 0) /* Xapian's check opens read/write */
-            say("%s: Xapian's check skipped: %s", parts[i], strerror(errno));
-        else
-            problem(&c, "%s: %s", parts[i], xapian_errors(e.msg));
-    }
-    int rc = !c.codec || zx_db_each_term(db, "Q", check_doc, &c, &e);
-    unsigned docs = zx_db_doccount(db, NULL);
-    if (rc)
-        say("%s: cannot read the index: %s", o->index, c.codec ? e.msg : "out of memory");
-    else if (c.ids != docs) {
-        char a[32], b[32];
-        snprintf(a, sizeof a, "%u", docs);
-        snprintf(b, sizeof b, "%u", c.ids);
-        problem(&c, "%s documents but %s id terms", a, b);
-    }
+    ops_check_result c;
+    int rc = ops_check(o, db, &c);
     if (!rc && !c.problems && !o->quiet)
         fprintf(stderr, "%s: %s: ok, %u documents, all stored texts decode and match their checksums\n",
-                prog, o->index, docs);
+                prog, o->index, c.docs);
     if (!rc && c.unchecked && !o->quiet)
         say("%s: %u stored texts were written without checksums (rebuild the index to add them)",
             o->index, c.unchecked);
     if (!rc && c.problems)
         say("%s: %u problem%s found", o->index, c.problems, c.problems == 1 ? "" : "s");
-    zd_free(c.codec);
-    zbuf_free(&c.text);
-    zbuf_free(&c.id);
     zx_db_close(db);
     return rc ? 2 : c.problems ? 1 : 0;
 }

@@ -72,6 +72,7 @@ static void report(void *vctx, zi_event ev, const char *path, const char *msg)
     case ZI_UNCHANGED: pub = ZHS_EV_UNCHANGED; break;
     case ZI_REMOVED: pub = ZHS_EV_REMOVED; break;
     case ZI_FAILED: pub = ZHS_EV_FAILED; break;
+    case ZI_PROBLEM: pub = ZHS_EV_FAILED; break;
     case ZI_PAGE: pub = ZHS_EV_PAGE; break;
     case ZI_COMMIT: pub = ZHS_EV_COMMIT; break;
     default: return;
@@ -358,6 +359,29 @@ zhs_status zhs_writer_compact(zhs_writer *w)
         return st;
     uint64_t before, after;
     return end_call(w, ops_compact(&w->w, &before, &after));
+}
+
+zhs_status zhs_writer_check(zhs_writer *w, unsigned *problems)
+{
+    zhs_status st = begin_call(w, NULL, 0);
+    if (problems)
+        *problems = 0;
+    if (st)
+        return st;
+    zx_err e;
+    zx_db *db = zx_db_open(w->o.index, &e);
+    if (!db)
+        return fail(w, zs_status_of(e.code), "%s: %s", w->o.index, e.msg);
+    ops_check_result r;
+    int rc = ops_check(&w->o, db, &r);
+    zx_db_close(db);
+    if (rc)
+        return end_call(w, rc);
+    if (problems)
+        *problems = r.problems;
+    return r.problems ? fail(w, ZHS_ERR_CORRUPT, "%s: %u problem%s found", w->o.index, r.problems,
+                             r.problems == 1 ? "" : "s")
+                      : ZHS_OK;
 }
 
 void zhs_writer_counts(const zhs_writer *w, zhs_counts *out)

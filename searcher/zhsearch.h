@@ -400,6 +400,13 @@ ZHS_API zhs_status zhs_writer_commit(zhs_writer *w);
 /* Rewrite the index smaller and faster to read. */
 ZHS_API zhs_status zhs_writer_compact(zhs_writer *w);
 
+/* Verify the index, as zhindex check: Xapian's own check of every table,
+ * one id term per document, every stored text decodes and matches its
+ * checksum, the counts agree.  Each problem is a ZHS_EV_FAILED event with
+ * its message (the first 20); their number in *problems.  ZHS_OK when
+ * none, ZHS_ERR_CORRUPT when some. */
+ZHS_API zhs_status zhs_writer_check(zhs_writer *w, unsigned *problems);
+
 /* Ask the running call to stop, from any thread (or a signal handler): it
  * commits what is finished and returns ZHS_ERR_CANCELLED. */
 ZHS_API void zhs_writer_cancel(zhs_writer *w);

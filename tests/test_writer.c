@@ -137,6 +137,9 @@ static void test_basic(const char *corpus)
           "sync drops a deleted file: %s", zhs_writer_last_error(w));
     CHECK(zhs_writer_compact(w) == ZHS_OK && count(idx, "行政复议") == 3, "compact: %ld",
           count(idx, "行政复议"));
+    unsigned problems = 99;
+    CHECK(zhs_writer_check(w, &problems) == ZHS_OK && problems == 0, "check: %u problems: %s", problems,
+          zhs_writer_last_error(w));
     CHECK(zhs_writer_close(w) == ZHS_OK, "close");
     CHECK(sh("'%s' -q -d '%s' check", zhindex, idx) == 0, "zhindex check passes");
     CHECK(zhs_writer_close(NULL) == ZHS_OK && zhs_writer_set(NULL, ZHS_W_OCR, 1) == ZHS_ERR_INVALID &&

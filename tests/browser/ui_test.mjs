@@ -252,8 +252,8 @@ async function run() {
   ok(!(await visible('#pager')), 'no pager for no results');
   const sugCount = parseInt(((await text('#suggest')).match(/依法行政 \((\d+)\)/) || [0, -1])[1], 10);
   await page.click('#suggest a.suggestion');
-  await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === '依法行政');
-  await settle();
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === '依法行政'
+    && /^共 [1-9]/.test(document.getElementById('status').textContent), { polling: 100 });
   const sugTotal = parseInt((await text('#status')).match(/共 (\d+)/)[1], 10);
   ok((await page.$eval('#q', (e) => e.value)) === '依法行政' && sugTotal === sugCount && sugTotal > 0,
     'a click on it runs that query, which finds as many documents as it said', `${sugTotal} vs ${sugCount}`);
@@ -264,15 +264,15 @@ async function run() {
   ok(/^共 0 条/.test(await text('#status')), 'a word of a synonym group alone finds nothing', await text('#status'));
   ok(!(await page.$eval('#expand', (e) => e.checked)), '同义词扩展 is off by default');
   await page.click('#expand');
-  await page.waitForFunction(() => new URLSearchParams(location.search).get('expand') === '1');
-  await settle();
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('expand') === '1'
+    && /^共 [1-9]/.test(document.getElementById('status').textContent), { polling: 100 });
   ok(/^共 [1-9]/.test(await text('#status')), '同义词扩展 on: the group finds documents, the URL says expand=1', await text('#status'));
   ok((await text('#expanded')).includes('异地通办 → 跨省通办、异地通办、全国通办'), 'what the word expanded to is shown', await text('#expanded'));
   const exMarks = await all('#results mark');
   ok(exMarks.length > 0 && exMarks.every((m) => m === '跨省通办'), 'the snippets highlight the member found', exMarks.join('|'));
   await page.click('#results a.title');
-  await page.waitForFunction(() => !document.getElementById('doc-view').hidden);
-  await settle();
+  await page.waitForFunction(() => !document.getElementById('doc-view').hidden
+    && document.getElementById('doc-text').textContent.length > 0, { polling: 100 });
   ok((await all('#doc-text mark')).length > 0, 'the document view of an expanded search highlights the group', params().get('expand'));
   await page.goto(`${base}?q=${encodeURIComponent('~异地通办')}`, { waitUntil: 'networkidle0' });
   ok(/^共 [1-9]/.test(await text('#status')) && !(await page.$eval('#expand', (e) => e.checked)), '~word in the query box expands without the checkbox', await text('#status'));

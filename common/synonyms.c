@@ -87,6 +87,13 @@ static zerr_code member(zsyn *s, zn_normalizer *n, const char *w, size_t len, un
     char *norm = zn_normalize_utf8(n, w, len, &nl);
     if (!norm)
         return zerr_set(e, ZERR_NOMEM, "out of memory");
+    /* As the index sees it: full-width forms fold to the ASCII ones. */
+    if (!nl || norm[0] == '-' || strpbrk(norm, "\"()~: \t\n\r\f\v") || memchr(norm, 0, nl)) {
+        zerr_set(e, ZERR_INVALID, "line %u: '%.*s': a member is a word or phrase, without \" ( ) ~ "
+                 "or : (full-width ones too) and not starting with -", line, (int)len, w);
+        free(norm);
+        return ZERR_INVALID;
+    }
     int g = zsyn_group_of(s, norm);
     if (g >= 0) {
         zerr_set(e, ZERR_INVALID, "line %u: '%s' is already in another group, with '%s'", line,
@@ -165,6 +172,8 @@ char *zsyn_text(const zsyn *s, size_t *len)
 {
     zbuf b = {0};
     int bad = zbuf_reserve(&b, 0);
+    if (!bad)
+        b.data[0] = 0; /* no groups: an empty string */
     for (unsigned g = 0; s && g < s->ngroups && !bad; g++) {
         for (unsigned i = s->first[g]; i < s->first[g + 1] && !bad; i++)
             bad = zbuf_adds(&b, s->word[i]) || zbuf_addc(&b, i + 1 < s->first[g + 1] ? ' ' : '\n');

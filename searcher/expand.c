@@ -75,6 +75,8 @@ int zy_expand(const zsyn *syn, zn_normalizer *nz, const char *q, int all, char *
     *exp = NULL;
     *nexp = 0;
     int bad = zbuf_reserve(&b, strlen(q)), quoted = 0, negate_next = 0;
+    if (!bad)
+        b.data[0] = 0; /* an empty query gives an empty string */
     for (size_t i = 0; q[i] && !bad;) {
         char c = q[i];
         if (c == '"') {

@@ -1399,12 +1399,32 @@ void zhs_document_free(zhs_document *d)
 
 /* Matches of the query's words and phrases in the document's text, and
  * the page of each. */
+static zhs_status expand_query(zhs_index *idx, const char *query, const zhs_options *o,
+                               char **out, zy_expansion **exp, unsigned *nexp);
+
 static zhs_status document_matches(zhs_index *idx, zhs_document *d, const char *query)
 {
     zq_parsed pq;
     zerr e;
-    if (zq_parse(idx->an, query, &pq, &e) != ZERR_OK)
+    zp_query zp;
+    char *expanded = NULL;
+    zy_expansion *exp = NULL;
+    unsigned nexp = 0;
+    /* as a search reads it: ~word expanded, NEAR and the like between
+     * words that are highlighted as such */
+    zhs_status st = expand_query(idx, query, &default_options, &expanded, &exp, &nexp);
+    zy_free(exp, nexp);
+    if (st)
+        return st;
+    const char *q = expanded ? expanded : query;
+    if (zp_parse(q, &zp, &e) != ZERR_OK ||
+        zq_parse(idx->an, zp.nc ? zp.rewritten : q, &pq, &e) != ZERR_OK) {
+        zp_clear(&zp);
+        free(expanded);
         return set_error(idx, from_zx(&e), "%s", e.msg);
+    }
+    zp_clear(&zp);
+    free(expanded);
     const char *atoms[64];
     unsigned n = body_atoms(&pq, atoms, 64), *atom_of = NULL;
     int bad = zs_find_matches(idx->an, d->text.data ? d->text.data : "", d->text.len, atoms, n,

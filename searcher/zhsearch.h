@@ -262,7 +262,8 @@ typedef struct zhs_match {
     unsigned start, len;     /* the match: bytes [start, start+len) of context */
     unsigned page;           /* 1-based, 0 for unpaged documents */
     unsigned long long offset; /* byte offset of the match in the stored text */
-    const char *atom;        /* the query word or phrase it matches, as typed */
+    const char *atom;        /* the query word or phrase it matches, as typed (for a
+                                word expanded to its synonym group: the member) */
 } zhs_match;
 ZHS_API const zhs_match *zhs_hit_matches(const zhs_hit *h, unsigned *n);
 /* Synonym expansion i (0-based) of the query (~word, or every word with
@@ -289,7 +290,8 @@ ZHS_API const char *zhs_hit_explain(const zhs_hit *h);
 
 /* The whole stored text of the indexed document at path (as zhs_hit_path
  * gives it; "\f" between the pages of a paged one) with every match of
- * query highlighted (query NULL or "": none), and its fields through
+ * query highlighted (query NULL or "": none; ~word highlights its synonym
+ * group, NEAR and the like their operands), and its fields through
  * zhs_document_hit().  ZHS_ERR_NOT_FOUND when the index has no such path;
  * query errors as zhs_search().  Free with zhs_document_free(). */
 typedef struct zhs_document zhs_document;

@@ -350,6 +350,27 @@ int main(int argc, char **argv)
         CHECK(!strcmp(zhs_hit_field(zhs_document_hit(d), "year"), "2021") &&
                   !strcmp(zhs_hit_path(zhs_document_hit(d)), path), "its fields");
         zhs_document_free(d);
+        CHECK(zhs_index_document(idx, path, "行政复议 NEAR/10 应诉", &d) == ZHS_OK, "NEAR in a document query");
+        t = zhs_document_text(d, &len);
+        hl = zhs_document_highlights(d, &n);
+        good = n > 0;
+        for (unsigned k = 0; k < n && good; k++)
+            good = (!memcmp(t + hl[k].start, "行政复议", 12) && hl[k].len == 12) ||
+                   (!memcmp(t + hl[k].start, "应诉", 6) && hl[k].len == 6);
+        CHECK(good, "the operands highlighted, not the operator: %u", n);
+        zhs_document_free(d);
+        CHECK(zhs_index_document(idx, path, "~放管服", &d) == ZHS_OK, "~word in a document query");
+        t = zhs_document_text(d, &len);
+        hl = zhs_document_highlights(d, &n);
+        good = 1;
+        unsigned seen_member = 0;
+        for (unsigned k = 0; k < n && good; k++) {
+            seen_member += !memcmp(t + hl[k].start, "简政放权", 12);
+            good = !memcmp(t + hl[k].start, "放管服", 9) || !memcmp(t + hl[k].start, "简政放权", 12);
+        }
+        CHECK(good && (n == 0 || seen_member || strstr(t, "简政放权") == NULL),
+              "~放管服 highlights its group (%u matches)", n);
+        zhs_document_free(d);
         CHECK(zhs_index_document(idx, "/no/such/file", NULL, &d) == ZHS_ERR_NOT_FOUND && d == NULL &&
                   strstr(zhs_index_last_error(idx), "/no/such/file"), "not in the index");
         CHECK(zhs_index_document(idx, path, "(", &d) == ZHS_ERR_QUERY_SYNTAX, "a bad query");

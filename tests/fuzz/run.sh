@@ -31,7 +31,7 @@ if [ "${1:-}" = --no-build ]; then
 fi
 SECS=${1:-20}
 BUILD=${2:-$ROOT/build-fuzz}
-TARGETS=${FUZZ_TARGETS:-analyzer qparse extract metadata docstore snippet pdf docx ofd doc}
+TARGETS=${FUZZ_TARGETS:-analyzer qparse extract metadata docstore snippet pdf docx ofd doc queryops}
 case "$SECS" in
 '' | *[!0-9]* | 0) echo "usage: run.sh [--no-build] [SECONDS_PER_TARGET > 0] [BUILDDIR]" >&2 && exit 2 ;;
 esac

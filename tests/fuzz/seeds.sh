@@ -10,7 +10,7 @@ shift 2
 CORPUS=("$@")
 rm -rf "$S"
 
-for t in analyzer qparse extract metadata docstore snippet pdf docx ofd doc; do
+for t in analyzer qparse extract metadata docstore snippet pdf docx ofd doc queryops; do
     mkdir -p "$S/$t"
 done
 
@@ -194,3 +194,8 @@ for t in pdf docx ofd doc; do
     done
     [ -n "$(ls -A "$S/$t")" ] || printf 'x' | seed "$t"
 done
+
+# --- queryops: synonym list NUL query NUL text.
+{ printf '放管服 = 简政放权 放管结合\n二〇二一年 = 2021年\n'; printf '\0~放管服 NEAR/5 改革'; printf '\0'; head -c 3000 "${CORPUS[0]}"; } | seed queryops
+{ printf 'a = b\nb = c\n'; printf '\0复议 SENTENCE 纠错 PARAGRAPH 行政'; printf '\0行政复议。纠错\n复议'; } | seed queryops
+{ printf '# x\n\n复议 复议案件\n'; printf '\0"行政 复议" NEAR 诉讼 (x NEAR y)'; printf '\0'; tail -c 2000 "${CORPUS[1]}"; } | seed queryops

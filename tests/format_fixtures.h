@@ -3,7 +3,7 @@
  * the test sets from its first argument), their "key=value" sidecars, and
  * phrase recall against a source report (every run of 6+ characters
  * between punctuation, whitespace removed on both sides).  Header-only,
- * like check.h. */
+ * like check.h, which it needs included first. */
 #ifndef ZHS_FORMAT_FIXTURES_H
 #define ZHS_FORMAT_FIXTURES_H
 
@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *fmt_dir, *corpus_dir;
 
@@ -125,6 +126,28 @@ static int recall(const char *label, const char *src, size_t slen, const char *t
     free(hay);
     free(s);
     return total > 0 && found == total;
+}
+
+
+/* Run fn with stderr going to a file: the libraries an extractor calls
+ * must print nothing (CHECK: check.h, included first). */
+static void silently(void (*fn)(void))
+{
+    fflush(stderr);
+    FILE *tmp = tmpfile();
+    int saved = dup(2);
+    if (!tmp || saved < 0) {
+        fn();
+        return;
+    }
+    dup2(fileno(tmp), 2);
+    fn();
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    long size = (fseek(tmp, 0, SEEK_END), ftell(tmp));
+    CHECK(size == 0, "nothing printed on stderr (%ld bytes)", size);
+    fclose(tmp);
 }
 
 #endif

@@ -31,25 +31,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* libxml2 and libzip must say nothing: stderr goes to a file meanwhile. */
-static void silently(void (*fn)(void))
-{
-    fflush(stderr);
-    FILE *tmp = tmpfile();
-    int saved = dup(2);
-    if (!tmp || saved < 0) {
-        fn();
-        return;
-    }
-    dup2(fileno(tmp), 2);
-    fn();
-    fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    long size = (fseek(tmp, 0, SEEK_END), ftell(tmp));
-    CHECK(size == 0, "nothing printed on stderr (%ld bytes)", size);
-    fclose(tmp);
-}
 
 /* --- pages ------------------------------------------------------------------ */
 

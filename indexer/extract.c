@@ -14,6 +14,7 @@
 #include "extract.h"
 #include "zbuf.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1485,10 +1486,126 @@ static void rebuild(char *text, const cline *L, size_t nl, size_t *len)
     *len = w;
 }
 
-void ze_strip_chrome(char *text, size_t *len)
+/* ---- the fast path ----
+ * classify() keeps a line as it is unless the line holds one of these
+ * (each marker, footer key and navigation-trail prefix contains one), a
+ * bar and 网 (a site banner), or 大 中 小 (a font-size bar); most lines
+ * hold none, and most texts none at all.  Keys are found at lead bytes, so
+ * the scan costs a table look-up per character. */
+static const char *const chrome_keys[] = {
+    "位置",   "首页",   "版权所有", "主办单位", "承办单位", "ICP",    "网站标识码",
+    "联系我们", "公网安备", "网站地图", "技术支持", "opyright", "\xC2\xA9", "次数",
+    "访问量", "浏览量", "阅读量",   "点击数",   "点击量",   "字体",   "字号",
+    "扫一扫", "分享到", "打印",     "关闭",     "收藏",     "返回",   NULL};
+
+#define CP_WANG 0x7F51 /* 网 */
+#define CP_DA 0x5927   /* 大 */
+
+/* Bit per BMP code point: the first character of a key, a bar, 网, 大. */
+static uint8_t key_bits[0x10000 / 8];
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static void set_key_bit(uint32_t cp) { key_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7)); }
+
+static void build_key_bits(void)
 {
-    if (!text || !len || *len == 0)
-        return;
+    for (const char *const *k = chrome_keys; *k; k++) {
+        uint32_t cp;
+        if ((unsigned char)**k >= 0xE0 && cp_at(*k, strlen(*k), 0, &cp) == 3)
+            set_key_bit(cp);
+    }
+    set_key_bit(0xFF5C); /* ｜ */
+    set_key_bit(0x4E28); /* 丨 */
+    set_key_bit(CP_WANG);
+    set_key_bit(CP_DA);
+}
+
+static int key_at(const char *s, size_t n, size_t i)
+{
+    for (const char *const *k = chrome_keys; *k; k++)
+        if ((*k)[0] == s[i] && starts_with(s + i, n - i, *k))
+            return 1;
+    return 0;
+}
+
+/* 大, 中 and 小 with only spaces between them, from s[i]. */
+static int size_bar_at(const char *s, size_t n, size_t i)
+{
+    size_t j = skip_spaces(s, n, i + 3);
+    if (!starts_with(s + j, n - j, "中"))
+        return 0;
+    j = skip_spaces(s, n, j + 3);
+    return starts_with(s + j, n - j, "小");
+}
+
+/* 0 when no line of s can be chrome to classify() (key_bits built). */
+static int chrome_key_in(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    int bar = 0, wang = 0; /* on this line */
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = u[i];
+        if (c < 0x80) {
+            if (c == '\n')
+                bar = wang = 0;
+            else if (c == '|')
+                bar = 1;
+            else if ((c == 'I' && starts_with(s + i, n - i, "ICP")) ||
+                     (c == 'o' && starts_with(s + i, n - i, "opyright")))
+                return 1;
+            else
+                continue;
+        } else if (c == 0xC2) {
+            if (key_at(s, n, i))
+                return 1;
+            continue;
+        } else if (c >= 0xE0 && c < 0xF0 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
+                   (u[i + 2] & 0xC0) == 0x80) {
+            uint32_t cp = (c & 0x0Fu) << 12 | (u[i + 1] & 0x3Fu) << 6 | (u[i + 2] & 0x3Fu);
+            if (key_bits[cp >> 3] & (1u << (cp & 7))) {
+                if (key_at(s, n, i) || (cp == CP_DA && size_bar_at(s, n, i)))
+                    return 1;
+                if (cp == CP_WANG)
+                    wang = 1;
+                else if (cp == 0xFF5C || cp == 0x4E28)
+                    bar = 1;
+            }
+            i += 2; /* a key never starts at a continuation byte */
+        } else {
+            continue;
+        }
+        if (bar && wang)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether drop_footer_run would drop lines of s when classify() drops
+ * none: the same walk back from the end, without the line table. */
+static int footer_run_at_end(const char *s, size_t n)
+{
+    size_t end = n, count = 0;
+    for (;;) {
+        size_t start = end;
+        while (start > 0 && s[start - 1] != '\n')
+            start--;
+        size_t a, m;
+        trim_by(s + start, end - start, is_uspace, &a, &m);
+        if (m) {
+            if (!is_footer_item(s + start + a, m))
+                return count >= 3;
+            count++;
+        }
+        if (start == 0)
+            return 0;
+        end = start - 1;
+    }
+}
+
+/* The line-by-line work; with `fast`, lines without a key are kept
+ * without classify() and an unchanged text is not rebuilt. */
+static void strip_lines(char *text, size_t *len, int fast)
+{
     size_t n = *len, nl = 1;
     for (size_t i = 0; i < n; i++)
         nl += text[i] == '\n';
@@ -1500,17 +1617,46 @@ void ze_strip_chrome(char *text, size_t *len)
         return;
     }
     size_t start = 0, k = 0;
+    int changed = 0;
     for (size_t i = 0; i <= n; i++) {
         if (i < n && text[i] != '\n')
             continue;
         L[k].off = start;
         L[k].len = i - start;
-        L[k].drop = classify(text + start, &L[k].len, scratch) == DROP;
+        L[k].drop = 0;
+        if (!fast || chrome_key_in(text + start, i - start)) {
+            L[k].drop = classify(text + start, &L[k].len, scratch) == DROP;
+            changed |= L[k].drop || L[k].len != i - start;
+        }
         k++;
         start = i + 1;
     }
     drop_footer_run(text, L, nl);
-    rebuild(text, L, nl, len);
+    for (size_t i = 0; i < nl && !changed; i++)
+        changed = L[i].drop;
+    if (fast && !changed)
+        text[n] = 0; /* what rebuild() would give */
+    else
+        rebuild(text, L, nl, len);
     free(L);
     free(scratch);
+}
+
+void ze_strip_chrome(char *text, size_t *len)
+{
+    if (!text || !len || *len == 0)
+        return;
+    pthread_once(&key_once, build_key_bits);
+    if (!chrome_key_in(text, *len) && !footer_run_at_end(text, *len)) {
+        text[*len] = 0; /* what rebuild() would give */
+        return;
+    }
+    strip_lines(text, len, 1);
+}
+
+void ze_strip_chrome_full(char *text, size_t *len)
+{
+    if (!text || !len || *len == 0)
+        return;
+    strip_lines(text, len, 0);
 }

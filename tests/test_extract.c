@@ -232,13 +232,20 @@ static char *html_text(const char *html, char **title)
     return out;
 }
 
+/* ze_strip_chrome of text; also checked against the full pass (which
+ * must give the same bytes). */
 static char *strip(const char *text)
 {
-    size_t len = strlen(text);
-    char *s = malloc(len + 1);
+    size_t len = strlen(text), flen = len;
+    char *s = malloc(len + 1), *f = malloc(len + 1);
     memcpy(s, text, len + 1);
+    memcpy(f, text, len + 1);
     ze_strip_chrome(s, &len);
+    ze_strip_chrome_full(f, &flen);
     CHECK(strlen(s) == len && utf8_ok(s, len), "strip_chrome broke its output");
+    CHECK(len == flen && memcmp(s, f, len + 1) == 0, "fast path gives [%.200s], full pass [%.200s]",
+          s, f);
+    free(f);
     return s;
 }
 
@@ -650,6 +657,66 @@ static void test_chrome_file(const char *name, const char *text, size_t n)
     free(clean);
 }
 
+/* ze_strip_chrome (with its fast path) gives byte for byte what the full
+ * line-by-line pass gives. */
+static void same_as_full(const char *what, const char *text, size_t n)
+{
+    char *a = malloc(n + 1), *b = malloc(n + 1);
+    memcpy(a, text, n);
+    memcpy(b, text, n);
+    a[n] = b[n] = 0;
+    size_t an = n, bn = n;
+    ze_strip_chrome(a, &an);
+    ze_strip_chrome_full(b, &bn);
+    CHECK(an == bn && memcmp(a, b, an + 1) == 0, "%s: fast path gives [%.200s], full pass [%.200s]",
+          what, a, b);
+    free(a);
+    free(b);
+}
+
+static void test_chrome_fast_path(void)
+{
+    static const char *const texts[] = {
+        "政府网站访问量大幅提升\n经验分享到基层\n推进大中小学思政课一体化\n",
+        "这是正文，没有页面元素。\n第二段。\n",
+        "这是正文。\n关于\n帮助\n隐私\n", /* a footer run without any marker */
+        "关于\n帮助\n隐私\n",             /* ... with nothing before it: kept */
+        "正文。\n中国政府网|重庆市人民政府网\n", "正文。\n中国政府网\n|重庆市人民政府网\n",
+        "正文。\n【大 中 小】\n", "正文。\n大\n中\n小\n", "首页 > 新闻\n正文。",
+        "Copyright 2021\n正文。", "© 2021\n", "ICP备12345号\n", "  \n\n\n", "\n",
+        "a|b 网", "man page | grep\n网络", "打印 关闭", "返回值：0。\n返回", "\xE4\xBD", "\xC2",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        same_as_full(texts[i], texts[i], strlen(texts[i]));
+    char *c = strip("这是正文。\n关于\n帮助\n隐私\n");
+    CHECK(strcmp(c, "这是正文。") == 0, "footer run without markers: got [%s]", c);
+    free(c);
+
+    static const char *const atoms[] = {
+        "阅读次数", "：", ":", "12", "次", "【", "】", "[", "]", "字体", "字号", "大", " ", "中",
+        "小", "打印", "关闭", "收藏", "返回", "顶部", "|", "｜", "丨", "中国政府网", "网", "网站",
+        "首页", ">", "→", "您当前的位置", "版权所有", "ICP备", "Copyright", "©", "联系我们",
+        "分享到", "扫一扫", "\n", "\n", "\n\n", "。", "，", "报告", "法治政府建设", "2021年",
+        "3月", "人民政府", "关于", "帮助", "\xE4", "\xFF", "\xE4\xB8", "\xC2", "\t", "\xE3\x80\x80",
+        "o", "I"};
+    uint32_t seed = 7;
+    char buf[1024];
+    for (int iter = 0; iter < 30000; iter++) {
+        size_t len = 0, parts = (seed = seed * 1103515245 + 12345) % 48;
+        for (size_t k = 0; k < parts; k++) {
+            seed = seed * 1103515245 + 12345;
+            const char *a = atoms[(seed >> 16) % (sizeof atoms / sizeof *atoms)];
+            size_t al = strlen(a);
+            memcpy(buf + len, a, al);
+            len += al;
+        }
+        buf[len] = 0;
+        char what[32];
+        snprintf(what, sizeof what, "random text %d", iter);
+        same_as_full(what, buf, len);
+    }
+}
+
 static void test_corpus(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -671,6 +738,7 @@ static void test_corpus(const char *dir)
         expect_text(e->d_name, text, n, NULL, "UTF-8", text, n);
         test_roundtrip(e->d_name, text, n);
         test_chrome_file(e->d_name, text, n);
+        same_as_full(e->d_name, text, n);
         free(text);
     }
     closedir(d);
@@ -692,6 +760,7 @@ int main(int argc, char **argv)
     test_portal_page();
     test_html_malformed();
     test_chrome_words();
+    test_chrome_fast_path();
     test_corpus(argv[1]);
     printf("# test_extract: %d checks, %d failed\n1..%d\n", checks, failures, checks);
     return failures ? 1 : 0;

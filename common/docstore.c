@@ -263,6 +263,25 @@ int zd_train(const char *samples, const size_t *sizes, unsigned n, size_t cap, z
     return 0;
 }
 
+int zd_train_fast(const char *samples, const size_t *sizes, unsigned n, size_t cap, zbuf *out)
+{
+    zbuf_clear(out);
+    if (n < 8 || zbuf_reserve(out, cap))
+        return -1;
+    ZDICT_fastCover_params_t p;
+    memset(&p, 0, sizeof p);
+    p.k = 1024; /* segments of 1 KB */
+    p.d = 8;    /* 8-byte d-mers */
+    p.f = 20;
+    p.accel = 1;
+    p.zParams.compressionLevel = 3;
+    size_t r = ZDICT_trainFromBuffer_fastCover(out->data, cap, samples, sizes, n, p);
+    if (ZDICT_isError(r))
+        return zd_train(samples, sizes, n, cap, out);
+    out->len = r;
+    return 0;
+}
+
 void zd_dict_key(uint32_t id, char key[24])
 {
     snprintf(key, 24, "zhs:dict:%08x", (unsigned)id);

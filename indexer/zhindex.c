@@ -513,7 +513,7 @@ static void usage(FILE *f)
             "  -d, --index DIR      index directory (default $ZHSEARCH_INDEX or ./zhsearch.idx)\n"
             "  -e, --encoding NAME  read files in this encoding (default: detect)\n"
             "      --max-size MB    skip files larger than this (default 64)\n"
-            "      --batch N        documents per commit (default 250; also at most 4 MB of text)\n"
+            "      --batch N        documents per commit (default 100; also at most 4 MB of text)\n"
             "  -j, --threads N      analysis threads (default: the number of cores)\n"
             "      --shards N       make INDEX a sharded set of N shards (documents placed by a\n"
             "                       hash of their path); later commands find the shards themselves\n"

@@ -1160,8 +1160,8 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
         const zp_constraint *c = &zp.c[k - 1];
         char head[96];
         zbuf x = {0};
-        snprintf(head, sizeof head, c->kind == ZP_NEAR ? " NEAR/%u " : c->kind == ZP_SENTENCE
-                 ? " SENTENCE " : " PARAGRAPH ", c->n);
+        snprintf(head, sizeof head, c->kind == ZP_NEAR ? " NEAR/%u " : c->kind == ZP_BEFORE ? " BEFORE/%u "
+                 : c->kind == ZP_SENTENCE ? " SENTENCE " : " PARAGRAPH ", c->n);
         if (zbuf_adds(&x, "proximity: ") || zbuf_adds(&x, zp.words[c->a]) || zbuf_adds(&x, head) ||
             zbuf_adds(&x, zp.words[c->b]) ||
             zbuf_adds(&x, " (the operands as an AND; each candidate's text checked)\n") ||

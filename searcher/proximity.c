@@ -89,26 +89,32 @@ static int word_is(const char *q, const token *t, const char *w)
     return t->kind == T_WORD && t->e - t->b == strlen(w) && !memcmp(q + t->b, w, t->e - t->b);
 }
 
-/* NEAR, NEAR/n, SENTENCE or PARAGRAPH: 1 and its kind and n, else 0. */
+/* NEAR[/n], BEFORE[/n], SENTENCE or PARAGRAPH: 1 and its kind and n,
+ * -1 for a bad /n, else 0. */
 static int operator_at(const char *q, const token *t, zp_kind *kind, unsigned *n)
 {
     if (t->kind != T_WORD)
         return 0;
-    size_t len = t->e - t->b;
+    size_t len = t->e - t->b, k;
     const char *w = q + t->b;
     if (word_is(q, t, "SENTENCE") || word_is(q, t, "PARAGRAPH")) {
         *kind = w[0] == 'S' ? ZP_SENTENCE : ZP_PARAGRAPH;
         return 1;
     }
-    if (len < 4 || memcmp(w, "NEAR", 4) || (len > 4 && w[4] != '/'))
+    if (len >= 4 && !memcmp(w, "NEAR", 4))
+        k = 4, *kind = ZP_NEAR;
+    else if (len >= 6 && !memcmp(w, "BEFORE", 6))
+        k = 6, *kind = ZP_BEFORE;
+    else
         return 0;
-    *kind = ZP_NEAR;
+    if (len > k && w[k] != '/')
+        return 0;
     *n = ZP_NEAR_DEFAULT;
-    if (len > 4) {
+    if (len > k) {
         unsigned long v = 0;
-        if (len == 5 || len > 10)
+        if (len == k + 1 || len > k + 6)
             return -1;
-        for (size_t i = 5; i < len; i++) {
+        for (size_t i = k + 1; i < len; i++) {
             if (w[i] < '0' || w[i] > '9')
                 return -1;
             v = v * 10 + (unsigned long)(w[i] - '0');
@@ -175,11 +181,14 @@ zerr_code zp_parse(const char *q, zp_query *out, zerr *e)
         int op = operator_at(q, &t[i], &kind, &dist);
         if (!op)
             continue;
-        const char *name = kind == ZP_NEAR ? "NEAR" : kind == ZP_SENTENCE ? "SENTENCE" : "PARAGRAPH";
+        const char *name = kind == ZP_NEAR     ? "NEAR"
+                           : kind == ZP_BEFORE ? "BEFORE"
+                           : kind == ZP_SENTENCE ? "SENTENCE"
+                                                 : "PARAGRAPH";
         unsigned col = column(q, t[i].b);
         if (op < 0)
-            rc = zerr_set(e, ZERR_SYNTAX, "column %u: NEAR/n takes a distance from 0 to %u characters",
-                          col, ZP_NEAR_MAX);
+            rc = zerr_set(e, ZERR_SYNTAX, "column %u: %s/n takes a distance from 0 to %u characters",
+                          col, name, ZP_NEAR_MAX);
         else if (depth != 0)
             rc = zerr_set(e, ZERR_SYNTAX, "column %u: %s joins two words or phrases at the top "
                           "level of a query, not inside parentheses", col, name);
@@ -250,11 +259,12 @@ static int gap_allows(const char *s, size_t n, int paged, const zp_constraint *c
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         i += utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        int near = c->kind == ZP_NEAR || c->kind == ZP_BEFORE;
         int line = cp == '\n' || (!paged && (cp == '\f' || cp == '\v'));
-        if (line && !paged && c->kind != ZP_NEAR)
+        if (line && !paged && !near)
             return 0; /* a line break ends sentences and paragraphs */
         if (paged && cp == '\n') {
-            if (newline && c->kind != ZP_NEAR)
+            if (newline && !near)
                 return 0; /* a blank line: a paragraph break */
             newline = 1;
         } else if (!is_blank(cp)) {
@@ -262,7 +272,7 @@ static int gap_allows(const char *s, size_t n, int paged, const zp_constraint *c
         }
         if (c->kind == ZP_SENTENCE && ends_sentence(cp))
             return 0;
-        if (c->kind == ZP_NEAR && !is_blank(cp) && ++chars > c->n)
+        if (near && !is_blank(cp) && ++chars > c->n)
             return 0;
     }
     return 1;
@@ -271,6 +281,8 @@ static int gap_allows(const char *s, size_t n, int paged, const zp_constraint *c
 static int pair_holds(const char *text, const zs_range *x, const zs_range *y, int paged,
                       const zp_constraint *c)
 {
+    if (c->kind == ZP_BEFORE && x->start > y->start)
+        return 0; /* x is an occurrence of the first operand */
     const zs_range *first = x->start <= y->start ? x : y, *second = first == x ? y : x;
     size_t end = first->start + first->len;
     if (second->start <= end)

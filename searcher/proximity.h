@@ -2,6 +2,7 @@
  * of any length, exact.
  *
  *   行政复议 NEAR/10 诉讼     both, at most 10 characters apart (either order)
+ *   行政复议 BEFORE/10 诉讼   the same, the first before the second
  *   复议 SENTENCE 纠错        both in one sentence
  *   放管服 PARAGRAPH 营商环境  both in one paragraph
  *
@@ -32,12 +33,12 @@
 
 #include <stddef.h>
 
-typedef enum zp_kind { ZP_NEAR, ZP_SENTENCE, ZP_PARAGRAPH } zp_kind;
+typedef enum zp_kind { ZP_NEAR, ZP_BEFORE, ZP_SENTENCE, ZP_PARAGRAPH } zp_kind;
 
 typedef struct zp_constraint {
     unsigned a, b; /* operands: indexes into words */
     zp_kind kind;
-    unsigned n;    /* NEAR: the largest distance */
+    unsigned n;    /* NEAR, BEFORE: the largest distance */
 } zp_constraint;
 
 typedef struct zp_query {
@@ -48,7 +49,7 @@ typedef struct zp_query {
     unsigned nc;        /* 0: the query has no such operator */
 } zp_query;
 
-#define ZP_NEAR_DEFAULT 10 /* NEAR without /n */
+#define ZP_NEAR_DEFAULT 10 /* NEAR or BEFORE without /n */
 #define ZP_NEAR_MAX 10000
 
 /* Find the operators of query.  ZERR_SYNTAX with a message naming the

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""proximity_exact.py - NEAR/n, SENTENCE and PARAGRAPH against a brute-force
+"""proximity_exact.py - NEAR/n, BEFORE/n, SENTENCE and PARAGRAPH against a brute-force
 scan of the files (TAP).
 
 The rules (searcher/proximity.h), on the normalized text of each file
 (zhs-normalize, what the index sees): an operand occurs where exactness.py's
 oracle finds it; two occurrences are NEAR/n when at most n non-blank
-characters stand between them (overlapping: 0); in one SENTENCE when no
+characters stand between them (overlapping: 0), BEFORE/n the same with
+the first operand's occurrence starting first; in one SENTENCE when no
 。!?; and no line break stands between them; in one PARAGRAPH when no line
 break does (corpus/ holds text files: every line break counts).  A chain
 a OP b OP c holds each neighbouring pair.
@@ -74,7 +75,7 @@ def prefix(text, pred):
 
 def gap_ok(doc, b, e, op, n):
     """May the gap text[b:e] stand between the two occurrences?"""
-    if op == "NEAR":
+    if op in ("NEAR", "BEFORE"):
         return doc["solid"][e] - doc["solid"][b] <= n
     if doc["breaks"][e] - doc["breaks"][b]:
         return False
@@ -86,6 +87,8 @@ def pair_holds(doc, a, b, op, n):
     for s1 in spans(doc, a):
         for s2 in sb:
             if s1 == s2 and a == b:
+                continue
+            if op == "BEFORE" and s1[0] > s2[0]:
                 continue
             first, second = sorted([s1, s2])
             if second[0] <= first[1] or gap_ok(doc, first[1], second[0], op, n):
@@ -141,11 +144,12 @@ def main():
         ops = []
         for _ in range(parts - 1):
             r = rng.random()
-            ops.append(("NEAR", rng.randint(0, 40)) if r < 0.5 else ("SENTENCE", 0) if r < 0.75
-                       else ("PARAGRAPH", 0))
+            ops.append(("NEAR", rng.randint(0, 40)) if r < 0.4 else
+                       ("BEFORE", rng.randint(0, 40)) if r < 0.55 else
+                       ("SENTENCE", 0) if r < 0.8 else ("PARAGRAPH", 0))
         text = words[0]
         for (op, n), w in zip(ops, words[1:]):
-            text += " %s %s" % ("NEAR/%d" % n if op == "NEAR" else op, w)
+            text += " %s %s" % ("%s/%d" % (op, n) if op in ("NEAR", "BEFORE") else op, w)
         queries.append((text, words, ops))
 
     failed = holds = 0

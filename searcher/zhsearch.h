@@ -336,7 +336,7 @@ ZHS_API zhs_status zhs_writer_open(const char *path, zhs_writer **out);
 
 typedef enum zhs_writer_param {
     ZHS_W_THREADS = 1,  /* analysis threads (default: the number of cores) */
-    ZHS_W_BATCH = 2,    /* documents per commit (default 250; also at most 4 MB of text) */
+    ZHS_W_BATCH = 2,    /* documents per commit (default 100; also at most 4 MB of text) */
     ZHS_W_MAX_SIZE = 3, /* files over this many bytes are refused (default 64 MB) */
     ZHS_W_OCR = 4,      /* 1 = read scanned PDF pages by OCR (slow: seconds a page) */
     ZHS_W_FOLLOW = 5,   /* 1 = follow symbolic links met inside directories */

@@ -93,6 +93,7 @@
  * strings of one or two characters get ZT_TITLE_SHORT_BONUS of that, by the
  * square of the share (known-item evaluation, tests/bench). */
 #define ZT_TITLE_BONUS 15.0
+#define ZT_TITLE_BONUS_TEXT "15" /* for explanations */
 #define ZT_TITLE_SHORT_BONUS 0.5
 /* Query cost bounds for a long string: bigrams filtering the candidates of
  * one run (the positional phrase stays exact), ranking terms per string. */

@@ -606,6 +606,8 @@ typedef struct explain_ctx {
     int failed;  /* out of memory */
     zx_err err;  /* a failed read of positions */
     zx_status st;
+    int title_ranked; /* a title: atom weighs title terms by BM25 */
+    int title_evidence; /* a title term matched a body string: the fixed weight */
 } explain_ctx;
 
 static int add_position(void *ctx, unsigned pos)
@@ -643,8 +645,16 @@ static int explain_term(void *vctx, const char *t, size_t n)
     double part = wdf ? log(tw) * (BM25_K1 + 1) * wdf / (K + wdf) : 0;
     char line[400];
     int boolean = zt_term_is_boolean(t, n);
-    snprintf(line, sizeof line, "    %-12.*s wdf %-3u in %u of %.0f documents  %s%.4f", (int)n, t,
-             wdf, df, N, boolean ? "boolean " : "", part);
+    /* A title term of a body string only decides whether the title holds
+     * it: the title evidence, a fixed weight (terms.h), not a BM25 part. */
+    int evidence = t[0] == ZT_FIELD_TITLE[0] && !c->title_ranked;
+    c->title_evidence |= evidence;
+    if (evidence)
+        snprintf(line, sizeof line, "    %-12.*s wdf %-3u in %u of %.0f documents  title evidence", (int)n,
+                 t, wdf, df, N);
+    else
+        snprintf(line, sizeof line, "    %-12.*s wdf %-3u in %u of %.0f documents  %s%.4f", (int)n, t,
+                 wdf, df, N, boolean ? "boolean " : "", part);
     if (zbuf_adds(c->b, line))
         c->failed = 1;
     if (!c->failed && (t[0] == 'C' || (t[0] == 'T' && n > 1 && t[1] == 'C'))) {
@@ -734,9 +744,12 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
         double av = zx_db_avlength(idx->db, &ae);
         snprintf(line, sizeof line,
                  "  score %.4f: BM25 (k1 %.1f, b %.1f) of the ranking terms below, plus the NEAR bonus "
-                 "when atoms stand together; document length %u (average %.0f)\n",
+                 "when atoms stand together and the title evidence; document length %u (average %.0f)\n",
                  h->score, BM25_K1, BM25_B, dl, av);
         explain_ctx c = {.idx = idx, .b = &b, .docid = docid};
+        for (size_t k = 0; k < pq->natoms; k++)
+            c.title_ranked |= pq->atoms[k].field == ZQ_FIELD && pq->atoms[k].f &&
+                              pq->atoms[k].f->prefix && !strcmp(pq->atoms[k].f->prefix, ZT_FIELD_TITLE);
         if (le.code != ZX_OK || ae.code != ZX_OK) {
             c.st = le.code != ZX_OK ? le.code : ae.code;
             c.err = le.code != ZX_OK ? le : ae;
@@ -751,6 +764,12 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
         } else if (xs != ZX_OK) {
             st = set_error(idx, from_zx(&e), "explaining a hit: %s", e.msg);
         }
+        if (st == ZHS_OK && c.title_evidence && !c.failed &&
+            zbuf_adds(&b, "  title terms count only as title evidence: when the title holds a query "
+                          "string whole, a fixed weight, its share of the title times "
+                          ZT_TITLE_BONUS_TEXT " (less for strings of one or two characters); "
+                          "nothing otherwise\n"))
+            st = set_error(idx, ZHS_ERR_NOMEM, "explaining a hit: out of memory");
         if (st == ZHS_OK && h->match_pages && zbuf_adds(&b, h->match_pages))
             st = set_error(idx, ZHS_ERR_NOMEM, "explaining a hit: out of memory");
         h->explain = b.data;

@@ -122,6 +122,17 @@ t_bad_groups() {
 }
 check "a bad list is refused, naming the line; the stored one stays" t_bad_groups
 
+# --- explain: title terms of a body string are title evidence, not BM25 parts
+t_explain_title() {
+    local out
+    out=$(z --explain -n 1 '法治政府建设' | grep -E '^ +T[CWB]') || { echo "no title terms listed"; return 1; }
+    ! grep -qv 'title evidence' <<<"$out" || { echo "$out"; return 1; }
+    z --explain -n 1 '法治政府建设' | grep -q 'title terms count only as title evidence' || return 1
+    # a title: query weighs its terms by BM25
+    z --explain -n 1 'title:法治' | grep -E '^ +TW法治' | grep -qv 'title evidence'
+}
+check "--explain: title terms of a body query are title evidence; of title: BM25" t_explain_title
+
 # --- NEAR, SENTENCE, PARAGRAPH (their exactness: proximity_exact.py) -------
 check "行政复议 NEAR/10 应诉: 3 reports" bash -c "[ \$('$zhsearch' -d '$idx' -c '行政复议 NEAR/10 应诉') = 3 ]"
 check "放管服 PARAGRAPH 营商环境 (2) and SENTENCE (1) within the AND (4)" bash -c "

@@ -1128,6 +1128,34 @@ static zhs_status expand_query(zhs_index *idx, const char *query, const zhs_opti
     return ZHS_OK;
 }
 
+/* A query as a search reads it: synonym expansion (~word, ZHS_P_EXPAND),
+ * then NEAR/BEFORE/SENTENCE/PARAGRAPH taken out (proximity.h), then the
+ * parser.  On success the caller owns *pq, *zp, *expanded (the expanded
+ * text or NULL) and the expansions; on failure all are freed and the
+ * error is set. */
+static zhs_status read_query(zhs_index *idx, const char *query, const zhs_options *o,
+                             zq_parsed *pq, zp_query *zp, char **expanded, zy_expansion **exp,
+                             unsigned *nexp)
+{
+    zerr e;
+    *exp = NULL;
+    *nexp = 0;
+    zhs_status st = expand_query(idx, query, o, expanded, exp, nexp);
+    if (st)
+        return st;
+    const char *q = *expanded ? *expanded : query;
+    if (zp_parse(q, zp, &e) != ZERR_OK || zq_parse(idx->an, zp->nc ? zp->rewritten : q, pq, &e) != ZERR_OK) {
+        zp_clear(zp);
+        free(*expanded);
+        *expanded = NULL;
+        zy_free(*exp, *nexp);
+        *exp = NULL;
+        *nexp = 0;
+        return set_error(idx, from_zx(&e), "%s", e.msg);
+    }
+    return ZHS_OK;
+}
+
 zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts, zhs_results **out)
 {
     *out = NULL;
@@ -1137,21 +1165,13 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
     double t0 = now();
     idx->err[0] = 0;
     zq_parsed pq;
-    zerr e;
+    zp_query zp;
     char *expanded;
-    zy_expansion *exp = NULL;
-    unsigned nexp = 0;
-    zhs_status xst = expand_query(idx, query, o, &expanded, &exp, &nexp);
+    zy_expansion *exp;
+    unsigned nexp;
+    zhs_status xst = read_query(idx, query, o, &pq, &zp, &expanded, &exp, &nexp);
     if (xst)
         return xst;
-    zp_query zp;
-    if (zp_parse(expanded ? expanded : query, &zp, &e) != ZERR_OK ||
-        zq_parse(idx->an, zp.nc ? zp.rewritten : expanded ? expanded : query, &pq, &e) != ZERR_OK) {
-        zp_clear(&zp);
-        free(expanded);
-        zy_free(exp, nexp);
-        return set_error(idx, from_zx(&e), "%s", e.msg);
-    }
     zhs_results *r = calloc(1, sizeof *r);
     if (!r) {
         free(expanded);
@@ -1418,32 +1438,25 @@ void zhs_document_free(zhs_document *d)
 
 /* Matches of the query's words and phrases in the document's text, and
  * the page of each. */
-static zhs_status expand_query(zhs_index *idx, const char *query, const zhs_options *o,
-                               char **out, zy_expansion **exp, unsigned *nexp);
+static zhs_status read_query(zhs_index *idx, const char *query, const zhs_options *o,
+                             zq_parsed *pq, zp_query *zp, char **expanded, zy_expansion **exp,
+                             unsigned *nexp);
 
 static zhs_status document_matches(zhs_index *idx, zhs_document *d, const char *query)
 {
     zq_parsed pq;
-    zerr e;
     zp_query zp;
-    char *expanded = NULL;
-    zy_expansion *exp = NULL;
-    unsigned nexp = 0;
+    char *expanded;
+    zy_expansion *exp;
+    unsigned nexp;
     /* as a search reads it: ~word expanded, NEAR and the like between
      * words that are highlighted as such */
-    zhs_status st = expand_query(idx, query, &default_options, &expanded, &exp, &nexp);
-    zy_free(exp, nexp);
+    zhs_status st = read_query(idx, query, &default_options, &pq, &zp, &expanded, &exp, &nexp);
     if (st)
         return st;
-    const char *q = expanded ? expanded : query;
-    if (zp_parse(q, &zp, &e) != ZERR_OK ||
-        zq_parse(idx->an, zp.nc ? zp.rewritten : q, &pq, &e) != ZERR_OK) {
-        zp_clear(&zp);
-        free(expanded);
-        return set_error(idx, from_zx(&e), "%s", e.msg);
-    }
     zp_clear(&zp);
     free(expanded);
+    zy_free(exp, nexp);
     const char *atoms[64];
     unsigned n = body_atoms(&pq, atoms, 64), *atom_of = NULL;
     int bad = zs_find_matches(idx->an, d->text.data ? d->text.data : "", d->text.len, atoms, n,

@@ -7,6 +7,8 @@
 #ifndef ZHS_FORMAT_FIXTURES_H
 #define ZHS_FORMAT_FIXTURES_H
 
+#include "format.h"
+#include "metadata.h"
 #include "zbuf.h"
 
 #include <stdint.h>
@@ -148,6 +150,24 @@ static void silently(void (*fn)(void))
     long size = (fseek(tmp, 0, SEEK_END), ftell(tmp));
     CHECK(size == 0, "nothing printed on stderr (%ld bytes)", size);
     fclose(tmp);
+}
+
+
+/* The metadata step on an extraction gives the title, issuer and year of
+ * the fixture's sidecar exp. */
+static void metadata(const char *name, const zf_text *t, const char *exp)
+{
+    char *title = sidecar(exp, "title"), *issuer = sidecar(exp, "issuer"),
+         *year = sidecar(exp, "year");
+    zm_hints h = {t->title, t->date[0] ? t->date : NULL, name};
+    zm_meta m;
+    zm_extract(t->text.data, t->text.len, &h, &m);
+    CHECK_STR(m.title, title ? title : "", "%s: metadata title", name);
+    CHECK_STR(m.issuer, issuer ? issuer : "", "%s: metadata issuer", name);
+    CHECK(year && m.year == atoi(year), "%s: year %d, want %s", name, m.year, year ? year : "?");
+    free(title);
+    free(issuer);
+    free(year);
 }
 
 #endif

@@ -59,20 +59,6 @@ static void structure(const zf_text *t)
     CHECK(!strstr(s, "TableGrid") && !strstr(s, "FootnoteText"), "no style names in text");
 }
 
-static void metadata(const char *name, const zf_text *t, const char *exp)
-{
-    char *title = sidecar(exp, "title"), *issuer = sidecar(exp, "issuer"),
-         *year = sidecar(exp, "year");
-    zm_hints h = {t->title, t->date[0] ? t->date : NULL, name};
-    zm_meta m;
-    zm_extract(t->text.data, t->text.len, &h, &m);
-    CHECK_STR(m.title, title ? title : "", "%s: metadata title", name);
-    CHECK_STR(m.issuer, issuer ? issuer : "", "%s: metadata issuer", name);
-    CHECK(year && m.year == atoi(year), "%s: year %d, want %s", name, m.year, year ? year : "?");
-    free(title);
-    free(issuer);
-    free(year);
-}
 
 static void report(const char *name, const char *date)
 {

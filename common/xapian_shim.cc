@@ -288,6 +288,23 @@ zx_db *zx_db_open_writable(const char *path, int create, zx_err *err)
     GUARD_END(nullptr)
 }
 
+zx_db *zx_db_create_scratch(const char *path, zx_err *err)
+{
+    GUARD_BEGIN
+    zx_db *d = new zx_db;
+    try {
+        d->wdb = Xapian::WritableDatabase(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC |
+                                                    Xapian::DB_BACKEND_GLASS);
+        d->writable = true;
+    } catch (...) {
+        delete d;
+        throw;
+    }
+    ok(err);
+    return d;
+    GUARD_END(nullptr)
+}
+
 } // extern "C"
 
 // Opening shards: C++ helpers, outside the C linkage block.
@@ -743,6 +760,20 @@ zx_status zx_db_compact(const char *src, const char *dst, zx_err *err)
     check_glass(src);
     Xapian::Database d(src);
     d.compact(dst, Xapian::DBCOMPACT_NO_RENUMBER);
+    ok(err);
+    return ZX_OK;
+    GUARD_END_ST
+}
+
+zx_status zx_db_merge(const char *const *srcs, size_t n, const char *dst, zx_err *err)
+{
+    GUARD_BEGIN
+    Xapian::Database d;
+    for (size_t i = 0; i < n; i++) {
+        check_glass(srcs[i]);
+        d.add_database(Xapian::Database(srcs[i]));
+    }
+    d.compact(dst, n > 3 ? Xapian::DBCOMPACT_MULTIPASS : 0);
     ok(err);
     return ZX_OK;
     GUARD_END_ST

@@ -53,6 +53,10 @@ const char *zx_version_string(void);
 zx_db *zx_db_open(const char *path, zx_err *err);
 zx_db *zx_db_open_empty(zx_err *err); /* no shard yet */
 zx_db *zx_db_open_writable(const char *path, int create, zx_err *err);
+/* A new database at path (which must not exist) for a build that is
+ * merged into an index afterwards: commits do not fsync (zx_db_merge
+ * writes and syncs the result). */
+zx_db *zx_db_create_scratch(const char *path, zx_err *err);
 /* Add shards named by spec (as for zx_db_open) to a read-only handle;
  * remote operations time out after timeout_ms (0: 10 s).  Searches see all
  * shards as one index with global statistics. */
@@ -108,6 +112,10 @@ zx_status zx_db_check(const char *path, zx_err *err);
 
 /* Copy a database into a compact, read-optimised one at dst. */
 zx_status zx_db_compact(const char *src, const char *dst, zx_err *err);
+/* Merge the databases srcs[0..n) into one compact database at dst:
+ * documents renumbered in source order, user metadata from the first
+ * source that has each key. */
+zx_status zx_db_merge(const char *const *srcs, size_t n, const char *dst, zx_err *err);
 
 /* ---- documents ---- */
 zx_doc *zx_doc_new(void);

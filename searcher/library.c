@@ -33,6 +33,7 @@ struct zhs_index {
     zn_normalizer *zn; /* for synonym groups, made on first use */
     zsyn *syn;         /* the index's synonym groups, read on first use */
     int syn_read;
+    zhs_results *lazy; /* results whose hits still read fields on demand */
     char err[1024];
 };
 
@@ -56,6 +57,8 @@ struct zhs_hit {
     unsigned page; /* of the snippet's first highlight; 0 when unpaged */
     double score;
     char **values; /* of each row of zt_fields, NULL where the document has none */
+    unsigned loaded; /* rows of values read so far (bit k: row k) */
+    zx_doc *doc;     /* where the rest is read from on first access; NULL when all is */
     zs_snippet snip;
     char *explain;
     char *match_pages; /* with explain, for paged documents: "p. 3 ..." */
@@ -93,6 +96,8 @@ struct zhs_results {
     facet *facets; /* as many as the options asked for */
     unsigned nfacets;
     char *normalized, *explain;
+    zhs_index *idx;             /* on whose lazy list the results are, or NULL */
+    zhs_results *prev, *next;   /* on that list */
 };
 
 /* ---- status and errors ---- */
@@ -166,6 +171,8 @@ zhs_status zs_status_of(zerr_code code)
     }
     return ZHS_ERR_INTERNAL;
 }
+
+static void lazy_settle(zhs_index *idx);
 
 static zhs_status from_zx(const zerr *e)
 {
@@ -252,6 +259,7 @@ zhs_status zhs_index_reopen(zhs_index *idx)
     if (!idx || !idx->db)
         return ZHS_ERR_INVALID;
     zx_err e;
+    lazy_settle(idx); /* their fields from the snapshot they were found in */
     if (zx_db_reopen(idx->db, &e) < 0)
         return set_error(idx, from_zx(&e), "reopening the index: %s", e.msg);
     zg_pinyin_free(idx->py); /* new characters may have come */
@@ -266,6 +274,7 @@ void zhs_index_close(zhs_index *idx)
 {
     if (!idx)
         return;
+    lazy_settle(idx);
     zx_db_close(idx->db);
     za_free(idx->an);
     zd_free(idx->codec);
@@ -373,11 +382,84 @@ static int value_of(zx_doc *d, unsigned slot, char **out, zx_err *e)
     return 0;
 }
 
+/* Fields of hits are read on first access: most callers read the path
+ * and the title only, and each value is a look-up of its own in the index.
+ * A hit keeps its document until every field is read; the handle settles
+ * the hits of all its live results (reads what is left) before it reopens
+ * or closes, so a field always comes from the snapshot that was searched. */
+static unsigned all_rows(void)
+{
+    return zt_nfields >= 32 ? ~0u : (1u << zt_nfields) - 1;
+}
+
+/* Row k of a hit's fields (NULL when the document has none).  A field that
+ * cannot be read by then reads as absent: the search read the hit's path,
+ * so the document was readable. */
+static const char *hit_row_value(const zhs_hit *ch, unsigned k)
+{
+    zhs_hit *h = (zhs_hit *)ch; /* hits belong to their results, never const objects */
+    if (!h->values || k >= zt_nfields)
+        return NULL;
+    if (!(h->loaded & (1u << k))) {
+        zx_err e;
+        if (h->doc && value_of(h->doc, (unsigned)zt_fields[k].slot, &h->values[k], &e))
+            h->values[k] = NULL;
+        h->loaded |= 1u << k;
+        if (h->loaded == all_rows()) {
+            zx_doc_free(h->doc);
+            h->doc = NULL;
+        }
+    }
+    return h->values[k];
+}
+
 /* The value of the field named `name` of a hit, NULL when none. */
 static const char *hit_value(const zhs_hit *h, const char *name)
 {
     const zt_field *f = zt_field_named(name);
-    return h && h->values && f ? h->values[f - zt_fields] : NULL;
+    return h && f ? hit_row_value(h, (unsigned)(f - zt_fields)) : NULL;
+}
+
+static void lazy_unlink(zhs_results *r)
+{
+    if (!r->idx)
+        return;
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        r->idx->lazy = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    r->idx = NULL;
+    r->prev = r->next = NULL;
+}
+
+/* Put results whose hits have fields left to read on the handle's list. */
+static void lazy_link(zhs_index *idx, zhs_results *r)
+{
+    unsigned i = 0;
+    while (i < r->count && !r->hits[i].doc)
+        i++;
+    if (i == r->count)
+        return;
+    r->idx = idx;
+    r->prev = NULL;
+    r->next = idx->lazy;
+    if (idx->lazy)
+        idx->lazy->prev = r;
+    idx->lazy = r;
+}
+
+/* Read every field left of the handle's live results. */
+static void lazy_settle(zhs_index *idx)
+{
+    while (idx->lazy) {
+        zhs_results *r = idx->lazy;
+        for (unsigned i = 0; i < r->count; i++)
+            for (unsigned k = 0; r->hits[i].doc && k < zt_nfields; k++)
+                hit_row_value(&r->hits[i], k);
+        lazy_unlink(r);
+    }
 }
 
 /* Make sure the codec holds the dictionary a record needs. */
@@ -705,6 +787,7 @@ static char *explain_query(zhs_index *idx, const zq_parsed *pq)
 
 static void free_hit(zhs_hit *h)
 {
+    zx_doc_free(h->doc);
     for (unsigned i = 0; h->values && i < zt_nfields; i++)
         free(h->values[i]);
     free(h->values);
@@ -726,11 +809,16 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
     h->score = zx_mset_weight(ms, i);
     zhs_status st = ZHS_OK;
     h->values = calloc(zt_nfields, sizeof *h->values);
+    h->doc = doc; /* the hit's own now: its fields are read on first access */
     if (!h->values)
         st = set_error(idx, ZHS_ERR_NOMEM, "out of memory");
-    for (unsigned k = 0; k < zt_nfields && st == ZHS_OK; k++)
-        if (value_of(doc, (unsigned)zt_fields[k].slot, &h->values[k], &e))
-            st = set_error(idx, from_zx(&e), "reading the fields of a hit: %s", e.msg);
+    /* The path now: nearly every caller reads it, and a hit whose fields
+     * cannot be read fails the search here. */
+    const zt_field *pf = zt_field_named("path");
+    unsigned prow = (unsigned)(pf - zt_fields);
+    if (st == ZHS_OK && value_of(doc, (unsigned)pf->slot, &h->values[prow], &e))
+        st = set_error(idx, from_zx(&e), "reading the fields of a hit: %s", e.msg);
+    h->loaded |= 1u << prow;
     if (st == ZHS_OK &&
         (o->snippet_chars > 0 || o->matches > 0 || (o->explain && hit_value(h, "pages"))))
         st = make_snippet(idx, doc, pq, (unsigned)(o->snippet_chars > 0 ? o->snippet_chars : 0),
@@ -774,7 +862,6 @@ static zhs_status fill_hit(zhs_index *idx, zx_enquire *enq, zx_mset *ms, unsigne
             st = set_error(idx, ZHS_ERR_NOMEM, "explaining a hit: out of memory");
         h->explain = b.data;
     }
-    zx_doc_free(doc);
     return st;
 }
 
@@ -1261,6 +1348,7 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
         zhs_results_free(r);
         return st;
     }
+    lazy_link(idx, r);
     r->seconds = now() - t0;
     *out = r;
     return ZHS_OK;
@@ -1271,6 +1359,7 @@ void zhs_results_free(zhs_results *r)
 {
     if (!r)
         return;
+    lazy_unlink(r);
     for (unsigned i = 0; i < r->count && r->hits; i++)
         free_hit(&r->hits[i]);
     free(r->hits);
@@ -1346,7 +1435,7 @@ static unsigned hit_row(const zhs_hit *h, unsigned i)
 {
     unsigned k = 0;
     for (; h && h->values && k < zt_nfields; k++)
-        if ((zt_fields[k].flags & ZT_F_HIT) && h->values[k] && i-- == 0)
+        if ((zt_fields[k].flags & ZT_F_HIT) && hit_row_value(h, k) && i-- == 0)
             return k;
     return zt_nfields;
 }
@@ -1505,6 +1594,7 @@ zhs_status zhs_index_document(zhs_index *idx, const char *path, const char *quer
     for (unsigned k = 0; k < zt_nfields && st == ZHS_OK; k++)
         if (value_of(doc, (unsigned)zt_fields[k].slot, &d->hit.values[k], &e))
             st = set_error(idx, from_zx(&e), "%s: reading its fields: %s", path, e.msg);
+    d->hit.loaded = all_rows();
     if (st == ZHS_OK)
         st = read_text(idx, doc, path, &d->text);
     if (st == ZHS_OK && query && *query)

@@ -355,19 +355,15 @@ done:
 #define ZT_TITLE_MAXLEN 32
 static zx_query *title_cover(const zx_query *tmatch, unsigned nchars)
 {
-    char keys[ZT_TITLE_MAXLEN][8];
-    const char *kp[ZT_TITLE_MAXLEN];
     double wt[ZT_TITLE_MAXLEN];
     int short_string = nchars <= 2;
     double w = short_string ? ZT_TITLE_BONUS * ZT_TITLE_SHORT_BONUS : ZT_TITLE_BONUS;
     for (unsigned l = 1; l <= ZT_TITLE_MAXLEN; l++) {
         double share = nchars >= l ? 1.0 : (double)nchars / l;
-        snprintf(keys[l - 1], sizeof keys[l - 1], "%u", l);
-        kp[l - 1] = keys[l - 1];
         wt[l - 1] = w * (short_string ? share * share : share);
     }
     /* a longer title: as one of ZT_TITLE_MAXLEN tokens */
-    zx_query *src = zx_q_value_map(ZT_SLOT_TITLELEN, kp, wt, ZT_TITLE_MAXLEN, wt[ZT_TITLE_MAXLEN - 1]);
+    zx_query *src = zx_q_value_table(ZT_SLOT_TITLELEN, wt, ZT_TITLE_MAXLEN, wt[ZT_TITLE_MAXLEN - 1]);
     zx_query *m = zx_q_scale(tmatch, 0);
     zx_query *pair[2] = {m, src};
     zx_query *r = m && src ? zx_q_combine(ZX_OP_AND, pair, 2, 0) : NULL;

@@ -228,6 +228,85 @@ bool uses_safe_form(zx_db *db, const Xapian::Query &q)
     return false;
 }
 
+// zx_q_value_table: the weight of a document read from a small decimal
+// value, weights[v - 1] for the value v in 1..n written without leading
+// zeros, the default weight for any other value.  The weights of a
+// ValueMapPostingSource with the keys "1".."n", without building and
+// cloning a map of strings for every query and shard and looking each value
+// up in it.  To a remote shard (xapian-tcpsrv) it is sent as that
+// ValueMapPostingSource, which the server knows by name: same weights.
+class ValueTableSource : public Xapian::ValuePostingSource {
+    std::vector<double> weights;
+    double default_weight;
+
+  public:
+    ValueTableSource(Xapian::valueno slot_, const double *w, size_t n, double dflt)
+        : Xapian::ValuePostingSource(slot_), weights(w, w + n), default_weight(dflt)
+    {
+    }
+
+    double get_weight() const override
+    {
+        std::string v = get_value();
+        size_t n = v.size();
+        if (n == 0 || n > 9 || v[0] < '1' || v[0] > '9')
+            return default_weight;
+        size_t k = 0;
+        for (char c : v) {
+            if (c < '0' || c > '9')
+                return default_weight;
+            k = k * 10 + static_cast<size_t>(c - '0');
+        }
+        return k <= weights.size() ? weights[k - 1] : default_weight;
+    }
+
+    void init(const Xapian::Database &db_) override
+    {
+        Xapian::ValuePostingSource::init(db_);
+        double max = default_weight;
+        for (double w : weights)
+            max = w > max ? w : max;
+        set_maxweight(max);
+    }
+
+    ValueTableSource *clone() const override
+    {
+        return new ValueTableSource(get_slot(), weights.data(), weights.size(), default_weight);
+    }
+
+    // Serialised as the equivalent ValueMapPostingSource (see above).
+    Xapian::ValueMapPostingSource *as_map() const
+    {
+        std::unique_ptr<Xapian::ValueMapPostingSource> m(new Xapian::ValueMapPostingSource(get_slot()));
+        for (size_t i = 0; i < weights.size(); i++)
+            m->add_mapping(std::to_string(i + 1), weights[i]);
+        m->set_default_weight(default_weight);
+        return m.release();
+    }
+
+    std::string name() const override
+    {
+        return "Xapian::ValueMapPostingSource";
+    }
+
+    std::string serialise() const override
+    {
+        std::unique_ptr<Xapian::ValueMapPostingSource> m(as_map());
+        return m->serialise();
+    }
+
+    Xapian::PostingSource *unserialise(const std::string &s) const override
+    {
+        std::unique_ptr<Xapian::ValueMapPostingSource> m(as_map());
+        return m->unserialise(s);
+    }
+
+    std::string get_description() const override
+    {
+        return "Xapian::ValueMapPostingSource(slot=" + std::to_string(get_slot()) + ")";
+    }
+};
+
 } // namespace
 
 #define GUARD_BEGIN try {
@@ -972,16 +1051,11 @@ zx_query *zx_q_value_range(unsigned slot, const char *lo, const char *hi)
     }
 }
 
-zx_query *zx_q_value_map(unsigned slot, const char *const *keys, const double *weights, size_t n,
-                         double default_weight)
+zx_query *zx_q_value_table(unsigned slot, const double *weights, size_t n, double default_weight)
 {
     try {
-        // No term: the safe form is the query itself.  The source is one
-        // Xapian knows by name, so remote shards (xapian-tcpsrv) run it too.
-        std::unique_ptr<Xapian::ValueMapPostingSource> src(new Xapian::ValueMapPostingSource(slot));
-        for (size_t i = 0; i < n; i++)
-            src->add_mapping(keys[i], weights[i]);
-        src->set_default_weight(default_weight);
+        // No term: the safe form is the query itself.
+        std::unique_ptr<ValueTableSource> src(new ValueTableSource(slot, weights, n, default_weight));
         Xapian::Query q(src.release()->release());
         return wrap(q);
     } catch (...) {

@@ -153,12 +153,13 @@ zx_query *zx_q_scale(const zx_query *q, double factor);
 /* Documents whose value in slot lies in [lo, hi] (string order); NULL lo or
  * hi leaves that end open. */
 zx_query *zx_q_value_range(unsigned slot, const char *lo, const char *hi);
-/* A weight without terms (Xapian's ValueMapPostingSource): every document
- * with a value in slot, weighing weights[i] when the value is keys[i] and
- * default_weight otherwise.  AND it with a query to weigh that query's
- * matches by a value (scale 0 on the other side keeps only this weight). */
-zx_query *zx_q_value_map(unsigned slot, const char *const *keys, const double *weights, size_t n,
-                         double default_weight);
+/* A weight without terms: every document with a value in slot, weighing
+ * weights[v - 1] when the value is the decimal v in 1..n (no leading
+ * zeros) and default_weight otherwise (the weights of Xapian's
+ * ValueMapPostingSource with the keys "1".."n", which is what remote
+ * shards are sent).  AND it with a query to weigh that query's matches by
+ * a value (scale 0 on the other side keeps only this weight). */
+zx_query *zx_q_value_table(unsigned slot, const double *weights, size_t n, double default_weight);
 zx_query *zx_q_copy(const zx_query *q);
 int zx_q_empty(const zx_query *q);
 char *zx_q_describe(const zx_query *q);

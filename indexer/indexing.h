@@ -55,6 +55,8 @@ typedef struct options {
     int follow; /* --follow: follow symbolic links met in a walk */
     int list0;  /* -0: list prints NUL-terminated paths */
     int no_compact; /* --no-compact: add and sync never compact */
+    int merge_build; /* a large add into an empty index may be built in parts
+                        and merged (pipeline.c), which leaves it compacted */
     int ocr;        /* --ocr: recognise scanned pages */
     zi_report_fn report; /* NULL: nothing is reported */
     void *report_ctx;
@@ -85,6 +87,7 @@ typedef struct writer {
     zd_codec *codec; /* holds the current stored-text dictionary */
     const options *o;
     int in_txn;
+    int merged; /* the last index_files built the index by a merge (compacted) */
 } writer;
 
 /* Report ev about path (may be NULL) with a printf-style message. */
@@ -136,6 +139,11 @@ int ops_remove_key(writer *w, const char *key, counts *c);
  * kept throughout; the sizes of the whole index before and after.  0, or
  * -1 when a part could not be compacted (it stays as it was). */
 int ops_compact(writer *w, uint64_t *before, uint64_t *after);
+/* Replace the single index w holds open for writing by one compact merge
+ * of it and the databases parts[0..n), in that order (pipeline.c's merged
+ * builds), the lock kept throughout.  0, or -1 (reported) when the index
+ * stays as it was. */
+int ops_merge(writer *w, const char *const *parts, size_t n);
 /* Consistency of the index open for reading in db: Xapian's own check of
  * every table, every document has exactly one id term that its stored path
  * gives back, every stored text decodes and matches its checksum, the

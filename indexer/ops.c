@@ -490,11 +490,15 @@ int rm_tree(const char *path)
     return rc | rmdir(path);
 }
 
-/* Compact one index directory into a copy and swap the two.  *db holds
- * the index open for writing, so nothing is written to it while it is
- * copied; the copy is opened for writing before it takes the index's
- * place and *db then holds it instead: the lock is never let go. */
-static int compact_one(const options *o, const char *index, zx_db **db)
+#define MERGE_MAX_PARTS 8
+
+/* Compact one index directory (merged with parts[0..nparts), when given)
+ * into a copy and swap the two.  *db holds the index open for writing, so
+ * nothing is written to it while it is copied; the copy is opened for
+ * writing before it takes the index's place and *db then holds it
+ * instead: the lock is never let go. */
+static int compact_one(const options *o, const char *index, zx_db **db, const char *const *parts,
+                       size_t nparts)
 {
     char tmp[PATH_MAX], old[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s.compact-%ld", index, (long)getpid());
@@ -502,8 +506,13 @@ static int compact_one(const options *o, const char *index, zx_db **db)
     zx_err e;
     zx_db *copy = NULL;
     rm_tree(tmp); /* left by a killed process that had our pid */
-    if (zx_db_compact(index, tmp, &e) || !(copy = zx_db_open_writable(tmp, 0, &e))) {
-        tell(o, ZI_ERROR, index, "%s: compact failed, index unchanged: %s", index, e.msg);
+    const char *srcs[1 + MERGE_MAX_PARTS] = {index};
+    for (size_t k = 0; k < nparts; k++)
+        srcs[1 + k] = parts[k];
+    if ((nparts ? zx_db_merge(srcs, 1 + nparts, tmp, &e) : zx_db_compact(index, tmp, &e)) ||
+        !(copy = zx_db_open_writable(tmp, 0, &e))) {
+        tell(o, ZI_ERROR, index, "%s: %s failed, index unchanged: %s", index,
+             nparts ? "merge" : "compact", e.msg);
         rm_tree(tmp);
         return -1;
     }
@@ -542,10 +551,20 @@ int ops_compact(writer *w, uint64_t *before, uint64_t *after)
     unsigned n = index_parts(o->index, parts, ZHINDEX_MAX_SHARDS);
     int rc = 0;
     for (unsigned i = 0; i < n && i < w->nshards && rc == 0; i++)
-        rc = compact_one(o, parts[i], &w->db[i]);
+        rc = compact_one(o, parts[i], &w->db[i], NULL, 0);
     free(parts);
     *after = dir_bytes(o->index);
     return rc;
+}
+
+int ops_merge(writer *w, const char *const *parts, size_t n)
+{
+    if (w->is_set || w->nshards != 1 || n == 0 || n > MERGE_MAX_PARTS) {
+        tell(w->o, ZI_ERROR, NULL, "%s: a merge needs a single index and 1 to %d parts",
+             w->o->index, MERGE_MAX_PARTS);
+        return -1;
+    }
+    return compact_one(w->o, w->o->index, &w->db[0], parts, n);
 }
 
 int ops_indexed_under(const options *o, const char *path)

@@ -23,9 +23,13 @@
 #include "terms.h"
 #include "indexing.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define DICT_SAMPLE_BYTES (2u << 20)
 #define DICT_MIN_BYTES (16u << 10)
@@ -33,6 +37,7 @@
 
 typedef struct job {
     const char *key;
+    size_t at;    /* its place in the file list */
     zdoc_input in;
     zx_doc *doc;
     int update;
@@ -266,8 +271,8 @@ done:
  * batch that reaches each takes its input from here. */
 typedef struct sample {
     job *jobs;
-    size_t *at; /* index in the file list of each job */
-    size_t n, next;
+    size_t *at; /* index in the file list of each job, ascending */
+    size_t n;
 } sample;
 
 static void sample_free(sample *sp)
@@ -316,14 +321,21 @@ static void train_on_sample(writer *w, worker *ws, const filelist *fl, const zdo
 }
 
 /* File i's input from the sample, if it is there (extracted): 1, and the
- * input moved to j. */
+ * input moved to j.  Files are asked for in any order (a merged build
+ * reads several parts of the list at once). */
 static int from_sample(sample *sp, size_t i, job *j)
 {
-    while (sp->next < sp->n && sp->at[sp->next] < i)
-        zdoc_input_clear(&sp->jobs[sp->next++].in); /* passed: not needed */
-    if (sp->next == sp->n || sp->at[sp->next] != i)
+    size_t lo = 0, hi = sp->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sp->at[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == sp->n || sp->at[lo] != i)
         return 0;
-    job *s = &sp->jobs[sp->next++];
+    job *s = &sp->jobs[lo];
     if (s->failed) { /* read again, and fail, in the batch */
         zdoc_input_clear(&s->in);
         return 0;
@@ -364,11 +376,25 @@ static void indexed_hash(zx_db *reader, const char *key, zbuf *term, char out[17
     strcpy(out, "?"); /* could not tell: index it again */
 }
 
-/* ---- stage 3: the writer thread ---- */
+/* ---- stage 3: the writer threads ---- */
+
+/* What the writers of a merged build have written: reported once the
+ * merge has put it into the index. */
+typedef struct written {
+    pthread_mutex_t lock;
+    size_t *at; /* file list index of each document written */
+    size_t n;
+    uint64_t bytes;
+} written;
 
 typedef struct writer_thread {
     writer *w;
     counts *c;
+    zx_db *scratch; /* a merged build: this thread's own database */
+    const char *scratch_path;
+    written *wr;
+    pthread_t tid;
+    int started;
     pthread_mutex_t lock;
     pthread_cond_t cond;
     batch *pending; /* handed over, not yet written */
@@ -388,6 +414,7 @@ static void free_batch_docs(batch *b)
     b->dict_id = 0;
 }
 
+/* A batch into the index, in one transaction. */
 static zerr_code write_batch(writer_thread *wt, batch *b, zerr *e)
 {
     writer *w = wt->w;
@@ -439,6 +466,43 @@ static zerr_code write_batch(writer_thread *wt, batch *b, zerr *e)
     return ZERR_OK;
 }
 
+/* A batch into this thread's scratch database (a merged build: the index
+ * was empty, so every document is new). */
+static zerr_code write_scratch(writer_thread *wt, batch *b, zerr *e)
+{
+    zx_err xe;
+    if (b->dict_id) {
+        char key[24], hex[12];
+        zd_dict_key(b->dict_id, key);
+        snprintf(hex, sizeof hex, "%08x", (unsigned)b->dict_id);
+        if (zx_db_set_metadata(wt->scratch, key, b->dict.data, b->dict.len, &xe) ||
+            zx_db_set_metadata(wt->scratch, "zhs:dict", hex, strlen(hex), &xe))
+            return zerr_set(e, xe.code, "%s: %s; the index is unchanged", wt->scratch_path, xe.msg);
+    }
+    for (size_t k = 0; k < b->n; k++) {
+        job *j = &b->jobs[k];
+        if (!j->doc)
+            continue;
+        zt_id_term(j->key, &wt->term);
+        if (!zx_db_replace(wt->scratch, wt->term.data, wt->term.len, j->doc, &xe))
+            return zerr_set(e, xe.code, "%s: cannot index: %s; the index is unchanged", j->key,
+                            xe.msg);
+    }
+    if (zx_db_commit(wt->scratch, &xe))
+        return zerr_set(e, xe.code, "%s: cannot write: %s; the index is unchanged",
+                        wt->scratch_path, xe.msg);
+    written *wr = wt->wr;
+    pthread_mutex_lock(&wr->lock);
+    for (size_t k = 0; k < b->n; k++) {
+        if (b->jobs[k].doc) {
+            wr->at[wr->n++] = b->jobs[k].at;
+            wr->bytes += b->jobs[k].in.nbytes;
+        }
+    }
+    pthread_mutex_unlock(&wr->lock);
+    return ZERR_OK;
+}
+
 static void *writer_main(void *arg)
 {
     writer_thread *wt = arg;
@@ -453,7 +517,7 @@ static void *writer_main(void *arg)
         int rc = -1;
         if (!wt->failed) {
             zerr e;
-            rc = write_batch(wt, b, &e) ? -1 : 0;
+            rc = (wt->scratch ? write_scratch(wt, b, &e) : write_batch(wt, b, &e)) ? -1 : 0;
             if (rc) /* the thread that failed says why */
                 tell(wt->w->o, ZI_ERROR, NULL, "%s", e.msg);
         }
@@ -472,11 +536,21 @@ static void *writer_main(void *arg)
 /* Wait until the writer has nothing in hand; returns its failure flag. */
 static int writer_wait(writer_thread *wt)
 {
+    if (!wt->started)
+        return 0;
     pthread_mutex_lock(&wt->lock);
     while (wt->busy)
         pthread_cond_wait(&wt->cond, &wt->lock);
     int failed = wt->failed;
     pthread_mutex_unlock(&wt->lock);
+    return failed;
+}
+
+static int writers_wait(writer_thread *wts, int n)
+{
+    int failed = 0;
+    for (int k = 0; k < n; k++)
+        failed |= writer_wait(&wts[k]);
     return failed;
 }
 
@@ -487,6 +561,119 @@ static void writer_give(writer_thread *wt, batch *b)
     wt->busy = 1;
     pthread_cond_broadcast(&wt->cond);
     pthread_mutex_unlock(&wt->lock);
+}
+
+static void writer_stop(writer_thread *wt)
+{
+    if (wt->started) {
+        pthread_mutex_lock(&wt->lock);
+        wt->quit = 1;
+        pthread_cond_broadcast(&wt->cond);
+        pthread_mutex_unlock(&wt->lock);
+        pthread_join(wt->tid, NULL);
+    }
+    pthread_mutex_destroy(&wt->lock);
+    pthread_cond_destroy(&wt->cond);
+    zbuf_free(&wt->term);
+    zx_db_close(wt->scratch);
+}
+
+/* ---- merged builds ---- */
+
+/* A large input into an empty index is built by MERGE_WRITERS writer
+ * threads at once, each into a scratch database of its own holding one
+ * contiguous part of the file list, and the parts are then merged in list
+ * order into the index (Xapian's compaction: documents get the numbers
+ * one writer would have given them, and the index comes out compacted).
+ * One Xapian writer cannot keep up with the analysis threads: it was
+ * three quarters of the time of a single-writer run.  Scratch databases
+ * do not fsync (the merge writes and syncs the index); they live in
+ * INDEX.build-PID, removed afterwards or, after a crash, by the next
+ * writer (writer.c).  A crash leaves the index as empty as it was. */
+#define MERGE_WRITERS 2
+
+typedef struct build {
+    char dir[4000]; /* room for "/part-NN" in part[] */
+    char part[MERGE_WRITERS][4096];
+    int n;
+    written wr;
+} build;
+
+static int merge_wanted(writer *w, const filelist *fl)
+{
+    const options *o = w->o;
+    zx_err e;
+    return o->merge_build && !w->is_set && w->nshards == 1 && o->threads >= 2 &&
+           (fl->n > o->batch_docs || fl->bytes > BATCH_BYTES) &&
+           zx_db_doccount(w->db[0], &e) == 0 && e.code == ZX_OK;
+}
+
+static int build_start(writer *w, const filelist *fl, build *bd, writer_thread *wts)
+{
+    const options *o = w->o;
+    snprintf(bd->dir, sizeof bd->dir, "%s.build-%ld", o->index, (long)getpid());
+    rm_tree(bd->dir); /* left by a killed process that had our pid */
+    if (mkdir(bd->dir, 0777)) {
+        tell(o, ZI_ERROR, bd->dir, "%s: cannot create: %s", bd->dir, strerror(errno));
+        return -1;
+    }
+    if (!(bd->wr.at = malloc((fl->n ? fl->n : 1) * sizeof *bd->wr.at))) {
+        tell(o, ZI_ERROR, NULL, "out of memory");
+        return -1;
+    }
+    for (int k = 0; k < MERGE_WRITERS; k++) {
+        zx_err e;
+        snprintf(bd->part[k], sizeof bd->part[k], "%s/part-%02d", bd->dir, k);
+        if (!(wts[k].scratch = zx_db_create_scratch(bd->part[k], &e))) {
+            tell(o, ZI_ERROR, bd->part[k], "%s: cannot create: %s", bd->part[k], e.msg);
+            return -1;
+        }
+        wts[k].scratch_path = bd->part[k];
+        wts[k].wr = &bd->wr;
+        bd->n = k + 1;
+    }
+    return 0;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Merge the parts into the index (ok: the writers all succeeded) and
+ * report what is now in it; the scratch databases go either way. */
+static int build_finish(writer *w, const filelist *fl, build *bd, writer_thread *wts, int ok,
+                        counts *c)
+{
+    const options *o = w->o;
+    int rc = -1;
+    for (int k = 0; k < bd->n; k++) { /* closed, so that the merge reads their last commit */
+        zx_db_close(wts[k].scratch);
+        wts[k].scratch = NULL;
+    }
+    if (ok && bd->wr.n == 0)
+        rc = 0;
+    else if (ok) {
+        const char *parts[MERGE_WRITERS];
+        for (int k = 0; k < bd->n; k++)
+            parts[k] = bd->part[k];
+        rc = ops_merge(w, parts, (size_t)bd->n);
+    }
+    if (rc == 0 && bd->wr.n) {
+        w->merged = 1;
+        tell(o, ZI_COMMIT, NULL, "committed");
+        qsort(bd->wr.at, bd->wr.n, sizeof *bd->wr.at, cmp_size);
+        for (size_t k = 0; k < bd->wr.n; k++)
+            tell(o, ZI_ADDED, fl->v[bd->wr.at[k]], "added");
+        c->added += (unsigned)bd->wr.n;
+        c->bytes += bd->wr.bytes;
+    }
+    rm_tree(bd->dir);
+    bd->dir[0] = 0;
+    free(bd->wr.at);
+    bd->wr.at = NULL;
+    return rc;
 }
 
 /* ---- the whole ---- */
@@ -504,51 +691,82 @@ int index_files(writer *w, const filelist *fl, counts *c)
     zdoc_opts dop = {.encoding = o->encoding, .max_bytes = o->max_bytes, .ocr = o->ocr,
                      .progress = ocr_progress, .progress_ctx = (void *)o};
     za_guard_memory(); /* ICU runs out of memory safely, see analyzer.h */
-    batch bufs[2] = {{0}, {0}};
+    batch bufs[2 * MERGE_WRITERS];
+    writer_thread wts[MERGE_WRITERS];
+    build bd;
+    size_t pos[MERGE_WRITERS], end[MERGE_WRITERS];
+    int cur[MERGE_WRITERS] = {0};
+    memset(bufs, 0, sizeof bufs);
+    memset(wts, 0, sizeof wts);
+    memset(&bd, 0, sizeof bd);
+    pthread_mutex_init(&bd.wr.lock, NULL);
+    for (int k = 0; k < MERGE_WRITERS; k++) {
+        wts[k] = (writer_thread){.w = w, .c = c};
+        pthread_mutex_init(&wts[k].lock, NULL);
+        pthread_cond_init(&wts[k].cond, NULL);
+    }
     worker *ws = new_workers(o->threads);
-    writer_thread wt = {.w = w, .c = c};
     zbuf term = {0}, sampled = {0}; /* a dictionary trained on a sample, not yet stored */
     uint32_t sampled_id = 0;
     sample sp = {0};
     zx_err e;
     zx_db *reader = zx_db_open(o->index, &e);
-    pthread_t wtid;
-    int rc = 0, have_writer = 0, nomem = 0;
+    int rc = 0, nomem = 0, merged = 0;
+    int nw = 1; /* writer threads; each takes one contiguous part of the list */
     meter m = {.o = o, .total = fl->n, .all = fl->bytes, .t0 = now(), .fill = -1};
     pthread_mutex_init(&m.lock, NULL);
-    bufs[0].jobs = calloc(o->batch_docs, sizeof(job));
-    bufs[1].jobs = calloc(o->batch_docs, sizeof(job));
-    pthread_mutex_init(&wt.lock, NULL);
-    pthread_cond_init(&wt.cond, NULL);
     if (!reader) {
         tell(o, ZI_ERROR, o->index, "%s: %s", o->index, e.msg);
         rc = -1;
         goto out;
     }
-    if (!bufs[0].jobs || !bufs[1].jobs || !ws) {
+    if (merge_wanted(w, fl)) {
+        merged = 1;
+        nw = MERGE_WRITERS;
+        if (build_start(w, fl, &bd, wts)) {
+            rc = -1;
+            goto out;
+        }
+    }
+    int short_of_memory = !ws;
+    for (int k = 0; k < 2 * nw; k++)
+        if (!(bufs[k].jobs = calloc(o->batch_docs, sizeof(job))))
+            short_of_memory = 1;
+    if (short_of_memory) {
         tell(o, ZI_ERROR, NULL, "out of memory");
         rc = -1;
         goto out;
     }
-    int perr = pthread_create(&wtid, NULL, writer_main, &wt);
-    if (perr) {
-        tell(o, ZI_ERROR, NULL, "cannot start the writer thread: %s", strerror(perr));
-        rc = -1;
-        goto out;
+    for (int k = 0; k < nw; k++) {
+        int perr = pthread_create(&wts[k].tid, NULL, writer_main, &wts[k]);
+        if (perr) {
+            tell(o, ZI_ERROR, NULL, "cannot start a writer thread: %s", strerror(perr));
+            rc = -1;
+            goto out;
+        }
+        wts[k].started = 1;
+        pos[k] = fl->n * (size_t)k / (size_t)nw;
+        end[k] = fl->n * (size_t)(k + 1) / (size_t)nw;
     }
-    have_writer = 1;
     share_dict(w, ws, o->threads);
     if (!zd_current_dict(w->codec))
         train_on_sample(w, ws, fl, &dop, &sp, &sampled, &sampled_id);
-    int cur = 0;
-    for (size_t i = 0; i < fl->n && rc == 0 && !cancelled(o); cur ^= 1) {
-        batch *b = &bufs[cur]; /* the other one may be in the writer's hands */
-        size_t nb = 0, bytes = 0;
-        for (; i < fl->n && nb < o->batch_docs && bytes < BATCH_BYTES && !cancelled(o); i++) {
+    for (int r = 0; rc == 0 && !cancelled(o); r = (r + 1) % nw) {
+        int left = 0;
+        for (int k = 0; k < nw && !left; k++) /* the next part with files left */
+            if (pos[(r + k) % nw] < end[(r + k) % nw])
+                r = (r + k) % nw, left = 1;
+        if (!left)
+            break;
+        batch *b = &bufs[2 * r + cur[r]]; /* the other one may be in writer r's hands */
+        cur[r] ^= 1;
+        size_t i = pos[r], nb = 0, bytes = 0;
+        for (; i < end[r] && nb < o->batch_docs && bytes < BATCH_BYTES && !cancelled(o); i++) {
             job *j = &b->jobs[nb];
-            char old[17];
+            char old[17] = "";
             memset(j, 0, sizeof *j);
             j->key = fl->v[i];
+            j->at = i;
             zerr_code got = from_sample(&sp, i, j) ? ZERR_OK
                                                    : zdoc_read_file(j->key, &dop, !o->follow,
                                                                     &j->in, &j->err);
@@ -559,7 +777,8 @@ int index_files(writer *w, const filelist *fl, counts *c)
                 nomem = 1;
                 break;
             }
-            indexed_hash(reader, j->key, &term, old);
+            if (!merged) /* a merged build starts from an empty index */
+                indexed_hash(reader, j->key, &term, old);
             if (got) {
                 /* A file that can no longer be indexed leaves the index
                  * (a read error may pass: its old version stays). */
@@ -587,6 +806,7 @@ int index_files(writer *w, const filelist *fl, counts *c)
             bytes += j->in.nbytes;
             nb++;
         }
+        pos[r] = i;
         b->n = nb;
         if (rc) {
             free_batch_docs(b);
@@ -606,8 +826,8 @@ int index_files(writer *w, const filelist *fl, counts *c)
             }
         }
         if (!zd_current_dict(w->codec)) {
-            /* The writer must not be storing a dictionary meanwhile. */
-            if (writer_wait(&wt)) {
+            /* No writer may be storing a dictionary meanwhile. */
+            if (writers_wait(wts, nw)) {
                 rc = -1;
                 break;
             }
@@ -627,14 +847,16 @@ int index_files(writer *w, const filelist *fl, counts *c)
                 nomem = 1;
             }
         }
-        if (writer_wait(&wt))
+        if (writer_wait(&wts[r]))
             rc = -1;
         if (rc == 0)
-            writer_give(&wt, b);
+            writer_give(&wts[r], b);
         else
             free_batch_docs(b);
     }
-    if (writer_wait(&wt))
+    if (writers_wait(wts, nw))
+        rc = -1;
+    if (merged && build_finish(w, fl, &bd, wts, rc == 0, c))
         rc = -1;
     if (rc == 0 && cancelled(o))
         rc = 1;
@@ -642,28 +864,33 @@ int index_files(writer *w, const filelist *fl, counts *c)
         meter_show(&m, 1);
     if (nomem)
         tell(o, ZI_ERROR, NULL,
-             "out of memory: stopped; the index keeps its last commit (rerun with fewer -j threads "
-            "or more memory to finish)");
+             merged ? "out of memory: stopped; the index is unchanged (rerun with fewer -j threads "
+                      "or more memory)"
+                    : "out of memory: stopped; the index keeps its last commit (rerun with fewer "
+                      "-j threads or more memory to finish)");
 out:
-    if (have_writer) {
-        pthread_mutex_lock(&wt.lock);
-        wt.quit = 1;
-        pthread_cond_broadcast(&wt.cond);
-        pthread_mutex_unlock(&wt.lock);
-        pthread_join(wtid, NULL);
+    if (merged && bd.dir[0]) { /* failed before the merge: nothing of the build is kept */
+        for (int k = 0; k < nw; k++)
+            writer_wait(&wts[k]);
+        for (int k = 0; k < nw; k++) {
+            zx_db_close(wts[k].scratch);
+            wts[k].scratch = NULL;
+        }
+        rm_tree(bd.dir);
+        free(bd.wr.at);
     }
-    pthread_mutex_destroy(&wt.lock);
-    pthread_cond_destroy(&wt.cond);
+    for (int k = 0; k < MERGE_WRITERS; k++)
+        writer_stop(&wts[k]);
+    pthread_mutex_destroy(&bd.wr.lock);
     pthread_mutex_destroy(&m.lock);
-    free_batch_docs(&bufs[0]);
-    free_batch_docs(&bufs[1]);
-    free(bufs[0].jobs);
-    free(bufs[1].jobs);
+    for (int k = 0; k < 2 * MERGE_WRITERS; k++) {
+        free_batch_docs(&bufs[k]);
+        free(bufs[k].jobs);
+    }
     free_workers(ws, o->threads);
     zbuf_free(&term);
     zbuf_free(&sampled);
     sample_free(&sp);
-    zbuf_free(&wt.term);
     zx_db_close(reader);
     return rc;
 }

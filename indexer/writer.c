@@ -127,9 +127,9 @@ static zerr_code create_one(const char *path, zerr *e)
 }
 
 /* Remove what a killed zhindex left beside an index: PATH.compact-PID
- * and PATH.old-PID (compact), PATH.new-PID (create_one), once process PID
- * is gone.  Called with the index's lock held: a running compaction of
- * the index would hold it. */
+ * and PATH.old-PID (compact), PATH.new-PID (create_one), PATH.build-PID
+ * (a merged build, pipeline.c), once process PID is gone.  Called with
+ * the index's lock held: a running compaction of the index would hold it. */
 static void tidy_leftovers(const char *path, const options *o)
 {
     char dir[PATH_MAX];
@@ -153,6 +153,8 @@ static void tidy_leftovers(const char *path, const options *o)
             num = rest + 9;
         else if (!strncmp(rest, ".old-", 5) || !strncmp(rest, ".new-", 5))
             num = rest + 5;
+        else if (!strncmp(rest, ".build-", 7))
+            num = rest + 7;
         char *end;
         long pid = num && *num >= '1' && *num <= '9' ? strtol(num, &end, 10) : 0;
         if (pid <= 0 || *end || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)

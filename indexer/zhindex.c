@@ -151,7 +151,7 @@ static int cmd_add(const options *o, char **paths, int n, int sync)
      * it would see no later commit after zhs_index_reopen().  The lock is
      * held throughout; a failure leaves the index as it was, every file
      * in it, so the run still counts as done. */
-    if (rc == 0 && created && !o->no_compact && c.added + c.updated + c.removed > 0) {
+    if (rc == 0 && created && !o->no_compact && !w.merged && c.added + c.updated + c.removed > 0) {
         if (o->progress)
             fprintf(stderr, "%s: compacting %s ...\r", prog, o->index);
         if (ops_compact(&w, &before, &after))
@@ -522,7 +522,8 @@ static void usage(FILE *f)
             "      --ocr            read scanned pages (PDF pages without text) by OCR,\n"
             "                       tesseract chi_sim+eng at 300 dpi; progress per page\n"
             "      --no-compact     add and sync do not compact the index they create (by\n"
-            "                       default they do: it is about half the size)\n"
+            "                       default they do: it is about half the size), nor\n"
+            "                       build an empty one in parts merged at the end\n"
             "  -q, --quiet          no progress or summary\n"
             "  -V, --version        print versions and exit\n"
             "  -h, --help           this help\n"
@@ -636,6 +637,7 @@ int main(int argc, char **argv)
         o.threads = cores < 1 ? 1 : cores > ZHINDEX_MAX_THREADS ? ZHINDEX_MAX_THREADS : (int)cores;
     }
     o.progress = !o.quiet && isatty(2);
+    o.merge_build = !o.no_compact; /* a merged build leaves the index compacted */
     if (optind >= argc) {
         fputs(SHORT_USAGE "see zhindex --help\n", stderr);
         return 2;

@@ -752,7 +752,7 @@ class History:
 
     def leftovers(self, what):
         """Temporary copies left beside the index or its shards."""
-        pats = [self.index + '.compact-*', self.index + '.old-*',
+        pats = [self.index + '.compact-*', self.index + '.old-*', self.index + '.build-*',
                 os.path.join(self.index, '*.compact-*'), os.path.join(self.index, '*.old-*')]
         left = sorted(x for p in pats for x in glob.glob(p) if x not in self.left_seen)
         self.left_seen.update(left)

@@ -28,7 +28,7 @@ marked_copies "$tmp/in" 24 "$corpus"
 (
     trap '' XFSZ
     ulimit -f 2000
-    exec "$zhindex" -q --batch 10 -d "$tmp/fidx" add "$tmp/in"
+    exec "$zhindex" -q --no-compact --batch 10 -d "$tmp/fidx" add "$tmp/in"
 ) 2>"$tmp/err"
 rc=$?
 docs=$("$zhindex" -d "$tmp/fidx" list 2>/dev/null | wc -l)
@@ -40,6 +40,25 @@ expect "write error: index consistent" 0 "" "$zhindex" -q -d "$tmp/fidx" check
 expect "write error: rerun completes" 0 "" "$zhindex" -q -d "$tmp/fidx" add "$tmp/in"
 [ "$("$zhindex" -d "$tmp/fidx" list | wc -l)" = $total ] && ok "write error: all documents after rerun" ||
     notok "write error: rerun left $("$zhindex" -d "$tmp/fidx" list | wc -l)"
+
+# --- the same write error in a merged build (an empty index, two writers):
+# the index stays as it was, and nothing is left beside it
+(
+    trap '' XFSZ
+    ulimit -f 2000
+    exec "$zhindex" -q -j 2 --batch 10 -d "$tmp/midx" add "$tmp/in"
+) 2>"$tmp/err"
+rc=$?
+docs=$("$zhindex" -d "$tmp/midx" list 2>/dev/null | wc -l)
+[ $rc = 2 ] && grep -q "the index is unchanged" "$tmp/err" &&
+    ok "write error in a merged build: exit 2 with a clear message" || notok "merged build write error: rc $rc: $(cat "$tmp/err")"
+[ "$docs" = 0 ] && ok "write error in a merged build: the index is as it was (empty)" ||
+    notok "merged build write error: $docs documents"
+ls -d "$tmp"/midx.* >/dev/null 2>&1 && notok "merged build write error: left $(ls -d "$tmp"/midx.*)" ||
+    ok "write error in a merged build: no scratch databases left"
+expect "write error in a merged build: rerun completes" 0 "" "$zhindex" -q -j 2 --batch 10 -d "$tmp/midx" add "$tmp/in"
+[ "$("$zhindex" -d "$tmp/midx" list | wc -l)" = $total ] && ok "write error in a merged build: all documents after rerun" ||
+    notok "merged build write error: rerun left $("$zhindex" -d "$tmp/midx" list | wc -l)"
 
 # --- readers during writes: every search succeeds and sees a committed state
 idx="$tmp/ridx"
@@ -77,7 +96,7 @@ kidx="$tmp/kidx"
 RANDOM=4242
 broken=0 incomplete=0
 for round in $(seq 1 "$rounds"); do
-    "$zhindex" -q --batch 4 -j 2 -d "$kidx" add "$tmp/in" &
+    "$zhindex" -q --no-compact --batch 4 -j 2 -d "$kidx" add "$tmp/in" &
     pid=$!
     sleep "0.$(printf '%02d' $((RANDOM % 40 + 1)))"
     kill -9 $pid 2>/dev/null

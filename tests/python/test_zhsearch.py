@@ -819,6 +819,29 @@ class TestOpenClose(unittest.TestCase):
             self.assertEqual(idx.search('法治').total, 5)
             self.assertEqual(old.total, 4)
 
+    def test_reopen_after_merged_build(self):
+        # An empty index filled by a build merged from scratch databases
+        # (more than one batch, two writers) replaces the index directory:
+        # a handle opened on the empty index must see it after reopen().
+        d = os.path.join(TMP, 'merged')
+        os.makedirs(d + '.in')
+        os.makedirs(d + '.empty')
+        open(os.path.join(d + '.empty', 'blank.txt'), 'w').close()
+        subprocess.run([ARGS.zhindex, '-q', '-d', d, 'add', d + '.empty'],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        files = corpus_files()
+        for k in range(12):
+            for f in files:
+                shutil.copy(f, os.path.join(d + '.in', '%d-%s' % (k, os.path.basename(f))))
+        with zhsearch.Index(d) as idx:
+            self.assertEqual(idx.doc_count, 0)
+            zhindex('-j', '2', '--batch', '10', '-d', d, 'add', d + '.in')
+            self.assertFalse([x for x in os.listdir(TMP) if x.startswith('merged.')
+                              and x not in ('merged.in', 'merged.empty')])
+            idx.reopen()
+            self.assertEqual(idx.doc_count, 12 * len(files))
+            self.assertEqual(idx.search('法治', limit=0).total, 12 * len(files))
+
     def test_shards(self):
         files = corpus_files()
         a, b = os.path.join(TMP, 'shard-a'), os.path.join(TMP, 'shard-b')

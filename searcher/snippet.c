@@ -2,9 +2,12 @@
 #include "snippet.h"
 #include "normalize.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <unicode/unorm2.h>
 #include <unicode/utf16.h>
 
 typedef struct ctok {
@@ -168,10 +171,175 @@ static void nt_free(ntext *t)
     free(t->end);
 }
 
+/* ---- the normalized text of a part, per character where that is exact ----
+ *
+ * NFKC_Casefold (normalize.h) works on stretches between normalization
+ * boundaries.  When every character of a text has a boundary before it,
+ * each is a stretch of its own, and the text normalizes to the
+ * concatenation of its characters' normalizations; Traditional ->
+ * Simplified is per code point anyway.  Such text - nearly all Chinese
+ * text: ideographs, ASCII, CJK and full-width punctuation - is normalized
+ * here by table, the same code points with the same source offsets as
+ * zn_normalize gives, without ICU's per-text work.  A part with any other
+ * character goes through zn_normalize.
+ *
+ * The CJK Unified Ideographs and Extension A normalize to themselves and
+ * start a stretch (tests/test_snippet_fast.c checks this against ICU for
+ * every one); other characters below U+3400 and from U+F900 are looked up
+ * in ICU once per block of 256, on first use. */
+#define FAST_LOW 0x3400u  /* table: [0, FAST_LOW) and [FAST_HIGH, 0x10000) */
+#define FAST_HIGH 0xF900u
+#define FAST_SIZE (FAST_LOW + (0x10000u - FAST_HIGH))
+
+typedef struct fent {
+    uint32_t cp[3]; /* NFKC_Casefold of the character alone */
+    uint8_t n;      /* code points in cp (0: the character is removed) */
+    uint8_t ok;     /* a boundary before it, at most 3 code points */
+} fent;
+
+static fent fast_tab[FAST_SIZE];
+static _Atomic unsigned char fast_ready[FAST_SIZE / 256];
+static pthread_mutex_t fast_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int fast_ideograph(uint32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
+}
+
+/* Fill block b of the table; -1 when ICU cannot. */
+static int fast_fill(unsigned b)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nf = unorm2_getNFKCCasefoldInstance(&st);
+    if (U_FAILURE(st))
+        return -1;
+    pthread_mutex_lock(&fast_mu);
+    if (!atomic_load_explicit(&fast_ready[b], memory_order_acquire)) {
+        for (unsigned k = 0; k < 256; k++) {
+            unsigned i = b * 256 + k;
+            UChar32 c = (UChar32)(i < FAST_LOW ? i : i - FAST_LOW + FAST_HIGH);
+            fent *e = &fast_tab[i];
+            UChar in[1] = {(UChar)c}, out[8];
+            memset(e, 0, sizeof *e);
+            if (U16_IS_SURROGATE(c) || !unorm2_hasBoundaryBefore(nf, c))
+                continue;
+            st = U_ZERO_ERROR;
+            int32_t got = unorm2_normalize(nf, in, 1, out, 8, &st);
+            if (U_FAILURE(st))
+                continue;
+            int32_t j = 0;
+            unsigned n = 0;
+            while (j < got && n < 4) {
+                UChar32 o;
+                U16_NEXT(out, j, got, o);
+                if (n < 3)
+                    e->cp[n] = (uint32_t)o;
+                n++;
+            }
+            if (n <= 3) {
+                e->n = (uint8_t)n;
+                e->ok = 1;
+            }
+        }
+        atomic_store_explicit(&fast_ready[b], 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&fast_mu);
+    return 0;
+}
+
+static const fent *fast_entry(uint32_t c)
+{
+    if (c >= 0x10000 || (c >= FAST_LOW && c < FAST_HIGH))
+        return NULL;
+    unsigned i = c < FAST_LOW ? c : c - FAST_HIGH + FAST_LOW;
+    if (!atomic_load_explicit(&fast_ready[i / 256], memory_order_acquire) && fast_fill(i / 256))
+        return NULL;
+    return &fast_tab[i];
+}
+
+static int nt_reserve(ntext *t, size_t *cap, size_t extra)
+{
+    if (t->n + extra <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 256;
+    while (nc < t->n + extra)
+        nc *= 2;
+    uint32_t *p = realloc(t->cp, nc * sizeof *p);
+    if (!p)
+        return -1;
+    t->cp = p;
+    if (!(p = realloc(t->start, nc * sizeof *p)))
+        return -1;
+    t->start = p;
+    if (!(p = realloc(t->end, nc * sizeof *p)))
+        return -1;
+    t->end = p;
+    *cap = nc;
+    return 0;
+}
+
+/* The per-character normalization of doc[0..len): 1 when some character
+ * needs zn_normalize, -1 when out of memory. */
+static int normalize_fast(zn_normalizer *zn, const char *doc, size_t len, ntext *out)
+{
+    const unsigned char *s = (const unsigned char *)doc;
+    size_t cap = 0;
+    if (nt_reserve(out, &cap, len + 1))
+        return -1;
+    for (size_t i = 0; i < len;) {
+        uint32_t c;
+        size_t k = s[i] < 0x80 ? (c = s[i], 1) : utf8_decode(s + i, len - i, &c);
+        if (fast_ideograph(c)) {
+            out->cp[out->n] = zn_simplify(zn, c);
+            out->start[out->n] = (uint32_t)i;
+            out->end[out->n++] = (uint32_t)(i + k);
+            i += k;
+            continue;
+        }
+        const fent *e = fast_entry(c);
+        if (!e || !e->ok)
+            return 1;
+        /* room for the rest at one code point a byte, as reserved above */
+        if (e->n > 1 && nt_reserve(out, &cap, e->n + (len - i)))
+            return -1;
+        for (unsigned j = 0; j < e->n; j++) {
+            uint32_t o = e->cp[j];
+            out->cp[out->n] = o < 0x2E80 ? o : zn_simplify(zn, o);
+            out->start[out->n] = (uint32_t)i;
+            out->end[out->n++] = (uint32_t)(i + k);
+        }
+        i += k;
+    }
+    return 0;
+}
+
+int zs_normalize_fast(zn_normalizer *zn, const char *doc, size_t len, uint32_t **cp,
+                      uint32_t **start, uint32_t **end, size_t *n)
+{
+    ntext t = {0};
+    int rc = normalize_fast(zn, doc, len, &t);
+    if (rc) {
+        nt_free(&t);
+        return rc;
+    }
+    *cp = t.cp;
+    *start = t.start;
+    *end = t.end;
+    *n = t.n;
+    return 0;
+}
+
 static int normalize_doc(za_analyzer *a, const char *doc, size_t len, ntext *out)
 {
     zn_text t;
     memset(out, 0, sizeof *out);
+    if (len <= 0x7FFFFFF0u / 2) {
+        int rc = normalize_fast(za_normalizer(a), doc, len, out);
+        if (rc <= 0)
+            return rc;
+        nt_free(out);
+        memset(out, 0, sizeof *out);
+    }
     if (zn_normalize(za_normalizer(a), doc, len, &t))
         return -1;
     size_t n = (size_t)t.len + 1;

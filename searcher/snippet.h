@@ -38,4 +38,14 @@ void zs_clear(zs_snippet *s);
 int zs_find_matches(za_analyzer *a, const char *doc, size_t len, const char *const *atoms,
                     unsigned natoms, zs_range **out, unsigned **atom_of, unsigned *n);
 
+/* The normalized text of doc (normalize.h) as code points with the source
+ * byte range of each, computed character by character: 0 with *cp,
+ * *start, *end malloc'd (n entries) when every character of doc allows
+ * it, and then exactly what zn_normalize gives; 1 when some character
+ * needs zn_normalize (nothing to free); -1 when out of memory.  What
+ * snippets search before analyzing windows (for tests). */
+struct zn_normalizer;
+int zs_normalize_fast(struct zn_normalizer *zn, const char *doc, size_t len, uint32_t **cp,
+                      uint32_t **start, uint32_t **end, size_t *n);
+
 #endif

@@ -635,6 +635,30 @@ static int build_start(writer *w, const filelist *fl, build *bd, writer_thread *
     return 0;
 }
 
+/* Part boundaries: each writer gets about the same number of bytes (one
+ * writer's part of larger files would otherwise finish last, alone). */
+static void split_parts(const filelist *fl, int nw, size_t *pos, size_t *end)
+{
+    uint64_t total = 0, *size = malloc((fl->n ? fl->n : 1) * sizeof *size);
+    for (size_t i = 0; size && i < fl->n; i++) {
+        struct stat st;
+        size[i] = stat(fl->v[i], &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size : 0;
+        total += size[i];
+    }
+    size_t i = 0;
+    uint64_t sum = 0;
+    for (int k = 0; k < nw; k++) {
+        pos[k] = i;
+        if (!size) /* by count */
+            i = fl->n * (size_t)(k + 1) / (size_t)nw;
+        else
+            while (i < fl->n && (k == nw - 1 || sum + size[i] / 2 < total * (uint64_t)(k + 1) / (uint64_t)nw))
+                sum += size[i++];
+        end[k] = i;
+    }
+    free(size);
+}
+
 static int cmp_size(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -745,9 +769,11 @@ int index_files(writer *w, const filelist *fl, counts *c)
             goto out;
         }
         wts[k].started = 1;
-        pos[k] = fl->n * (size_t)k / (size_t)nw;
-        end[k] = fl->n * (size_t)(k + 1) / (size_t)nw;
     }
+    pos[0] = 0;
+    end[0] = fl->n;
+    if (nw > 1)
+        split_parts(fl, nw, pos, end);
     share_dict(w, ws, o->threads);
     if (!zd_current_dict(w->codec))
         train_on_sample(w, ws, fl, &dop, &sp, &sampled, &sampled_id);

@@ -115,8 +115,6 @@ static int tc_flush(tcounts *tc, zx_doc *doc)
 typedef struct index_ctx {
     zx_doc *doc;
     const char *field;
-    unsigned word_wdf;
-    int chars;
     zbuf term;
     tcounts counts;
     /* previous character token, for bigrams */
@@ -140,17 +138,7 @@ static int index_token(void *vctx, const za_token *tok)
 {
     index_ctx *c = vctx;
     zbuf *b = &c->term;
-    if (tok->kind == ZA_WORD) {
-        /* A word that is one character-layer token is ranked through its
-         * C term: a W term would only repeat it. */
-        if (c->word_wdf && tok->nchars > 1) {
-            make_term(b, c->field, 'W', tok->text, tok->len);
-            if (tc_add(&c->counts, b->data, b->len, c->word_wdf))
-                c->failed = 1;
-        }
-        return c->failed;
-    }
-    if (!c->chars)
+    if (tok->kind == ZA_WORD) /* ranked through its C and B terms */
         return 0;
     make_term(b, c->field, 'C', tok->text, tok->len);
     if (zx_doc_add_posting(c->doc, b->data, b->len, tok->pos))
@@ -170,10 +158,9 @@ static int index_token(void *vctx, const za_token *tok)
     return c->failed;
 }
 
-int zt_index_text(za_analyzer *a, zx_doc *doc, const char *field, const char *text, size_t len,
-                  unsigned word_wdf, int chars)
+int zt_index_text(za_analyzer *a, zx_doc *doc, const char *field, const char *text, size_t len)
 {
-    index_ctx c = {.doc = doc, .field = field, .word_wdf = word_wdf, .chars = chars};
+    index_ctx c = {.doc = doc, .field = field};
     int rc = za_analyze(a, text, len, index_token, &c);
     int flushed = tc_flush(&c.counts, doc);
     zbuf_free(&c.term);
@@ -250,9 +237,13 @@ static int query_token(void *vctx, const za_token *tok)
 {
     query_ctx *c = vctx;
     if (tok->kind == ZA_WORD) {
-        make_term(&c->term, c->field, tok->nchars > 1 ? 'W' : 'C', tok->text, tok->len);
-        if (push_rank(c, c->term.data, c->term.len))
-            c->failed = 1;
+        /* A word of several character-layer tokens is ranked through the
+         * B terms of its run (run_query); one token, through its C term. */
+        if (tok->nchars == 1) {
+            make_term(&c->term, c->field, 'C', tok->text, tok->len);
+            if (push_rank(c, c->term.data, c->term.len))
+                c->failed = 1;
+        }
         return c->failed;
     }
     if (c->nchars == c->capchars) {
@@ -301,6 +292,15 @@ static zx_query *run_query(query_ctx *c, size_t s, size_t e)
         zbuf_add(b, t[i + 1].text, t[i + 1].len);
         if (push_query(&grams, &ng, &capg, zx_q_term(b->data, b->len, 1, 0)) ||
             push_rank(c, b->data, b->len))
+            goto done;
+    }
+    /* A token of the run in no CJK bigram (a number or Latin word next to
+     * CJK, as in 2021年) ranks through its C term. */
+    for (size_t i = s; i < e; i++) {
+        if (t[i].cjk && ((i > s && t[i - 1].cjk) || (i + 1 < e && t[i + 1].cjk)))
+            continue;
+        make_term(b, c->field, 'C', t[i].text, t[i].len);
+        if (push_rank(c, b->data, b->len))
             goto done;
     }
     /* The phrase decides; its bigrams only narrow the candidates first, so

@@ -231,10 +231,7 @@ static int index_field(za_analyzer *a, zx_doc *d, unsigned i, const char *key,
         return bad;
     if (flags & ZT_F_EXACT)
         return zt_index_exact(a, d, f->prefix, b->data, b->len);
-    /* Title words weigh more in ranking of plain queries. */
-    if (flags & ZT_F_RANK)
-        bad |= zt_index_text(a, d, ZT_FIELD_BODY, b->data, b->len, ZT_TITLE_WDF, 0);
-    return bad | zt_index_text(a, d, f->prefix, b->data, b->len, 1, 1);
+    return bad | zt_index_text(a, d, f->prefix, b->data, b->len);
 }
 
 zx_doc *zdoc_build(za_analyzer *a, zd_codec *codec, const char *key, const zdoc_input *in,
@@ -253,7 +250,7 @@ zx_doc *zdoc_build(za_analyzer *a, zd_codec *codec, const char *key, const zdoc_
     int bad = 0;
     zt_id_term(key, scratch);
     bad |= zx_doc_add_boolean(d, scratch->data, scratch->len) != ZX_OK;
-    bad |= zt_index_text(a, d, ZT_FIELD_BODY, in->text, in->len, 1, 1);
+    bad |= zt_index_text(a, d, ZT_FIELD_BODY, in->text, in->len);
     for (unsigned i = 0; i < zt_nfields; i++) {
         bad |= set_value(d, (unsigned)zt_fields[i].slot,
                          field_value(&zt_fields[i], key, in, year, pages));

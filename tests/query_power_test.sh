@@ -129,7 +129,7 @@ t_explain_title() {
     ! grep -qv 'title evidence' <<<"$out" || { echo "$out"; return 1; }
     z --explain -n 1 '法治政府建设' | grep -q 'title terms count only as title evidence' || return 1
     # a title: query weighs its terms by BM25
-    z --explain -n 1 'title:法治' | grep -E '^ +TW法治' | grep -qv 'title evidence'
+    z --explain -n 1 'title:法治' | grep -E '^ +TB法治' | grep -qv 'title evidence'
 }
 check "--explain: title terms of a body query are title evidence; of title: BM25" t_explain_title
 

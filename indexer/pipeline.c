@@ -414,11 +414,83 @@ static void free_batch_docs(batch *b)
     b->dict_id = 0;
 }
 
-/* A batch into the index, in one transaction. */
+/* One shard's part of a batch (every document, for a single index), then
+ * its commit: with a sharded set each shard's Xapian writer works on a
+ * thread of its own, all at once. */
+typedef struct shard_write {
+    writer *w;
+    batch *b;
+    unsigned shard;
+    int commit; /* the second phase */
+    int threaded;
+    zbuf term;
+    zerr_code rc;
+    zerr err;
+    pthread_t tid;
+} shard_write;
+
+static void *write_shard(void *arg)
+{
+    shard_write *sw = arg;
+    writer *w = sw->w;
+    zx_db *db = w->db[sw->shard];
+    zx_err xe;
+    if (sw->commit) {
+        if ((sw->rc = zx_db_commit_transaction(db, &xe)))
+            zerr_set(&sw->err, sw->rc, "%s: commit failed, the index keeps its last commit: %s",
+                     w->o->index, xe.msg);
+        return NULL;
+    }
+    for (size_t k = 0; k < sw->b->n; k++) {
+        job *j = &sw->b->jobs[k];
+        if ((!j->doc && !j->drop) || writer_shard(w, j->key) != db)
+            continue;
+        zt_id_term(j->key, &sw->term);
+        if (j->drop) { /* no longer indexable: its old text must not be found */
+            if (zx_db_delete(db, sw->term.data, sw->term.len, &xe)) {
+                sw->rc = zerr_set(&sw->err, xe.code, "%s: cannot remove: %s", j->key, xe.msg);
+                return NULL;
+            }
+        } else if (!zx_db_replace(db, sw->term.data, sw->term.len, j->doc, &xe)) {
+            sw->rc = zerr_set(&sw->err, xe.code, "%s: cannot index: %s", j->key, xe.msg);
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* Run one phase on every shard; the first failure, or ZERR_OK. */
+static zerr_code shards_phase(shard_write *sws, unsigned n, int commit, zerr *e)
+{
+    zerr_code rc = ZERR_OK;
+    for (unsigned s = 0; s < n; s++) {
+        sws[s].commit = commit;
+        sws[s].rc = ZERR_OK;
+        sws[s].threaded = s > 0 && sws[s].w->o->threads > 1 &&
+                          pthread_create(&sws[s].tid, NULL, write_shard, &sws[s]) == 0;
+    }
+    for (unsigned s = 0; s < n; s++) {
+        if (!sws[s].threaded)
+            write_shard(&sws[s]);
+    }
+    for (unsigned s = 0; s < n; s++) {
+        if (sws[s].threaded)
+            pthread_join(sws[s].tid, NULL);
+        if (sws[s].rc && !rc) {
+            rc = sws[s].rc;
+            *e = sws[s].err;
+        }
+    }
+    return rc;
+}
+
+/* A batch into the index, in one transaction: every shard's documents
+ * written, then (none failing) every shard committed.  A crash or a
+ * failed commit leaves each shard at a commit of its own, and a rerun
+ * completes the others. */
 static zerr_code write_batch(writer_thread *wt, batch *b, zerr *e)
 {
     writer *w = wt->w;
-    zx_err xe;
     zerr_code rc = begin(w, e);
     if (rc)
         return rc;
@@ -432,23 +504,18 @@ static zerr_code write_batch(writer_thread *wt, batch *b, zerr *e)
             return rc;
         }
     }
-    for (size_t k = 0; k < b->n; k++) {
-        job *j = &b->jobs[k];
-        if (!j->doc && !j->drop)
-            continue;
-        zt_id_term(j->key, &wt->term);
-        if (j->drop) { /* no longer indexable: its old text must not be found */
-            if (zx_db_delete(writer_shard(w, j->key), wt->term.data, wt->term.len, &xe)) {
-                cancel(w);
-                return zerr_set(e, xe.code, "%s: cannot remove: %s", j->key, xe.msg);
-            }
-        } else if (!zx_db_replace(writer_shard(w, j->key), wt->term.data, wt->term.len, j->doc,
-                                  &xe)) {
-            cancel(w);
-            return zerr_set(e, xe.code, "%s: cannot index: %s", j->key, xe.msg);
-        }
+    shard_write sws[ZHINDEX_MAX_SHARDS];
+    for (unsigned s = 0; s < w->nshards; s++)
+        sws[s] = (shard_write){.w = w, .b = b, .shard = s};
+    if ((rc = shards_phase(sws, w->nshards, 0, e)))
+        cancel(w);
+    else {
+        w->in_txn = 0;
+        rc = shards_phase(sws, w->nshards, 1, e);
     }
-    if ((rc = commit(w, e)))
+    for (unsigned s = 0; s < w->nshards; s++)
+        zbuf_free(&sws[s].term);
+    if (rc)
         return rc;
     tell(w->o, ZI_COMMIT, NULL, "committed");
     for (size_t k = 0; k < b->n; k++) { /* count only what is committed */

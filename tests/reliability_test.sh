@@ -60,6 +60,21 @@ expect "write error in a merged build: rerun completes" 0 "" "$zhindex" -q -j 2 
 [ "$("$zhindex" -d "$tmp/midx" list | wc -l)" = $total ] && ok "write error in a merged build: all documents after rerun" ||
     notok "merged build write error: rerun left $("$zhindex" -d "$tmp/midx" list | wc -l)"
 
+# --- the same write error in a sharded set, whose shards are written at once:
+# every shard at a commit of its own (whole batches), a rerun completes
+(
+    trap '' XFSZ
+    ulimit -f 1500
+    exec "$zhindex" -q -j 2 --shards 3 --batch 10 -d "$tmp/sidx" add "$tmp/in"
+) 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && grep -q "commit failed, the index keeps its last commit\|cannot index" "$tmp/err" &&
+    ok "write error in a sharded set: exit 2 with a clear message" || notok "sharded set write error: rc $rc: $(cat "$tmp/err")"
+expect "write error in a sharded set: every shard consistent" 0 "" "$zhindex" -q -d "$tmp/sidx" check
+expect "write error in a sharded set: rerun completes" 0 "" "$zhindex" -q -d "$tmp/sidx" add "$tmp/in"
+[ "$("$zhindex" -d "$tmp/sidx" list | wc -l)" = $total ] && ok "write error in a sharded set: all documents once after rerun" ||
+    notok "sharded set write error: rerun left $("$zhindex" -d "$tmp/sidx" list | wc -l)"
+
 # --- readers during writes: every search succeeds and sees a committed state
 idx="$tmp/ridx"
 "$zhindex" -q -d "$idx" add "$corpus"

@@ -185,6 +185,7 @@ typedef struct run {
     uint32_t pos;   /* last character-layer position handed out */
     int gap;        /* punctuation seen since the last token */
     uint32_t words; /* word counter */
+    int chars_only; /* za_analyze_chars: no ZA_WORD tokens */
 } run;
 
 /* UTF-8 of normalized units [s, e), capped; sets tok fields. */
@@ -236,8 +237,9 @@ static int add_piece(za_analyzer *a, size_t *n, int32_t s, int32_t e, int cjk)
     return 0;
 }
 
-/* One ICU word [s, e): the word itself, then its character layer: each CJK
- * character, and each run of other characters, as one piece. */
+/* One ICU word [s, e): the word itself (unless r reports characters only),
+ * then its character layer: each CJK character, and each run of other
+ * characters, as one piece. */
 static int emit_word(run *r, int32_t s, int32_t e)
 {
     za_analyzer *a = r->a;
@@ -258,13 +260,15 @@ static int emit_word(run *r, int32_t s, int32_t e)
     }
     if (other >= 0 && add_piece(a, &n, other, e, 0))
         return -1;
-    za_token tok;
-    if (make_token(r, ZA_WORD, s, e, &tok))
-        return -1;
-    tok.pos = ++r->words;
-    tok.nchars = (uint32_t)n;
-    if (r->cb(r->ctx, &tok))
-        return 1;
+    if (!r->chars_only) {
+        za_token tok;
+        if (make_token(r, ZA_WORD, s, e, &tok))
+            return -1;
+        tok.pos = ++r->words;
+        tok.nchars = (uint32_t)n;
+        if (r->cb(r->ctx, &tok))
+            return 1;
+    }
     for (size_t k = 0; k < n; k++) {
         int rc = emit_char(r, a->pieces[k].s, a->pieces[k].e, a->pieces[k].cjk);
         if (rc)
@@ -286,6 +290,27 @@ static int has_non_space(const zn_text *t, int32_t s, int32_t e)
     return 0;
 }
 
+/* ICU's words of units [from, to) of the normalized text, reported. */
+static int icu_words(run *r, int32_t from, int32_t to)
+{
+    za_analyzer *a = r->a;
+    UErrorCode st = U_ZERO_ERROR;
+    ubrk_setText(a->brk, r->t->text + from, to - from, &st);
+    if (U_FAILURE(st))
+        return -1;
+    int32_t s = ubrk_first(a->brk);
+    for (int32_t e = ubrk_next(a->brk); e != UBRK_DONE; s = e, e = ubrk_next(a->brk)) {
+        if (ubrk_getRuleStatus(a->brk) >= UBRK_WORD_NONE_LIMIT) {
+            int rc = emit_word(r, from + s, from + e);
+            if (rc)
+                return rc;
+        } else if (has_non_space(r->t, from + s, from + e)) {
+            r->gap = 1;
+        }
+    }
+    return 0;
+}
+
 int za_analyze(za_analyzer *a, const char *utf8, size_t len, za_token_cb cb, void *ctx)
 {
     /* once ICU has run short, its state is not to be trusted again */
@@ -295,23 +320,88 @@ int za_analyze(za_analyzer *a, const char *utf8, size_t len, za_token_cb cb, voi
         return -1;
     if (t.len == 0)
         return 0;
-    UErrorCode st = U_ZERO_ERROR;
-    ubrk_setText(a->brk, t.text, t.len, &st);
-    if (U_FAILURE(st))
-        return -1;
-    run r = {a, &t, cb, ctx, 0, 0, 0};
-    int32_t s = ubrk_first(a->brk);
-    int rc = 0;
-    for (int32_t e = ubrk_next(a->brk); e != UBRK_DONE; s = e, e = ubrk_next(a->brk)) {
-        if (ubrk_getRuleStatus(a->brk) >= UBRK_WORD_NONE_LIMIT) {
-            if ((rc = emit_word(&r, s, e)))
-                break;
-        } else if (has_non_space(&t, s, e)) {
-            r.gap = 1;
-        }
-    }
+    run r = {a, &t, cb, ctx, 0, 0, 0, 0};
+    int rc = icu_words(&r, 0, t.len);
     /* ICU ran short meanwhile (here or in another thread): words may be
      * missing */
+    if (atomic_load(&icu_failures) != failures)
+        return -1;
+    return rc;
+}
+
+/* Ideographs that need no word break iterator: each is a character-layer
+ * token of its own, and ICU's CJK dictionary puts each in a word. */
+static int plain_ideograph(UChar32 c)
+{
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+           (c >= 0x20000 && c <= 0x2A6DF) || (c >= 0x2A700 && c <= 0x2EBEF) ||
+           (c >= 0x30000 && c <= 0x3134F);
+}
+
+/* Other characters whose words ICU finds the same with or without the
+ * ideographs beside them: no word break rule joins them to an ideograph
+ * (Latin letters, digits, punctuation, spaces, CJK brackets and
+ * punctuation).  Anything else - kana, hangul, 々, radicals, extenders,
+ * format characters, emoji, scripts with dictionaries - may be joined to
+ * or cut by its neighbours: a line holding one goes to ICU whole. */
+static int context_free(UChar32 c)
+{
+    if (c < 0x80)
+        return 1;
+    if (c < 0x250) /* Latin-1 and Latin Extended: letters and punctuation */
+        return c != 0xAD; /* soft hyphen: a format character */
+    if (c >= 0x2010 && c <= 0x2027)
+        return 1;
+    if (c >= 0x2030 && c <= 0x205E)
+        return 1;
+    if ((c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020))
+        return 1;
+    return (c >= 0xFF01 && c <= 0xFF65) || (c >= 0xFFE0 && c <= 0xFFEE);
+}
+
+int za_analyze_chars(za_analyzer *a, const char *utf8, size_t len, za_token_cb cb, void *ctx)
+{
+    unsigned failures = atomic_load(&icu_failures);
+    zn_text t;
+    if (failures || zn_normalize(a->norm, utf8, len, &t))
+        return -1;
+    run r = {a, &t, cb, ctx, 0, 0, 0, 1};
+    int rc = 0;
+    /* Line by line: ICU's word rules always break at a line feed, so a
+     * line's words do not depend on the others. */
+    for (int32_t line = 0, next; line < t.len && rc == 0; line = next) {
+        int32_t end = line, risky = 0, ideographs = 0;
+        while (end < t.len && t.text[end] != 0x0A) {
+            UChar32 c;
+            U16_NEXT(t.text, end, t.len, c);
+            if (plain_ideograph(c))
+                ideographs = 1;
+            else if (!context_free(c))
+                risky = 1;
+        }
+        next = end < t.len ? end + 1 : end;
+        if (risky || !ideographs) {
+            rc = icu_words(&r, line, end);
+            continue;
+        }
+        for (int32_t i = line; i < end && rc == 0;) {
+            int32_t at = i;
+            UChar32 c;
+            U16_NEXT(t.text, i, end, c);
+            if (plain_ideograph(c)) {
+                rc = emit_char(&r, at, i, 1);
+                continue;
+            }
+            while (i < end) { /* the stretch up to the next ideograph */
+                int32_t y = i;
+                U16_NEXT(t.text, y, end, c);
+                if (plain_ideograph(c))
+                    break;
+                i = y;
+            }
+            rc = icu_words(&r, at, i);
+        }
+    }
     if (atomic_load(&icu_failures) != failures)
         return -1;
     return rc;

@@ -60,6 +60,12 @@ void za_free(za_analyzer *a);
  * it, -1 on failure (out of memory, ICU error). */
 int za_analyze(za_analyzer *a, const char *utf8, size_t len, za_token_cb cb, void *ctx);
 
+/* The ZA_CHAR tokens of za_analyze alone, the same ones (text, positions,
+ * offsets), without the ZA_WORD tokens: runs of ideographs skip ICU's word
+ * break iterator and its CJK dictionary, about 40% of an analysis.  For
+ * indexing, where words are not needed. */
+int za_analyze_chars(za_analyzer *a, const char *utf8, size_t len, za_token_cb cb, void *ctx);
+
 /* For programs that must survive running out of memory (zhindex): route
  * ICU's allocations through hooks backed by a reserve.  ICU's break
  * iterator does not report a failed allocation - it goes on and crashes -

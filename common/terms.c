@@ -138,8 +138,6 @@ static int index_token(void *vctx, const za_token *tok)
 {
     index_ctx *c = vctx;
     zbuf *b = &c->term;
-    if (tok->kind == ZA_WORD) /* ranked through its C and B terms */
-        return 0;
     make_term(b, c->field, 'C', tok->text, tok->len);
     if (zx_doc_add_posting(c->doc, b->data, b->len, tok->pos))
         c->failed = 1;
@@ -161,7 +159,8 @@ static int index_token(void *vctx, const za_token *tok)
 int zt_index_text(za_analyzer *a, zx_doc *doc, const char *field, const char *text, size_t len)
 {
     index_ctx c = {.doc = doc, .field = field};
-    int rc = za_analyze(a, text, len, index_token, &c);
+    /* characters only: words rank through their C and B terms */
+    int rc = za_analyze_chars(a, text, len, index_token, &c);
     int flushed = tc_flush(&c.counts, doc);
     zbuf_free(&c.term);
     return rc || c.failed || flushed ? -1 : 0;
@@ -177,7 +176,7 @@ static int count_char(void *vctx, const za_token *tok)
 unsigned zt_count_chars(za_analyzer *a, const char *text, size_t len)
 {
     unsigned n = 0;
-    return za_analyze(a, text, len, count_char, &n) ? 0 : n;
+    return za_analyze_chars(a, text, len, count_char, &n) ? 0 : n;
 }
 
 /* ---- queries ---- */

@@ -129,6 +129,87 @@ static void terms(void)
     CHECK(system(cmd) == 0, "cleanup");
 }
 
+/* za_analyze_chars must report exactly za_analyze's ZA_CHAR tokens. */
+static int char_stream(void *ctx, const za_token *t)
+{
+    zbuf *b = ctx;
+    if (t->kind != ZA_CHAR)
+        return 0;
+    char meta[64];
+    snprintf(meta, sizeof meta, "|%u %d %u %u:", t->pos, t->cjk, t->src_start, t->src_end);
+    zbuf_adds(b, meta);
+    zbuf_add(b, t->text, t->len);
+    return 0;
+}
+
+static int same_chars(const char *text, size_t len)
+{
+    zbuf x = {0}, y = {0};
+    int rx = za_analyze(an, text, len, char_stream, &x);
+    int ry = za_analyze_chars(an, text, len, char_stream, &y);
+    int same = rx == ry && x.len == y.len && (x.len == 0 || memcmp(x.data, y.data, x.len) == 0);
+    zbuf_free(&x);
+    zbuf_free(&y);
+    return same;
+}
+
+/* Characters where the two could part: ideographs next to kana, hangul,
+ * bopomofo, radicals, digits, letters, apostrophes and dots, extenders
+ * (combining marks, variation selectors, ZWJ, format characters),
+ * iteration and prolonged-sound marks, punctuation, spaces, emoji. */
+static const char *const alphabet[] = {
+    "行", "政", "复", "议", "〇", "々", "〆", "ー", "・", "か", "カ", "ｶ", "ﾞ", "한", "ㄅ", "ㄆ",
+    "⺀", "⼀", "㐀", "𠀀", "𪜀", "𰀀", "豈", "a", "B", "z", "1", "9", "０", ".", "'", "’", ",",
+    "-", "_", ":", "@", "#", "\u0301", "\u0308", "\u200d", "\u200b", "\u00ad", "\ufe0f",
+    "\U000e0100", "\u3099", "\u309a", "\u3000", " ", "\n", "\t", "。", "，", "“", "”",
+    "《", "》", "😀", "👍", "\U0001f3fb", "ß", "İ", "ﬁ", "①", "Ⅻ", "¼", "ا", "ก", "ำ", "Ω",
+    "…", "—", "·", "、", "【", "】", "〔", "〕", "〃", "〈", "〜", "〝", "〟", "〠", "〄", "￥",
+    "％", "$", "©", "®", "\r", "\u00a0", "\u2028", "\u2060", "é", "Ä", "ø", "ｰ", "ﾟ"};
+
+static void differential(void)
+{
+    /* escapes of the alphabet into UTF-8 */
+    static char chars[sizeof alphabet / sizeof *alphabet][8];
+    size_t na = sizeof alphabet / sizeof *alphabet;
+    for (size_t i = 0; i < na; i++) {
+        const char *s = alphabet[i];
+        if (s[0] == '\\') {
+            unsigned long cp = strtoul(s + 2, NULL, 16);
+            zbuf b = {0};
+            zbuf_add_cp(&b, (uint32_t)cp);
+            memcpy(chars[i], b.data, b.len);
+            chars[i][b.len] = 0;
+            zbuf_free(&b);
+        } else {
+            snprintf(chars[i], sizeof chars[i], "%s", s);
+        }
+    }
+    /* every pair and triple of the alphabet around an ideograph */
+    unsigned bad = 0, n = 0;
+    char text[64];
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < na; j++) {
+            snprintf(text, sizeof text, "%s%s行%s%s", chars[i], chars[j], chars[i], chars[j]);
+            n++;
+            if (!same_chars(text, strlen(text)) && bad++ < 5)
+                CHECK(0, "za_analyze_chars differs from za_analyze on '%s'", text);
+        }
+    /* 20,000 random strings of up to 24 characters */
+    unsigned seed = 20261130;
+    for (int k = 0; k < 20000; k++) {
+        zbuf b = {0};
+        int len = 1 + (int)(rand_r(&seed) % 24);
+        for (int c = 0; c < len; c++)
+            zbuf_adds(&b, chars[rand_r(&seed) % na]);
+        zbuf_add(&b, "", 0);
+        n++;
+        if (!same_chars(b.data, b.len - 1) && bad++ < 5)
+            CHECK(0, "za_analyze_chars differs from za_analyze on '%s'", b.data);
+        zbuf_free(&b);
+    }
+    CHECK(bad == 0, "za_analyze_chars differs from za_analyze on %u of %u texts", bad, n);
+}
+
 int main(void)
 {
     zerr e;
@@ -177,6 +258,7 @@ int main(void)
     int count = 0;
     CHECK(za_analyze(an, "一二三四", 12, stop_cb, &count) == 1 && count == 2, "stop");
     terms();
+    differential();
     za_free(an);
     return check_done();
 }

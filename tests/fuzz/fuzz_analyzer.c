@@ -10,6 +10,8 @@
  *    UTF-8 text, a source range inside the input on character boundaries;
  *    ZA_CHAR positions strictly increase, ZA_WORD indexes count 1, 2, 3...;
  *    a cjk token is one CJK code point.
+ *  - za_analyze_chars reports exactly za_analyze's ZA_CHAR tokens (text,
+ *    position, cjk flag, source range), in the same order.
  *  - zt_build_query on a prefix succeeds, with match NULL exactly when the
  *    prefix has no character-layer token, and nchars counting them.
  */
@@ -99,6 +101,18 @@ static void check_normalize(const char *in, size_t len, const unsigned char *bou
     free(u8);
 }
 
+static int char_stream(void *vctx, const za_token *t)
+{
+    zbuf *b = vctx;
+    if (t->kind != ZA_CHAR)
+        return 0;
+    char meta[64];
+    snprintf(meta, sizeof meta, "|%u %d %u %u:", t->pos, t->cjk, t->src_start, t->src_end);
+    zbuf_adds(b, meta);
+    zbuf_add(b, t->text, t->len);
+    return 0;
+}
+
 static int count_chars(void *vctx, const za_token *t)
 {
     if (t->kind == ZA_CHAR)
@@ -115,6 +129,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     tokcheck c = {.in = in, .len = size, .bound = bound};
     FUZZ_CHECK(za_analyze(an, in, size, check_token, &c) == 0, "za_analyze failed");
+
+    zbuf all = {0}, chars = {0};
+    FUZZ_CHECK(za_analyze(an, in, size, char_stream, &all) == 0, "za_analyze failed");
+    FUZZ_CHECK(za_analyze_chars(an, in, size, char_stream, &chars) == 0, "za_analyze_chars failed");
+    FUZZ_CHECK(all.len == chars.len && (all.len == 0 || memcmp(all.data, chars.data, all.len) == 0),
+               "za_analyze_chars differs from za_analyze on '%s'", fuzz_show(in, size));
+    zbuf_free(&all);
+    zbuf_free(&chars);
 
     /* The query builder on a prefix (queries are short), field from the
      * last byte. */

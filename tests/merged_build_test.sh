@@ -79,14 +79,14 @@ cmp -s "$tmp/two.list" "$tmp/e.list" && ok "an empty existing index: same docume
 
 # kill -9 during a merged build: the index stays as it was (empty), opens,
 # and the next run removes the scratch databases and finishes.
-marked_copies "$tmp/big" 400 "$corpus"
+marked_copies "$tmp/big" 150 "$corpus"
 RANDOM=20261130
 killed_mid=0
 for round in 1 2 3; do
     idx="$tmp/k$round.idx"
     "$zhindex" -q -j 2 --batch 20 -d "$idx" add "$tmp/big" &
     pid=$!
-    sleep "0.$((RANDOM % 6 + 3))"
+    sleep "0.$((RANDOM % 5 + 2))"
     kill -9 $pid 2>/dev/null
     wait $pid 2>/dev/null
     docs=$("$zhindex" -d "$idx" list 2>"$tmp/err" | wc -l)

@@ -359,6 +359,42 @@ static int context_free(UChar32 c)
     return (c >= 0xFF01 && c <= 0xFF65) || (c >= 0xFFE0 && c <= 0xFFEE);
 }
 
+/* Of the context-free characters (all in the BMP), those ICU may put in a
+ * word: whatever ICU reports as a word on its own (letters, digits, '_',
+ * but also '@' by its tailoring), and any letter, digit or pictograph.  A
+ * stretch of none of them (punctuation, symbols, spaces) holds no word.
+ * Asked of ICU once per process. */
+static uint8_t word_bits[0x10000 / 8];
+static pthread_once_t word_once = PTHREAD_ONCE_INIT;
+
+static void find_word_chars(void)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UBreakIterator *b = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
+    for (UChar32 c = 0; c < 0x10000; c++) {
+        if (!context_free(c))
+            continue;
+        int word = !b || u_isalnum(c) || c == '_' ||
+                   u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC);
+        if (!word) {
+            UChar u = (UChar)c;
+            st = U_ZERO_ERROR;
+            ubrk_setText(b, &u, 1, &st);
+            word = U_FAILURE(st) || (ubrk_first(b), ubrk_next(b)) == UBRK_DONE ||
+                   ubrk_getRuleStatus(b) >= UBRK_WORD_NONE_LIMIT;
+        }
+        if (word)
+            word_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+    }
+    if (b)
+        ubrk_close(b);
+}
+
+static int may_be_word(UChar32 c)
+{
+    return c > 0xFFFF || (word_bits[c >> 3] >> (c & 7) & 1);
+}
+
 int za_analyze_chars(za_analyzer *a, const char *utf8, size_t len, za_token_cb cb, void *ctx)
 {
     unsigned failures = atomic_load(&icu_failures);
@@ -367,6 +403,7 @@ int za_analyze_chars(za_analyzer *a, const char *utf8, size_t len, za_token_cb c
         return -1;
     run r = {a, &t, cb, ctx, 0, 0, 0, 1};
     int rc = 0;
+    pthread_once(&word_once, find_word_chars);
     /* Line by line: ICU's word rules always break at a line feed, so a
      * line's words do not depend on the others. */
     for (int32_t line = 0, next; line < t.len && rc == 0; line = next) {
@@ -392,14 +429,19 @@ int za_analyze_chars(za_analyzer *a, const char *utf8, size_t len, za_token_cb c
                 rc = emit_char(&r, at, i, 1);
                 continue;
             }
+            int word = may_be_word(c);
             while (i < end) { /* the stretch up to the next ideograph */
                 int32_t y = i;
                 U16_NEXT(t.text, y, end, c);
                 if (plain_ideograph(c))
                     break;
+                word |= may_be_word(c);
                 i = y;
             }
-            rc = icu_words(&r, at, i);
+            if (word)
+                rc = icu_words(&r, at, i);
+            else if (has_non_space(&t, at, i)) /* punctuation between ideographs */
+                r.gap = 1;
         }
     }
     if (atomic_load(&icu_failures) != failures)

@@ -66,6 +66,23 @@ for t in docdata postlist termlist position; do
     fi
 done
 
+# --- eight bytes overwritten in the middle of each table: `zhindex check`
+# names the damage, exit 1 (Xapian's own check crashed with SIGSEGV on
+# such a termlist of the corpus index; it now runs in a child process)
+for t in docdata postlist termlist position; do
+    rm -rf "$tmp/d"
+    cp -r "$tmp/idx" "$tmp/d"
+    size=$(stat -c %s "$tmp/d/$t.glass")
+    printf '\xde\xad\xbe\xef\xde\xad\xbe\xef' | dd of="$tmp/d/$t.glass" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+    MALLOC_PERTURB_=0 timeout 60 "$zhindex" -d "$tmp/d" check >/dev/null 2>"$tmp/err"
+    rc=$?
+    if [ $rc -le 1 ] && survived $rc && { [ $rc = 0 ] || grep -q "damaged\|error\|problem" "$tmp/err"; }; then
+        ok "$t.glass overwritten: check exits $rc"
+    else
+        notok "$t.glass overwritten: check exit $rc, $(head -c 200 "$tmp/err")"
+    fi
+done
+
 # --- -d at things that are no index
 mkfifo "$tmp/fifo"
 for spec in "$tmp/fifo" /dev/zero; do

@@ -332,9 +332,12 @@ static void print_human(zhs_results *r, const cli *c)
         term_puts(title);
         printf("%s  %s(%.2f)%s\n", reset, dim, zhs_hit_score(h), reset);
         printf("     %s", dim);
-        for (unsigned k = 0; k < zhs_hit_field_count(h); k++) {
-            if (field_flags(zhs_hit_field_name(h, k)) & ZHS_FIELD_BRIEF) {
-                term_puts(zhs_hit_field_value(h, k));
+        /* the brief fields only: a hit reads a field when first asked */
+        unsigned flags;
+        const char *name, *v;
+        for (unsigned k = 0; (name = zhs_field_info(k, &flags)); k++) {
+            if ((flags & ZHS_FIELD_BRIEF) && (v = zhs_hit_field(h, name)) && *v) {
+                term_puts(v);
                 fputs(" · ", stdout);
             }
         }

@@ -25,10 +25,14 @@
  * results object frees its hits and iterators.  _free and _close accept
  * NULL.
  *
- * Threads: a handle is used by one thread at a time.  Any number of handles
- * (in as many threads or processes) may be open on one index, also while
- * an indexer writes to it: each handle sees the last commit as of its
- * opening or zhs_index_reopen().
+ * Threads: a handle is used by one thread at a time, and so are the
+ * results of its searches while it lives (a hit reads its fields, other
+ * than path, score and rank, from the handle's index when first asked;
+ * before the handle reopens or closes, its live results read what is left,
+ * so fields always come from the snapshot that was searched).  Any number
+ * of handles (in as many threads or processes) may be open on one index,
+ * also while an indexer writes to it: each handle sees the last commit as
+ * of its opening or zhs_index_reopen().
  */
 #ifndef ZHSEARCH_H
 #define ZHSEARCH_H

@@ -387,6 +387,13 @@ typedef struct written {
     uint64_t bytes;
 } written;
 
+/* Batches a writer holds at most (one being written, the next waiting):
+ * the analysis runs a batch ahead of each writer, so that a writer never
+ * waits for the analysis of another part. */
+#define WRITER_QUEUE 2
+/* The analysis fills one more batch per writer meanwhile. */
+#define WRITER_BUFFERS (WRITER_QUEUE + 1)
+
 typedef struct writer_thread {
     writer *w;
     counts *c;
@@ -397,8 +404,8 @@ typedef struct writer_thread {
     int started;
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    batch *pending; /* handed over, not yet written */
-    int busy, quit, failed;
+    batch *queue[WRITER_QUEUE]; /* handed over: queue[0] is being written */
+    int queued, quit, failed;
     zbuf term;
 } writer_thread;
 
@@ -575,11 +582,11 @@ static void *writer_main(void *arg)
     writer_thread *wt = arg;
     pthread_mutex_lock(&wt->lock);
     for (;;) {
-        while (!wt->pending && !wt->quit)
+        while (!wt->queued && !wt->quit)
             pthread_cond_wait(&wt->cond, &wt->lock);
-        if (!wt->pending)
+        if (!wt->queued)
             break;
-        batch *b = wt->pending;
+        batch *b = wt->queue[0];
         pthread_mutex_unlock(&wt->lock);
         int rc = -1;
         if (!wt->failed) {
@@ -592,25 +599,31 @@ static void *writer_main(void *arg)
         pthread_mutex_lock(&wt->lock);
         if (rc)
             wt->failed = 1;
-        wt->pending = NULL;
-        wt->busy = 0;
+        memmove(wt->queue, wt->queue + 1, (WRITER_QUEUE - 1) * sizeof *wt->queue);
+        wt->queued--;
         pthread_cond_broadcast(&wt->cond);
     }
     pthread_mutex_unlock(&wt->lock);
     return NULL;
 }
 
-/* Wait until the writer has nothing in hand; returns its failure flag. */
-static int writer_wait(writer_thread *wt)
+/* Wait until the writer holds at most `room_for` fewer batches than it
+ * can (WRITER_QUEUE: nothing in hand); returns its failure flag. */
+static int writer_wait_for(writer_thread *wt, int room_for)
 {
     if (!wt->started)
         return 0;
     pthread_mutex_lock(&wt->lock);
-    while (wt->busy)
+    while (wt->queued > WRITER_QUEUE - room_for)
         pthread_cond_wait(&wt->cond, &wt->lock);
     int failed = wt->failed;
     pthread_mutex_unlock(&wt->lock);
     return failed;
+}
+
+static int writer_wait(writer_thread *wt)
+{
+    return writer_wait_for(wt, WRITER_QUEUE);
 }
 
 static int writers_wait(writer_thread *wts, int n)
@@ -621,13 +634,24 @@ static int writers_wait(writer_thread *wts, int n)
     return failed;
 }
 
-static void writer_give(writer_thread *wt, batch *b)
+/* Batches the writer holds now. */
+static int writer_load(writer_thread *wt)
 {
     pthread_mutex_lock(&wt->lock);
-    wt->pending = b;
-    wt->busy = 1;
+    int n = wt->queued;
+    pthread_mutex_unlock(&wt->lock);
+    return n;
+}
+
+/* Hand b over, once the writer has room for it. */
+static int writer_give(writer_thread *wt, batch *b)
+{
+    int failed = writer_wait_for(wt, 1);
+    pthread_mutex_lock(&wt->lock);
+    wt->queue[wt->queued++] = b;
     pthread_cond_broadcast(&wt->cond);
     pthread_mutex_unlock(&wt->lock);
+    return failed;
 }
 
 static void writer_stop(writer_thread *wt)
@@ -782,7 +806,7 @@ int index_files(writer *w, const filelist *fl, counts *c)
     zdoc_opts dop = {.encoding = o->encoding, .max_bytes = o->max_bytes, .ocr = o->ocr,
                      .progress = ocr_progress, .progress_ctx = (void *)o};
     za_guard_memory(); /* ICU runs out of memory safely, see analyzer.h */
-    batch bufs[2 * MERGE_WRITERS];
+    batch bufs[WRITER_BUFFERS * MERGE_WRITERS];
     writer_thread wts[MERGE_WRITERS];
     build bd;
     size_t pos[MERGE_WRITERS], end[MERGE_WRITERS];
@@ -820,7 +844,7 @@ int index_files(writer *w, const filelist *fl, counts *c)
         }
     }
     int short_of_memory = !ws;
-    for (int k = 0; k < 2 * nw; k++)
+    for (int k = 0; k < WRITER_BUFFERS * nw; k++)
         if (!(bufs[k].jobs = calloc(o->batch_docs, sizeof(job))))
             short_of_memory = 1;
     if (short_of_memory) {
@@ -845,14 +869,20 @@ int index_files(writer *w, const filelist *fl, counts *c)
     if (!zd_current_dict(w->codec))
         train_on_sample(w, ws, fl, &dop, &sp, &sampled, &sampled_id);
     for (int r = 0; rc == 0 && !cancelled(o); r = (r + 1) % nw) {
-        int left = 0;
-        for (int k = 0; k < nw && !left; k++) /* the next part with files left */
-            if (pos[(r + k) % nw] < end[(r + k) % nw])
-                r = (r + k) % nw, left = 1;
-        if (!left)
+        /* the next part with files left whose writer holds the fewest
+         * batches (the others after r first, on a tie) */
+        int pick = -1, least = WRITER_QUEUE + 1;
+        for (int k = 0; k < nw; k++) {
+            int q = (r + k) % nw, load;
+            if (pos[q] < end[q] && (load = nw > 1 ? writer_load(&wts[q]) : 0) < least)
+                pick = q, least = load;
+        }
+        if (pick < 0)
             break;
-        batch *b = &bufs[2 * r + cur[r]]; /* the other one may be in writer r's hands */
-        cur[r] ^= 1;
+        r = pick;
+        /* the others may be in writer r's hands (WRITER_QUEUE of them) */
+        batch *b = &bufs[WRITER_BUFFERS * r + cur[r]];
+        cur[r] = (cur[r] + 1) % WRITER_BUFFERS;
         size_t i = pos[r], nb = 0, bytes = 0;
         for (; i < end[r] && nb < o->batch_docs && bytes < BATCH_BYTES && !cancelled(o); i++) {
             job *j = &b->jobs[nb];
@@ -940,11 +970,9 @@ int index_files(writer *w, const filelist *fl, counts *c)
                 nomem = 1;
             }
         }
-        if (writer_wait(&wts[r]))
+        if (rc == 0 && writer_give(&wts[r], b))
             rc = -1;
-        if (rc == 0)
-            writer_give(&wts[r], b);
-        else
+        else if (rc)
             free_batch_docs(b);
     }
     if (writers_wait(wts, nw))
@@ -976,7 +1004,7 @@ out:
         writer_stop(&wts[k]);
     pthread_mutex_destroy(&bd.wr.lock);
     pthread_mutex_destroy(&m.lock);
-    for (int k = 0; k < 2 * MERGE_WRITERS; k++) {
+    for (int k = 0; k < WRITER_BUFFERS * MERGE_WRITERS; k++) {
         free_batch_docs(&bufs[k]);
         free(bufs[k].jobs);
     }

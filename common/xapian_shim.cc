@@ -352,13 +352,14 @@ zx_db *zx_db_open_empty(zx_err *err)
     GUARD_END(nullptr)
 }
 
-zx_db *zx_db_open_writable(const char *path, int create, zx_err *err)
+static zx_db *open_writable(const char *path, int flags, bool existing, zx_err *err)
 {
     GUARD_BEGIN
     zx_db *d = new zx_db;
     try {
-        check_glass(path);
-        d->wdb = Xapian::WritableDatabase(path, create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN);
+        if (existing)
+            check_glass(path);
+        d->wdb = Xapian::WritableDatabase(path, flags);
         d->writable = true;
     } catch (...) {
         delete d;
@@ -369,21 +370,15 @@ zx_db *zx_db_open_writable(const char *path, int create, zx_err *err)
     GUARD_END(nullptr)
 }
 
+zx_db *zx_db_open_writable(const char *path, int create, zx_err *err)
+{
+    return open_writable(path, create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN, true, err);
+}
+
 zx_db *zx_db_create_scratch(const char *path, zx_err *err)
 {
-    GUARD_BEGIN
-    zx_db *d = new zx_db;
-    try {
-        d->wdb = Xapian::WritableDatabase(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC |
-                                                    Xapian::DB_BACKEND_GLASS);
-        d->writable = true;
-    } catch (...) {
-        delete d;
-        throw;
-    }
-    ok(err);
-    return d;
-    GUARD_END(nullptr)
+    return open_writable(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS,
+                         false, err);
 }
 
 } // extern "C"

@@ -1,6 +1,7 @@
 /* Unit tests: segmentation into the word and character layers, positions
  * and gaps, and the terms the scheme generates from them. */
 #include "analyzer.h"
+#include "char_stream.h"
 #include "check.h"
 #include "terms.h"
 #include "zbuf.h"
@@ -130,18 +131,6 @@ static void terms(void)
 }
 
 /* za_analyze_chars must report exactly za_analyze's ZA_CHAR tokens. */
-static int char_stream(void *ctx, const za_token *t)
-{
-    zbuf *b = ctx;
-    if (t->kind != ZA_CHAR)
-        return 0;
-    char meta[64];
-    snprintf(meta, sizeof meta, "|%u %d %u %u:", t->pos, t->cjk, t->src_start, t->src_end);
-    zbuf_adds(b, meta);
-    zbuf_add(b, t->text, t->len);
-    return 0;
-}
-
 static int same_chars(const char *text, size_t len)
 {
     zbuf x = {0}, y = {0};

@@ -16,6 +16,7 @@
  *    prefix has no character-layer token, and nchars counting them.
  */
 #include "analyzer.h"
+#include "../char_stream.h"
 #include "fuzz_common.h"
 #include "normalize.h"
 #include "terms.h"
@@ -101,17 +102,6 @@ static void check_normalize(const char *in, size_t len, const unsigned char *bou
     free(u8);
 }
 
-static int char_stream(void *vctx, const za_token *t)
-{
-    zbuf *b = vctx;
-    if (t->kind != ZA_CHAR)
-        return 0;
-    char meta[64];
-    snprintf(meta, sizeof meta, "|%u %d %u %u:", t->pos, t->cjk, t->src_start, t->src_end);
-    zbuf_adds(b, meta);
-    zbuf_add(b, t->text, t->len);
-    return 0;
-}
 
 static int count_chars(void *vctx, const za_token *t)
 {

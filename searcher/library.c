@@ -1243,6 +1243,20 @@ static zhs_status read_query(zhs_index *idx, const char *query, const zhs_option
     return ZHS_OK;
 }
 
+
+/* line put before the explanation r has so far (it then owns the
+ * bytes); 0, or -1 out of memory (line freed). */
+static int explain_prepend(zhs_results *r, zbuf *line)
+{
+    if (zbuf_adds(line, r->explain)) {
+        zbuf_free(line);
+        return -1;
+    }
+    free(r->explain);
+    r->explain = line->data;
+    return 0;
+}
+
 zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts, zhs_results **out)
 {
     *out = NULL;
@@ -1282,39 +1296,34 @@ zhs_status zhs_search(zhs_index *idx, const char *query, const zhs_options *opts
         zhs_results_free(r);
         return set_error(idx, ZHS_ERR_NOMEM, "explaining the query: out of memory");
     }
-    for (unsigned k = zp.nc; r->explain && k > 0; k--) { /* proximity, checked on the text */
+    int bad = 0;
+    for (unsigned k = zp.nc; r->explain && k > 0 && !bad; k--) { /* proximity, checked on the text */
         const zp_constraint *c = &zp.c[k - 1];
         char head[96];
         zbuf x = {0};
         snprintf(head, sizeof head, c->kind == ZP_NEAR ? " NEAR/%u " : c->kind == ZP_BEFORE ? " BEFORE/%u "
                  : c->kind == ZP_SENTENCE ? " SENTENCE " : " PARAGRAPH ", c->n);
-        if (zbuf_adds(&x, "proximity: ") || zbuf_adds(&x, zp.words[c->a]) || zbuf_adds(&x, head) ||
-            zbuf_adds(&x, zp.words[c->b]) ||
-            zbuf_adds(&x, " (the operands as an AND; each candidate's text checked)\n") ||
-            zbuf_adds(&x, r->explain)) {
+        bad = zbuf_adds(&x, "proximity: ") || zbuf_adds(&x, zp.words[c->a]) ||
+              zbuf_adds(&x, head) || zbuf_adds(&x, zp.words[c->b]) ||
+              zbuf_adds(&x, " (the operands as an AND; each candidate's text checked)\n") ||
+              explain_prepend(r, &x);
+        if (bad)
             zbuf_free(&x);
-            zq_parsed_clear(&pq);
-            zp_clear(&zp);
-            zhs_results_free(r);
-            return set_error(idx, ZHS_ERR_NOMEM, "explaining the query: out of memory");
-        }
-        free(r->explain);
-        r->explain = x.data;
     }
-    for (unsigned i = 0; r->explain && i < r->nexp; i++) { /* what ~word became */
+    for (unsigned i = 0; r->explain && i < r->nexp && !bad; i++) { /* what ~word became */
         zbuf x = {0};
         const char *m = r->exp[i].members;
-        if (zbuf_adds(&x, "synonyms: ") || zbuf_adds(&x, r->exp[i].word) ||
-            zbuf_adds(&x, *m ? " -> " : " (no group: searched as it is)") || zbuf_adds(&x, m) ||
-            zbuf_addc(&x, '\n') || zbuf_adds(&x, r->explain)) {
+        bad = zbuf_adds(&x, "synonyms: ") || zbuf_adds(&x, r->exp[i].word) ||
+              zbuf_adds(&x, *m ? " -> " : " (no group: searched as it is)") ||
+              zbuf_adds(&x, m) || zbuf_addc(&x, '\n') || explain_prepend(r, &x);
+        if (bad)
             zbuf_free(&x);
-            zq_parsed_clear(&pq);
-            zp_clear(&zp);
-            zhs_results_free(r);
-            return set_error(idx, ZHS_ERR_NOMEM, "explaining the query: out of memory");
-        }
-        free(r->explain);
-        r->explain = x.data;
+    }
+    if (bad) {
+        zq_parsed_clear(&pq);
+        zp_clear(&zp);
+        zhs_results_free(r);
+        return set_error(idx, ZHS_ERR_NOMEM, "explaining the query: out of memory");
     }
     zhs_status st = zp.nc ? run_filtered(idx, &pq, &zp, o, r) : run_search(idx, &pq, o, r);
     if (st == ZHS_ERR_NETWORK && !idx->allow_partial)

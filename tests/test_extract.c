@@ -530,6 +530,25 @@ static void test_portal_page(void)
 }
 
 /* Malformed input: no crash, no overread (ASan), valid UTF-8 out. */
+
+/* Fewer than maxparts atoms picked by a linear congruential generator
+ * from *seed, joined into buf (NUL-terminated; the caller sizes it for
+ * maxparts of the longest atom); the length. */
+static size_t random_text(const char *const *atoms, size_t natoms, uint32_t *seed, size_t maxparts,
+                          char *buf)
+{
+    size_t len = 0, parts = (*seed = *seed * 1103515245 + 12345) % maxparts;
+    for (size_t k = 0; k < parts; k++) {
+        *seed = *seed * 1103515245 + 12345;
+        const char *a = atoms[(*seed >> 16) % natoms];
+        size_t al = strlen(a);
+        memcpy(buf + len, a, al);
+        len += al;
+    }
+    buf[len] = 0;
+    return len;
+}
+
 static void test_html_malformed(void)
 {
     static const char *const cases[] = {
@@ -559,15 +578,7 @@ static void test_html_malformed(void)
     uint32_t seed = 42;
     char buf[512];
     for (int iter = 0; iter < 20000; iter++) {
-        size_t len = 0, parts = (seed = seed * 1103515245 + 12345) % 40;
-        for (size_t k = 0; k < parts; k++) {
-            seed = seed * 1103515245 + 12345;
-            const char *a = atoms[(seed >> 16) % (sizeof atoms / sizeof *atoms)];
-            size_t al = strlen(a);
-            memcpy(buf + len, a, al);
-            len += al;
-        }
-        buf[len] = 0;
+        random_text(atoms, sizeof atoms / sizeof *atoms, &seed, 40, buf);
         char *out = html_text(buf, NULL);
         free(strip(out));
         free(out);
@@ -702,15 +713,7 @@ static void test_chrome_fast_path(void)
     uint32_t seed = 7;
     char buf[1024];
     for (int iter = 0; iter < 30000; iter++) {
-        size_t len = 0, parts = (seed = seed * 1103515245 + 12345) % 48;
-        for (size_t k = 0; k < parts; k++) {
-            seed = seed * 1103515245 + 12345;
-            const char *a = atoms[(seed >> 16) % (sizeof atoms / sizeof *atoms)];
-            size_t al = strlen(a);
-            memcpy(buf + len, a, al);
-            len += al;
-        }
-        buf[len] = 0;
+        size_t len = random_text(atoms, sizeof atoms / sizeof *atoms, &seed, 48, buf);
         char what[32];
         snprintf(what, sizeof what, "random text %d", iter);
         same_as_full(what, buf, len);

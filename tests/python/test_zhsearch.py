@@ -876,28 +876,36 @@ def snapshot(idx, q):
                                 for h in r])
 
 
+def in_threads(idx, keys, snap, nthreads):
+    """snap(index, key) for every key, 5 rounds, in nthreads threads: half
+    of them share idx, the others open their own Index.  Returns the
+    (key, snapshot) pairs and the tracebacks of any failures."""
+    got, errors = [], []
+
+    def run(own):
+        try:
+            mine = zhsearch.Index(INDEX) if own else idx
+            for _ in range(5):
+                for k in keys:
+                    got.append((k, snap(mine, k)))
+            if own:
+                mine.close()
+        except Exception:
+            errors.append(traceback.format_exc())
+
+    threads = [threading.Thread(target=run, args=(i % 2 == 1,)) for i in range(nthreads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return got, errors
+
+
 class TestThreads(unittest.TestCase):
     def test_shared_and_own_indexes(self):
         with zhsearch.Index(INDEX) as idx:
             want = {q: snapshot(idx, q) for q in QUERIES}
-            got, errors = [], []
-
-            def run(own):
-                try:
-                    mine = zhsearch.Index(INDEX) if own else idx
-                    for _ in range(5):
-                        for q in QUERIES:
-                            got.append((q, snapshot(mine, q)))
-                    if own:
-                        mine.close()
-                except Exception:
-                    errors.append(traceback.format_exc())
-
-            threads = [threading.Thread(target=run, args=(i % 2 == 1,)) for i in range(8)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            got, errors = in_threads(idx, QUERIES, snapshot, 8)
             self.assertEqual(errors, [])
             self.assertEqual(len(got), 8 * 5 * len(QUERIES))
             for q, s in got:
@@ -986,23 +994,7 @@ class TestThreads(unittest.TestCase):
                 d = i.document(p, '行政复议 OR 法治')
                 return d.text, d.highlights, d.pages, d.fields
             want = {p: snap(idx, p) for p in paths}
-            errors, got = [], []
-
-            def run(own):
-                try:
-                    mine = zhsearch.Index(INDEX) if own else idx
-                    for _ in range(5):
-                        for p in paths:
-                            got.append((p, snap(mine, p)))
-                    if own:
-                        mine.close()
-                except Exception:
-                    errors.append(traceback.format_exc())
-            ts = [threading.Thread(target=run, args=(i % 2 == 1,)) for i in range(6)]
-            for t in ts:
-                t.start()
-            for t in ts:
-                t.join()
+            got, errors = in_threads(idx, paths, snap, 6)
             self.assertEqual(errors, [])
             self.assertEqual(len(got), 6 * 5 * len(paths))
             for p, s in got:
